@@ -1,0 +1,490 @@
+#include "engine/broadcast.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "engine/file_io.h"
+#include "engine/message_template.h"
+#include "engine/phone_number.h"
+#include "nlohmann/json.hpp"
+
+namespace herald {
+namespace {
+
+using nlohmann::json;
+
+// Validates one JSON value at a dotted path and reports errors that name it.
+// Checking is by hand rather than with json::get<>, whose exceptions would
+// name a C++ type instead of the user's field.
+class Field {
+ public:
+  Field(absl::string_view source, std::string path, const json& value)
+      : source_(source), path_(std::move(path)), value_(value) {}
+
+  const json& value() const { return value_; }
+  const std::string& path() const { return path_; }
+
+  Field Child(absl::string_view key, const json& value) const {
+    return Field(
+        source_,
+        path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key),
+        value);
+  }
+  Field Element(size_t index, const json& value) const {
+    return Field(source_, absl::StrCat(path_, "[", index, "]"), value);
+  }
+
+  absl::Status Error(absl::string_view problem) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_, ": ", path_, ": ", problem));
+  }
+
+  absl::StatusOr<std::string> String() const {
+    if (!value_.is_string()) return Error(Expected("a string"));
+    return value_.get<std::string>();
+  }
+
+  absl::StatusOr<bool> Bool() const {
+    if (value_.is_boolean()) return value_.get<bool>();
+    if (value_.is_string()) {
+      const std::string& text = value_.get_ref<const std::string&>();
+      if (text == "true") return true;
+      if (text == "false") return false;
+    }
+    return Error(Expected("true or false"));
+  }
+
+  absl::StatusOr<int> Int(int min, int max) const {
+    if (!value_.is_number_integer()) {
+      return Error(
+          Expected(absl::StrCat("an integer from ", min, " to ", max)));
+    }
+    const int64_t v = value_.get<int64_t>();
+    if (v < min || v > max) {
+      return Error(
+          absl::StrCat("must be from ", min, " to ", max, ", got ", v));
+    }
+    return static_cast<int>(v);
+  }
+
+  // Calls `each` for every element of an array.
+  absl::Status Array(
+      const std::function<absl::Status(const Field&)>& each) const {
+    if (!value_.is_array()) return Error(Expected("an array"));
+    for (size_t i = 0; i < value_.size(); ++i) {
+      if (absl::Status s = each(Element(i, value_[i])); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Calls the handler registered for each member of an object; a member with
+  // no handler is an unknown field.
+  absl::Status Object(
+      const std::vector<std::pair<absl::string_view,
+                                  std::function<absl::Status(const Field&)>>>&
+          handlers) const {
+    if (!value_.is_object()) return Error(Expected("an object"));
+    for (const auto& [key, member] : value_.items()) {
+      auto it = std::find_if(handlers.begin(), handlers.end(),
+                             [&](const auto& h) { return h.first == key; });
+      if (it == handlers.end()) {
+        std::vector<absl::string_view> known;
+        for (const auto& h : handlers) known.push_back(h.first);
+        return Child(key, member)
+            .Error(absl::StrCat("unknown field (known here: ",
+                                absl::StrJoin(known, ", "), ")"));
+      }
+      if (absl::Status s = it->second(Child(key, member)); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string Expected(absl::string_view what) const {
+    return absl::StrCat(
+        "expected ", what, ", got ", value_.type_name(),
+        value_.is_primitive() ? absl::StrCat(" ", value_.dump()) : "");
+  }
+
+  absl::string_view source_;
+  std::string path_;
+  const json& value_;
+};
+
+// Wraps a StatusOr-returning read so a handler can assign in one line.
+template <typename T, typename Read>
+absl::Status Assign(T* target, Read read) {
+  auto value = read();
+  if (!value.ok()) return value.status();
+  *target = *std::move(value);
+  return absl::OkStatus();
+}
+
+absl::Status ParseTimeOfDay(const Field& field, TimeOfDay* out) {
+  return field.Object({
+      {"hour",
+       [&](const Field& f) {
+         return Assign(&out->hour, [&] { return f.Int(0, 23); });
+       }},
+      {"minute",
+       [&](const Field& f) {
+         return Assign(&out->minute, [&] { return f.Int(0, 59); });
+       }},
+      {"second",
+       [&](const Field& f) {
+         return Assign(&out->second, [&] { return f.Int(0, 59); });
+       }},
+  });
+}
+
+absl::Status ParseDate(const Field& field, std::optional<absl::CivilDay>* out) {
+  int year = -1, month = -1, day = -1;
+  absl::Status s = field.Object({
+      {"year",
+       [&](const Field& f) {
+         return Assign(&year, [&] { return f.Int(1970, 9999); });
+       }},
+      {"month",
+       [&](const Field& f) {
+         return Assign(&month, [&] { return f.Int(1, 12); });
+       }},
+      {"day",
+       [&](const Field& f) {
+         return Assign(&day, [&] { return f.Int(1, 31); });
+       }},
+  });
+  if (!s.ok()) return s;
+  if (year < 0 || month < 0 || day < 0) {
+    return field.Error("a date needs year, month and day");
+  }
+  const absl::CivilDay date(year, month, day);
+  if (date.year() != year || date.month() != month || date.day() != day) {
+    return field.Error(
+        absl::StrCat("no such date ", year, "-", month, "-", day));
+  }
+  *out = date;
+  return absl::OkStatus();
+}
+
+constexpr std::array<std::pair<absl::string_view, absl::Weekday>, 7> kWeekdays =
+    {{
+        {"MONDAY", absl::Weekday::monday},
+        {"TUESDAY", absl::Weekday::tuesday},
+        {"WEDNESDAY", absl::Weekday::wednesday},
+        {"THURSDAY", absl::Weekday::thursday},
+        {"FRIDAY", absl::Weekday::friday},
+        {"SATURDAY", absl::Weekday::saturday},
+        {"SUNDAY", absl::Weekday::sunday},
+    }};
+
+constexpr std::array<std::pair<absl::string_view, PhoneType>, 4> kPhoneTypes = {
+    {
+        {"FIRST_NUMBER", PhoneType::kFirstNumber},
+        {"HOME_PHONE", PhoneType::kHomePhone},
+        {"MOBILE_PHONE", PhoneType::kMobilePhone},
+        {"WORK_PHONE", PhoneType::kWorkPhone},
+    }};
+
+constexpr std::array<std::pair<absl::string_view, BigMessageStrategy>, 3>
+    kStrategies = {{
+        {"SEND_MULTIPLE", BigMessageStrategy::kSendMultiple},
+        {"DO_NOT_SEND", BigMessageStrategy::kDoNotSend},
+        {"TRIM", BigMessageStrategy::kTrim},
+    }};
+
+// Reads a string that must be one of `table`'s names.
+template <typename T, size_t N>
+absl::Status ParseEnum(
+    const Field& field,
+    const std::array<std::pair<absl::string_view, T>, N>& table, T* out) {
+  absl::StatusOr<std::string> name = field.String();
+  if (!name.ok()) return name.status();
+  for (const auto& [known, value] : table) {
+    if (known == *name) {
+      *out = value;
+      return absl::OkStatus();
+    }
+  }
+  std::vector<absl::string_view> names;
+  for (const auto& entry : table) names.push_back(entry.first);
+  return field.Error(absl::StrCat("unknown value \"", *name,
+                                  "\" (expected one of ",
+                                  absl::StrJoin(names, ", "), ")"));
+}
+
+absl::Status ParseSchedule(const Field& field, Schedule* out) {
+  absl::Status s = field.Object({
+      {"enabled",
+       [&](const Field& f) {
+         return Assign(&out->enabled, [&] { return f.Bool(); });
+       }},
+      {"startTimeOfDay",
+       [&](const Field& f) {
+         out->start_time_of_day.emplace();
+         return ParseTimeOfDay(f, &*out->start_time_of_day);
+       }},
+      {"stopTimeOfDay",
+       [&](const Field& f) {
+         out->stop_time_of_day.emplace();
+         return ParseTimeOfDay(f, &*out->stop_time_of_day);
+       }},
+      {"daysOfWeek",
+       [&](const Field& f) {
+         return f.Array([&](const Field& day) {
+           absl::Weekday weekday;
+           if (absl::Status e = ParseEnum(day, kWeekdays, &weekday); !e.ok())
+             return e;
+           out->days_of_week.push_back(weekday);
+           return absl::OkStatus();
+         });
+       }},
+      {"timeZone",
+       [&](const Field& f) {
+         absl::StatusOr<std::string> name = f.String();
+         if (!name.ok()) return name.status();
+         absl::TimeZone zone;
+         if (!name->empty() && !absl::LoadTimeZone(*name, &zone)) {
+           return f.Error(absl::StrCat("unknown time zone \"", *name, "\""));
+         }
+         out->time_zone = *name;
+         return absl::OkStatus();
+       }},
+      {"startDate",
+       [&](const Field& f) { return ParseDate(f, &out->start_date); }},
+      {"stopDate",
+       [&](const Field& f) { return ParseDate(f, &out->stop_date); }},
+  });
+  if (!s.ok()) return s;
+  if (out->start_date && out->stop_date && *out->stop_date < *out->start_date) {
+    return field.Error("stopDate is before startDate");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRetryConfig(const Field& field, RetryConfig* out) {
+  return field.Object({
+      {"maxAttempts",
+       [&](const Field& f) {
+         return Assign(&out->max_attempts, [&] { return f.Int(1, 100); });
+       }},
+      {"minutesBetweenAttempts",
+       [&](const Field& f) {
+         return Assign(&out->minutes_between_attempts,
+                       [&] { return f.Int(0, 7 * 24 * 60); });
+       }},
+      {"retryResults",
+       [&](const Field& f) {
+         return f.Array([&](const Field& item) {
+           absl::StatusOr<std::string> name = item.String();
+           if (!name.ok()) return name.status();
+           std::optional<TextResult> result = ParseResultName(*name);
+           if (!result) {
+             return item.Error(
+                 absl::StrCat("\"", *name, "\" is not a text result"));
+           }
+           out->retry_results.push_back(*result);
+           return absl::OkStatus();
+         });
+       }},
+      {"retryPhoneTypes",
+       [&](const Field& f) {
+         out->retry_phone_types.clear();
+         return f.Array([&](const Field& item) {
+           PhoneType type;
+           if (absl::Status e = ParseEnum(item, kPhoneTypes, &type); !e.ok())
+             return e;
+           out->retry_phone_types.push_back(type);
+           return absl::OkStatus();
+         });
+       }},
+  });
+}
+
+absl::Status ParseLocalTimeRestriction(const Field& field,
+                                       LocalTimeRestriction* out) {
+  absl::Status s = field.Object({
+      {"enabled",
+       [&](const Field& f) {
+         return Assign(&out->enabled, [&] { return f.Bool(); });
+       }},
+      {"beginHour",
+       [&](const Field& f) {
+         return Assign(&out->begin.hour, [&] { return f.Int(0, 23); });
+       }},
+      {"beginMinute",
+       [&](const Field& f) {
+         return Assign(&out->begin.minute, [&] { return f.Int(0, 59); });
+       }},
+      {"endHour",
+       [&](const Field& f) {
+         return Assign(&out->end.hour, [&] { return f.Int(0, 23); });
+       }},
+      {"endMinute",
+       [&](const Field& f) {
+         return Assign(&out->end.minute, [&] { return f.Int(0, 59); });
+       }},
+  });
+  if (!s.ok()) return s;
+  if (out->enabled && out->begin == out->end) {
+    return field.Error(
+        "begin and end are the same time, which leaves no window");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseFromNumber(const Field& field, std::string* out) {
+  std::string text;
+  if (field.value().is_number_unsigned()) {
+    text = std::to_string(field.value().get<uint64_t>());
+  } else if (absl::StatusOr<std::string> s = field.String(); s.ok()) {
+    text = *s;
+  } else {
+    return s.status();
+  }
+  const bool all_digits =
+      !text.empty() && std::all_of(text.begin(), text.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
+  if (all_digits && text.size() >= 5 && text.size() <= 6) {  // a short code
+    *out = text;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<PhoneNumber> number = ParseNanpNumber(text);
+  if (!number.ok()) {
+    return field.Error(absl::StrCat(
+        "\"", text, "\" is neither a short code nor a valid number: ",
+        number.status().message()));
+  }
+  *out = E164Digits(*number);
+  return absl::OkStatus();
+}
+
+absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
+  return root.Object({
+      {"name",
+       [&](const Field& f) {
+         absl::Status s = Assign(&out->name, [&] { return f.String(); });
+         if (s.ok() && out->name.empty()) return f.Error("must not be empty");
+         return s;
+       }},
+      {"fromNumber",
+       [&](const Field& f) { return ParseFromNumber(f, &out->from_number); }},
+      {"labels",
+       [&](const Field& f) {
+         return f.Array([&](const Field& item) {
+           absl::StatusOr<std::string> label = item.String();
+           if (!label.ok()) return label.status();
+           out->labels.push_back(*label);
+           return absl::OkStatus();
+         });
+       }},
+      {"message",
+       [&](const Field& f) {
+         if (absl::Status s = Assign(&out->message, [&] { return f.String(); });
+             !s.ok())
+           return s;
+         absl::StatusOr<MessageTemplate> compiled =
+             MessageTemplate::Compile(out->message, {});
+         if (!compiled.ok()) return f.Error(compiled.status().message());
+         return absl::OkStatus();
+       }},
+      {"bigMessageStrategy",
+       [&](const Field& f) {
+         return ParseEnum(f, kStrategies, &out->big_message_strategy);
+       }},
+      {"localTimeRestriction",
+       [&](const Field& f) {
+         return ParseLocalTimeRestriction(f, &out->local_time_restriction);
+       }},
+      {"schedules",
+       [&](const Field& f) {
+         return f.Array([&](const Field& item) {
+           out->schedules.emplace_back();
+           return ParseSchedule(item, &out->schedules.back());
+         });
+       }},
+      {"retryConfig",
+       [&](const Field& f) { return ParseRetryConfig(f, &out->retry_config); }},
+      {"maxActive",
+       [&](const Field& f) {
+         int value;
+         if (absl::Status s = Assign(&value, [&] { return f.Int(1, 1000000); });
+             !s.ok())
+           return s;
+         out->max_active = value;
+         return absl::OkStatus();
+       }},
+      {"resumeNextDay",
+       [&](const Field& f) {
+         return Assign(&out->resume_next_day, [&] { return f.Bool(); });
+       }},
+      {"scrubDuplicates",
+       [&](const Field& f) {
+         return Assign(&out->scrub_duplicates, [&] { return f.Bool(); });
+       }},
+  });
+}
+
+// Converts a byte offset into "line L, column C" for syntax errors.
+std::string Position(absl::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return absl::StrCat("line ", line, ", column ", column);
+}
+
+}  // namespace
+
+absl::StatusOr<Broadcast> ParseBroadcast(absl::string_view text,
+                                         absl::string_view source) {
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // e.byte is one past the offending character.
+    const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    std::string what = e.what();
+    const size_t detail = what.find("- ");
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": not valid JSON at ", Position(text, offset), ": ",
+        detail == std::string::npos ? what : what.substr(detail + 2)));
+  }
+  Broadcast broadcast;
+  if (absl::Status s = ParseTopLevel(Field(source, "", root), &broadcast);
+      !s.ok()) {
+    if (!root.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": the broadcast must be a JSON object, got ",
+                       root.type_name()));
+    }
+    return s;
+  }
+  return broadcast;
+}
+
+absl::StatusOr<Broadcast> LoadBroadcastFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseBroadcast(*text, path);
+}
+
+absl::string_view BigMessageStrategyName(BigMessageStrategy strategy) {
+  for (const auto& [name, value] : kStrategies) {
+    if (value == strategy) return name;
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace herald

@@ -1,0 +1,86 @@
+// A text broadcast definition in the shape of CallFire's TextBroadcast.
+#ifndef HERALD_ENGINE_BROADCAST_H_
+#define HERALD_ENGINE_BROADCAST_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "engine/recipient_state.h"
+
+namespace herald {
+
+enum class BigMessageStrategy { kSendMultiple, kDoNotSend, kTrim };
+
+// A wall-clock time of day in some zone, second precision. Kept apart from
+// absl::Time on purpose: it names no instant until a zone and day are given.
+struct TimeOfDay {
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+
+  friend bool operator==(const TimeOfDay&, const TimeOfDay&) = default;
+};
+
+// When, in the recipient's own time zone, a text may be delivered.
+struct LocalTimeRestriction {
+  bool enabled = false;
+  TimeOfDay begin;
+  TimeOfDay end;  // exclusive; earlier than begin for a window past midnight
+};
+
+// One on/off period of a broadcast, in the zone `time_zone`.
+struct Schedule {
+  bool enabled = true;
+  std::optional<TimeOfDay> start_time_of_day;
+  std::optional<TimeOfDay> stop_time_of_day;
+  std::vector<absl::Weekday> days_of_week;  // empty: every day
+  std::string time_zone;                    // IANA name; empty: the default
+  std::optional<absl::CivilDay> start_date;
+  std::optional<absl::CivilDay> stop_date;
+};
+
+enum class PhoneType { kFirstNumber, kHomePhone, kMobilePhone, kWorkPhone };
+
+struct RetryConfig {
+  int max_attempts = 1;  // attempts in all, the first included
+  int minutes_between_attempts = 60;
+  std::vector<TextResult> retry_results;
+  std::vector<PhoneType> retry_phone_types = {PhoneType::kFirstNumber};
+};
+
+struct Broadcast {
+  std::string name = "API Send";
+  std::string from_number = "67076";  // CallFire's shared short code
+  std::vector<std::string> labels;
+  std::string message;  // empty: every row must carry its own message
+  BigMessageStrategy big_message_strategy = BigMessageStrategy::kSendMultiple;
+  LocalTimeRestriction local_time_restriction;
+  std::vector<Schedule> schedules;
+  RetryConfig retry_config;
+  std::optional<int> max_active;
+  bool resume_next_day = false;
+  bool scrub_duplicates = false;
+};
+
+// Parses a broadcast definition from JSON text. `source` names the text in
+// errors (usually the file name). Every field is checked: a syntax error names
+// the line and column; an unknown field, a wrong type or an impossible value
+// returns InvalidArgument naming the field's path, e.g.
+// "campaign.json: retryConfig.maxAttempts: must be at least 1, got 0".
+// Booleans also accept "true"/"false" strings, as the CallFire examples send.
+absl::StatusOr<Broadcast> ParseBroadcast(absl::string_view json,
+                                         absl::string_view source);
+
+// Reads and parses the broadcast definition in the file at `path`.
+absl::StatusOr<Broadcast> LoadBroadcastFile(const std::string& path);
+
+// The API name of a strategy, e.g. "SEND_MULTIPLE".
+absl::string_view BigMessageStrategyName(BigMessageStrategy strategy);
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_BROADCAST_H_

@@ -1,0 +1,101 @@
+// One run of a broadcast over contact files: every data row read ends in
+// exactly one state, and the counts say which.
+//
+// The pipeline: a reader thread cuts each file into chunks of whole records
+// and queues them; a pool of workers classifies the rows of a chunk (parse,
+// number, DNC, template) in parallel; the calling thread commits chunks in
+// file order, which makes duplicate scrubbing deterministic (the first row
+// of a number wins), hands the sendable texts to the transport and records
+// every row's outcome. See docs/ARCHITECTURE.md.
+#ifndef HERALD_ENGINE_BROADCAST_RUN_H_
+#define HERALD_ENGINE_BROADCAST_RUN_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/broadcast.h"
+#include "engine/csv_reader.h"
+#include "engine/dnc_list.h"
+#include "engine/outcome_log.h"
+#include "engine/transport.h"
+
+namespace herald {
+
+// How many rows ended in each state. A run that completes has
+// total == sent + invalid + dup + dnc + errors + remaining, remaining == 0.
+struct RunCounts {
+  uint64_t total = 0;      // data rows read
+  uint64_t sent = 0;       // FINISHED with result SENT
+  uint64_t invalid = 0;    // INVALID
+  uint64_t dup = 0;        // DUP
+  uint64_t dnc = 0;        // DNC (result DNT)
+  uint64_t errors = 0;     // FINISHED with a result other than SENT
+  uint64_t remaining = 0;  // read but not final (the run stopped early)
+
+  void Add(const RunCounts& other);
+};
+
+struct BatchReport {
+  uint32_t id = 0;  // 1-based, in the order the files were given
+  std::string path;
+  RunCounts counts;
+};
+
+// An INVALID row, for people to find and fix.
+struct RowIssue {
+  std::string path;
+  uint64_t line = 0;
+  std::string reason;
+};
+
+struct RunProgress {
+  uint64_t rows = 0;  // rows committed so far
+  uint64_t sent = 0;
+  double elapsed_seconds = 0;
+};
+
+struct RunOptions {
+  std::vector<std::string> contact_paths;  // one batch each
+  std::vector<std::string> dnc_paths;
+  std::string phone_column;  // empty: find it by name
+  int workers = 0;           // classifying threads; 0: one per core
+  CsvReaderOptions csv;
+  // Called on the calling thread about every progress_interval_seconds.
+  std::function<void(const RunProgress&)> on_progress;
+  double progress_interval_seconds = 0.5;
+};
+
+struct RunReport {
+  // OK when every row read reached a final state; otherwise why the run
+  // stopped early (the counts then say how far it got).
+  absl::Status status;
+  std::vector<BatchReport> batches;
+  RunCounts totals;
+  DncLoadStats dnc;
+  std::vector<RowIssue> invalid_samples;  // the first INVALID rows
+  std::vector<std::string> warnings;
+  double elapsed_seconds = 0;
+};
+
+// Runs `broadcast` over the files in `options` through `transport`, recording
+// each row's outcome in `outcomes` when it is not null. Both must outlive the
+// call.
+//
+// Returns an error, before anything is sent, when a contact or DNC file
+// cannot be opened, a header cannot be mapped, or there is no message to
+// send. Problems with single rows never fail the run: those rows end INVALID
+// with a reason naming the column. Once sending has begun, a failing
+// transport or outcome sink stops the run and is reported in
+// RunReport::status.
+absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
+                                       const RunOptions& options,
+                                       Transport* transport,
+                                       OutcomeSink* outcomes);
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_BROADCAST_RUN_H_

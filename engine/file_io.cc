@@ -1,0 +1,104 @@
+#include "engine/file_io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace herald {
+namespace {
+
+constexpr size_t kBufferBytes = 1 << 20;
+
+absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
+  const int err = errno;
+  const std::string message =
+      absl::StrCat(path, ": ", what, ": ", strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES) return absl::PermissionDeniedError(message);
+  return absl::UnavailableError(message);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open", path);
+  std::string contents;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status status = ErrnoStatus("read failed", path);
+      ::close(fd);
+      return status;
+    }
+    if (n == 0) break;
+    contents.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return contents;
+}
+
+absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(
+    const std::string& path) {
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus("cannot create", path);
+  return std::unique_ptr<OutputFile>(new OutputFile(path, fd));
+}
+
+OutputFile::OutputFile(std::string path, int fd)
+    : path_(std::move(path)), fd_(fd) {
+  buffer_.reserve(kBufferBytes);
+}
+
+OutputFile::~OutputFile() { Close().IgnoreError(); }
+
+absl::Status OutputFile::WriteAll(absl::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("write failed", path_);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::Append(absl::string_view data) {
+  if (!status_.ok()) return status_;
+  if (buffer_.size() + data.size() > kBufferBytes) {
+    status_ = Flush();
+    if (!status_.ok()) return status_;
+    if (data.size() > kBufferBytes) {
+      status_ = WriteAll(data);
+      return status_;
+    }
+  }
+  buffer_.append(data.data(), data.size());
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::Flush() {
+  if (!status_.ok()) return status_;
+  status_ = WriteAll(buffer_);
+  buffer_.clear();
+  return status_;
+}
+
+absl::Status OutputFile::Close() {
+  if (fd_ < 0) return status_;
+  absl::Status flushed = Flush();
+  if (::close(fd_) != 0 && flushed.ok()) {
+    flushed = ErrnoStatus("close failed", path_);
+  }
+  fd_ = -1;
+  status_ = flushed;
+  return status_;
+}
+
+}  // namespace herald

@@ -1,0 +1,50 @@
+// Whole-file reads and buffered, error-checked writes.
+#ifndef HERALD_ENGINE_FILE_IO_H_
+#define HERALD_ENGINE_FILE_IO_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace herald {
+
+// Returns the contents of the file at `path`; errors name the path.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// An append-only file written through a large buffer with write(2), so a
+// full disk is an error the caller sees rather than a silently short file.
+class OutputFile {
+ public:
+  // Creates or truncates `path`. Errors name the path.
+  static absl::StatusOr<std::unique_ptr<OutputFile>> Create(
+      const std::string& path);
+
+  ~OutputFile();  // closes; an unflushed error is lost, so call Close()
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // Appends `data`, writing the buffer out once it is full.
+  absl::Status Append(absl::string_view data);
+  // Writes everything buffered so far.
+  absl::Status Flush();
+  // Flushes and closes; later calls return the first error or OK.
+  absl::Status Close();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  OutputFile(std::string path, int fd);
+  absl::Status WriteAll(absl::string_view data);
+
+  std::string path_;
+  int fd_;
+  std::string buffer_;
+  absl::Status status_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_FILE_IO_H_

@@ -1,0 +1,66 @@
+#include "engine/json_text.h"
+
+namespace herald {
+namespace {
+
+bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+}  // namespace
+
+void AppendJsonString(absl::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;  // start of the pending run of bytes that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!NeedsEscape(c)) continue;
+    out->append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
+    }
+  }
+  out->append(text.data() + run, text.size() - run);
+  out->push_back('"');
+}
+
+void UtcMillisFormatter::Append(absl::Time t, std::string* out) {
+  const int64_t millis = absl::ToUnixMillis(t);
+  int64_t second = millis / 1000;
+  int64_t ms = millis % 1000;
+  if (ms < 0) {
+    ms += 1000;
+    --second;
+  }
+  if (second != cached_second_) {
+    cached_second_ = second;
+    cached_prefix_ =
+        absl::FormatTime("%Y-%m-%dT%H:%M:%S.", absl::FromUnixSeconds(second),
+                         absl::UTCTimeZone());
+  }
+  out->append(cached_prefix_);
+  out->push_back(static_cast<char>('0' + ms / 100));
+  out->push_back(static_cast<char>('0' + ms / 10 % 10));
+  out->push_back(static_cast<char>('0' + ms % 10));
+  out->push_back('Z');
+}
+
+}  // namespace herald

@@ -1,0 +1,42 @@
+// The embedded default transport: a JSON-lines file, one line per message.
+#ifndef HERALD_ENGINE_OUTBOX_TRANSPORT_H_
+#define HERALD_ENGINE_OUTBOX_TRANSPORT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/file_io.h"
+#include "engine/json_text.h"
+#include "engine/transport.h"
+#include "scheduler/clock.h"
+
+namespace herald {
+
+// Writes each text as one line:
+//   {"recipientId":7,"batch":1,"to":"12135551234","from":"67076",
+//    "message":"...","attempt":1,"sentAt":"2026-11-22T13:40:05.123Z"}
+// Every text it accepts is SENT. `sentAt` is the clock's time at Send().
+class OutboxTransport : public Transport {
+ public:
+  // Creates or truncates the outbox at `path`. `clock` must outlive this.
+  static absl::StatusOr<std::unique_ptr<OutboxTransport>> Create(
+      const std::string& path, Clock* clock);
+
+  absl::Status Send(absl::Span<const OutboundText> texts,
+                    absl::Span<TextResult> results) override;
+  absl::Status Finish() override;
+
+ private:
+  OutboxTransport(std::unique_ptr<OutputFile> file, Clock* clock)
+      : file_(std::move(file)), clock_(clock) {}
+
+  std::unique_ptr<OutputFile> file_;
+  Clock* clock_;
+  UtcMillisFormatter sent_at_;
+  std::string line_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_OUTBOX_TRANSPORT_H_

@@ -1,0 +1,44 @@
+#include "engine/outcome_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/json_text.h"
+
+namespace herald {
+
+absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> JsonlOutcomeLog::Create(
+    const std::string& path) {
+  absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<JsonlOutcomeLog>(
+      new JsonlOutcomeLog(*std::move(file)));
+}
+
+absl::Status JsonlOutcomeLog::Record(absl::Span<const RowOutcome> outcomes) {
+  for (const RowOutcome& outcome : outcomes) {
+    line_.clear();
+    absl::StrAppend(&line_, "{\"batch\":", outcome.batch,
+                    ",\"recipientId\":", outcome.recipient_id,
+                    ",\"line\":", outcome.line);
+    if (outcome.number != 0) {
+      line_.append(",\"to\":\"");
+      AppendE164Digits(outcome.number, &line_);
+      line_.push_back('"');
+    }
+    absl::StrAppend(&line_, ",\"state\":\"", StateName(outcome.state), "\"");
+    if (outcome.result) {
+      absl::StrAppend(&line_, ",\"result\":\"", ResultName(*outcome.result),
+                      "\"");
+    }
+    if (!outcome.reason.empty()) {
+      line_.append(",\"reason\":");
+      AppendJsonString(outcome.reason, &line_);
+    }
+    line_.append("}\n");
+    if (absl::Status s = file_->Append(line_); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JsonlOutcomeLog::Finish() { return file_->Close(); }
+
+}  // namespace herald

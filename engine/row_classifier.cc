@@ -1,0 +1,122 @@
+#include "engine/row_classifier.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace herald {
+namespace {
+
+// Long values are cut in reasons so one bad cell cannot flood a report.
+constexpr size_t kMaxQuotedValue = 40;
+
+std::string Quoted(absl::string_view value) {
+  if (value.size() <= kMaxQuotedValue) return absl::StrCat("\"", value, "\"");
+  return absl::StrCat("\"", value.substr(0, kMaxQuotedValue), "...\"");
+}
+
+}  // namespace
+
+void RowClassifier::Reject(RowVerdict verdict, absl::string_view reason,
+                           ClassifiedRow* row, ClassifiedChunk* out) {
+  row->verdict = verdict;
+  row->text_begin = static_cast<uint32_t>(out->text.size());
+  out->text.append(reason.data(), reason.size());
+  row->text_end = static_cast<uint32_t>(out->text.size());
+}
+
+std::optional<std::string> RowClassifier::FindBadField(
+    const BatchPlan& plan) const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const size_t at = FindInvalidUtf8(fields_[i]);
+    if (at == absl::string_view::npos) continue;
+    return absl::StrCat("column \"", plan.columns.names[i], "\": ",
+                        fields_[i][at] == '\0' ? "NUL byte" : "invalid UTF-8",
+                        " at byte ", at + 1);
+  }
+  return std::nullopt;
+}
+
+void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
+                             size_t skip, uint64_t first_row,
+                             ClassifiedChunk* out) {
+  const ContactColumns& columns = plan.columns;
+  out->rows.reserve(out->rows.size() + chunk.records.size());
+  for (size_t k = skip; k < chunk.records.size(); ++k) {
+    const CsvRecordRef& record = chunk.records[k];
+    ClassifiedRow& row = out->rows.emplace_back();
+    row.recipient_id = first_row + (k - skip);
+    row.line = record.line;
+    if (record.defect != CsvRecordDefect::kNone) {
+      Reject(RowVerdict::kInvalid, DescribeDefect(record.defect), &row, out);
+      continue;
+    }
+    const absl::string_view text = chunk.RecordText(record);
+    if (absl::Status s = SplitCsvRecord(text, &fields_, &scratch_); !s.ok()) {
+      Reject(RowVerdict::kInvalid, absl::StrCat("malformed CSV: ", s.message()),
+             &row, out);
+      continue;
+    }
+    if (fields_.size() != columns.names.size()) {
+      Reject(RowVerdict::kInvalid,
+             absl::StrCat("row has ", fields_.size(),
+                          " fields but the header has ", columns.names.size()),
+             &row, out);
+      continue;
+    }
+    if (FindInvalidUtf8(text) != absl::string_view::npos) {
+      if (std::optional<std::string> bad = FindBadField(plan)) {
+        Reject(RowVerdict::kInvalid, *bad, &row, out);
+        continue;
+      }
+    }
+    const absl::string_view phone = fields_[columns.phone];
+    absl::StatusOr<PhoneNumber> number = ParseNanpNumber(phone);
+    if (!number.ok()) {
+      Reject(RowVerdict::kInvalid,
+             absl::StrCat("column \"", columns.names[columns.phone], "\" ",
+                          Quoted(phone), ": ", number.status().message()),
+             &row, out);
+      continue;
+    }
+    row.number = *number;
+    if (dnc_->Contains(*number)) {
+      row.verdict = RowVerdict::kDnc;
+      continue;
+    }
+
+    // The row's own message, when it has one, replaces the broadcast's.
+    std::optional<MessageTemplate> own;
+    const MessageTemplate* message = nullptr;
+    if (columns.message >= 0 && !fields_[columns.message].empty()) {
+      absl::StatusOr<MessageTemplate> compiled =
+          MessageTemplate::Compile(fields_[columns.message], columns.names);
+      if (!compiled.ok()) {
+        Reject(
+            RowVerdict::kUnrenderable,
+            absl::StrCat("column \"message\": ", compiled.status().message()),
+            &row, out);
+        continue;
+      }
+      own = *std::move(compiled);
+      message = &*own;
+    } else if (plan.message) {
+      message = &*plan.message;
+    } else {
+      Reject(RowVerdict::kUnrenderable,
+             "no message: the broadcast has none and this row's message "
+             "column is empty",
+             &row, out);
+      continue;
+    }
+    const size_t begin = out->text.size();
+    if (absl::Status s = message->Render(fields_, &out->text); !s.ok()) {
+      out->text.resize(begin);
+      Reject(RowVerdict::kUnrenderable, s.message(), &row, out);
+      continue;
+    }
+    row.verdict = RowVerdict::kSendable;
+    row.text_begin = static_cast<uint32_t>(begin);
+    row.text_end = static_cast<uint32_t>(out->text.size());
+  }
+}
+
+}  // namespace herald

@@ -1,0 +1,83 @@
+// The per-row work of a run that needs no order: read the fields, the number,
+// the DNC list and the template. Runs on worker threads, one chunk at a time.
+#ifndef HERALD_ENGINE_ROW_CLASSIFIER_H_
+#define HERALD_ENGINE_ROW_CLASSIFIER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "engine/contact_columns.h"
+#include "engine/csv_reader.h"
+#include "engine/message_template.h"
+#include "engine/number_set.h"
+#include "engine/phone_number.h"
+
+namespace herald {
+
+// What a contact file needs to have its rows classified.
+struct BatchPlan {
+  uint32_t id = 0;
+  std::string path;
+  ContactColumns columns;
+  // The broadcast message compiled against this file's columns; empty when
+  // the broadcast has no message (each row must then carry its own).
+  std::optional<MessageTemplate> message;
+};
+
+enum class RowVerdict : uint8_t {
+  kInvalid,       // the row or its number is unusable; `text` is the reason
+  kDnc,           // a good number on a DNC list
+  kUnrenderable,  // a good number whose message cannot be rendered; reason
+  kSendable,      // a good number and its rendered message in `text`
+};
+
+struct ClassifiedRow {
+  uint64_t recipient_id = 0;
+  uint64_t line = 0;
+  PhoneNumber number = 0;  // 0 for kInvalid
+  RowVerdict verdict = RowVerdict::kInvalid;
+  uint32_t text_begin = 0;  // [text_begin, text_end) in ClassifiedChunk::text
+  uint32_t text_end = 0;
+};
+
+struct ClassifiedChunk {
+  uint64_t sequence = 0;  // position of the chunk in the whole run
+  uint32_t batch = 0;
+  std::vector<ClassifiedRow> rows;
+  std::string text;  // rendered messages and reasons
+
+  absl::string_view TextOf(const ClassifiedRow& row) const {
+    return absl::string_view(text).substr(row.text_begin,
+                                          row.text_end - row.text_begin);
+  }
+};
+
+// Classifies rows; holds scratch space, so use one per thread. `dnc` must not
+// change while any classifier uses it.
+class RowClassifier {
+ public:
+  explicit RowClassifier(const NumberSet* dnc) : dnc_(dnc) {}
+
+  // Classifies `chunk.records[skip...]`, whose first row has id `first_row`,
+  // appending to `out->rows` and `out->text`.
+  void Classify(const BatchPlan& plan, const CsvChunk& chunk, size_t skip,
+                uint64_t first_row, ClassifiedChunk* out);
+
+ private:
+  // Sets the verdict and records a reason for `row`.
+  void Reject(RowVerdict verdict, absl::string_view reason, ClassifiedRow* row,
+              ClassifiedChunk* out);
+  // Returns why the row's fields are not clean UTF-8, or nullopt.
+  std::optional<std::string> FindBadField(const BatchPlan& plan) const;
+
+  const NumberSet* dnc_;
+  std::vector<absl::string_view> fields_;
+  std::string scratch_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_ROW_CLASSIFIER_H_

@@ -1,0 +1,72 @@
+#include "engine/run_report.h"
+
+#include <sys/resource.h>
+
+#include "nlohmann/json.hpp"
+
+namespace herald {
+namespace {
+
+using nlohmann::json;
+
+json StatsJson(const RunCounts& counts) {
+  return json{
+      {"totalCount", counts.total},
+      {"sentCount", counts.sent},
+      {"invalidCount", counts.invalid},
+      {"dupCount", counts.dup},
+      {"doNotTextCount", counts.dnc},
+      {"errorCount", counts.errors},
+      {"remainingOutboundCount", counts.remaining},
+  };
+}
+
+}  // namespace
+
+uint64_t MaxResidentBytes() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux: kilobytes
+}
+
+std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
+  json out;
+  out["broadcast"] = {
+      {"name", broadcast.name},
+      {"fromNumber", broadcast.from_number},
+      {"labels", broadcast.labels},
+      {"scrubDuplicates", broadcast.scrub_duplicates},
+      {"bigMessageStrategy",
+       BigMessageStrategyName(broadcast.big_message_strategy)},
+  };
+  out["status"] = report.status.ok() ? "COMPLETED" : "STOPPED";
+  if (!report.status.ok()) out["error"] = std::string(report.status.message());
+  out["stats"] = StatsJson(report.totals);
+  json batches = json::array();
+  for (const BatchReport& batch : report.batches) {
+    batches.push_back({{"id", batch.id},
+                       {"file", batch.path},
+                       {"stats", StatsJson(batch.counts)}});
+  }
+  out["batches"] = std::move(batches);
+  out["dnc"] = {{"lines", report.dnc.lines},
+                {"entries", report.dnc.entries},
+                {"rejected", report.dnc.rejected},
+                {"rejectedSamples", report.dnc.rejected_samples}};
+  out["elapsedSeconds"] = report.elapsed_seconds;
+  out["recipientsPerSecond"] =
+      report.elapsed_seconds > 0
+          ? static_cast<double>(report.totals.total) / report.elapsed_seconds
+          : 0.0;
+  out["maxResidentBytes"] = MaxResidentBytes();
+  json samples = json::array();
+  for (const RowIssue& issue : report.invalid_samples) {
+    samples.push_back(
+        {{"file", issue.path}, {"line", issue.line}, {"reason", issue.reason}});
+  }
+  out["invalidSamples"] = std::move(samples);
+  out["warnings"] = report.warnings;
+  return out.dump(2) + "\n";
+}
+
+}  // namespace herald

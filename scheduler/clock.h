@@ -1,0 +1,34 @@
+// The clock seam: every instant herald stamps or waits for comes from a Clock,
+// so tests and simulations can run a day of windows in a second.
+#ifndef HERALD_SCHEDULER_CLOCK_H_
+#define HERALD_SCHEDULER_CLOCK_H_
+
+#include "absl/time/time.h"
+
+namespace herald {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // The current instant. Thread-safe.
+  virtual absl::Time Now() const = 0;
+};
+
+// The system's wall clock. The returned object lives forever.
+Clock* RealClock();
+
+// A clock that only moves when told to; for tests.
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(absl::Time now) : now_(now) {}
+  absl::Time Now() const override { return now_; }
+  void Set(absl::Time now) { now_ = now; }
+  void Advance(absl::Duration d) { now_ += d; }
+
+ private:
+  absl::Time now_;  // not synchronised: set it before threads read it
+};
+
+}  // namespace herald
+
+#endif  // HERALD_SCHEDULER_CLOCK_H_
