@@ -1,0 +1,41 @@
+// Helpers shared by the tests: real files in a fresh directory per test.
+#ifndef HERALD_TESTS_TEST_UTIL_H_
+#define HERALD_TESTS_TEST_UTIL_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace herald {
+
+// A directory created empty for one test and removed with everything in it
+// when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // Returns path()/name.
+  std::string File(absl::string_view name) const;
+
+  // Writes `contents` to path()/name, byte for byte, and returns its path.
+  std::string Write(absl::string_view name, absl::string_view contents) const;
+
+ private:
+  std::string path_;
+};
+
+// Returns the whole file at `path`; fails the current test if it cannot.
+std::string ReadWholeFile(const std::string& path);
+
+// Runs `command` with /bin/sh, stdout and stderr captured together into
+// `*output`. Returns the command's exit status (-1 if it did not exit).
+int RunCommand(const std::string& command, std::string* output);
+
+}  // namespace herald
+
+#endif  // HERALD_TESTS_TEST_UTIL_H_
