@@ -188,6 +188,7 @@ void Pipeline::ReadAll() {
   read_status_ = status;
   chunks_read_.store(static_cast<int64_t>(sequence), std::memory_order_release);
   for (int i = 0; i < workers_; ++i) work_.enqueue(nullptr);
+  done_.enqueue(nullptr);  // wakes the committer to see the end
 }
 
 void Pipeline::Work() {
@@ -304,7 +305,8 @@ absl::Status Pipeline::Run(Clock::time_point start) {
     const int64_t total = chunks_read_.load(std::memory_order_acquire);
     if (total >= 0 && next == static_cast<uint64_t>(total)) break;
     std::unique_ptr<ClassifiedChunk> chunk;
-    if (done_.wait_dequeue_timed(chunk, std::chrono::milliseconds(100))) {
+    if (done_.wait_dequeue_timed(chunk, std::chrono::milliseconds(100)) &&
+        chunk != nullptr) {
       const uint64_t sequence = chunk->sequence;
       waiting.emplace(sequence, std::move(chunk));
     }

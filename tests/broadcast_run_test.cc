@@ -1,0 +1,333 @@
+// End-to-end tests of one run: real CSV files in, the real outbox file out,
+// every row's outcome checked.
+#include "engine/broadcast_run.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "engine/outbox_transport.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "scheduler/clock.h"
+#include "tests/test_util.h"
+
+namespace herald {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+// Keeps every outcome, copying the reason out of the run's buffers.
+class RecordingSink : public OutcomeSink {
+ public:
+  struct Entry {
+    RowOutcome outcome;
+    std::string reason;
+  };
+  absl::Status Record(absl::Span<const RowOutcome> outcomes) override {
+    for (const RowOutcome& o : outcomes) {
+      entries.push_back({o, std::string(o.reason)});
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Finish() override { return absl::OkStatus(); }
+
+  // The entry of (batch, recipient id); fails the test when absent.
+  const Entry& Get(uint32_t batch, uint64_t recipient_id) const {
+    for (const Entry& e : entries) {
+      if (e.outcome.batch == batch && e.outcome.recipient_id == recipient_id) {
+        return e;
+      }
+    }
+    ADD_FAILURE() << "no outcome for batch " << batch << " row "
+                  << recipient_id;
+    static const Entry kNone;
+    return kNone;
+  }
+
+  std::vector<Entry> entries;
+};
+
+std::vector<json> ReadJsonLines(const std::string& path) {
+  std::vector<json> lines;
+  for (absl::string_view line :
+       absl::StrSplit(ReadWholeFile(path), '\n', absl::SkipEmpty())) {
+    lines.push_back(json::parse(line.begin(), line.end()));
+  }
+  return lines;
+}
+
+void ExpectCountsAddUp(const RunCounts& c) {
+  EXPECT_EQ(c.total,
+            c.sent + c.invalid + c.dup + c.dnc + c.errors + c.remaining);
+}
+
+class BroadcastRunTest : public ::testing::Test {
+ protected:
+  BroadcastRunTest() : clock_(absl::FromUnixSeconds(1794000000)) {
+    broadcast_.name = "test";
+    broadcast_.from_number = "19206596476";
+    broadcast_.message = "Hello ${firstName}";
+    broadcast_.scrub_duplicates = true;
+  }
+
+  // Runs over `contact_paths` into the outbox; returns the report.
+  RunReport Run(std::vector<std::string> contact_paths,
+                std::vector<std::string> dnc_paths = {}, int workers = 2) {
+    RunOptions options;
+    options.contact_paths = std::move(contact_paths);
+    options.dnc_paths = std::move(dnc_paths);
+    options.workers = workers;
+    options.csv = csv_;
+    absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
+        OutboxTransport::Create(outbox_path_, &clock_);
+    EXPECT_TRUE(outbox.ok()) << outbox.status();
+    absl::StatusOr<RunReport> report =
+        RunBroadcast(broadcast_, options, outbox->get(), &sink_);
+    EXPECT_TRUE(report.ok()) << report.status();
+    if (!report.ok()) return {};
+    ExpectCountsAddUp(report->totals);
+    return *std::move(report);
+  }
+
+  absl::Status RunExpectingError(std::vector<std::string> contact_paths,
+                                 std::vector<std::string> dnc_paths = {}) {
+    RunOptions options;
+    options.contact_paths = std::move(contact_paths);
+    options.dnc_paths = std::move(dnc_paths);
+    absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
+        OutboxTransport::Create(outbox_path_, &clock_);
+    EXPECT_TRUE(outbox.ok());
+    absl::StatusOr<RunReport> report =
+        RunBroadcast(broadcast_, options, outbox->get(), nullptr);
+    EXPECT_FALSE(report.ok());
+    return report.status();
+  }
+
+  TempDir dir_;
+  std::string outbox_path_ = dir_.File("outbox.jsonl");
+  ManualClock clock_;
+  Broadcast broadcast_;
+  CsvReaderOptions csv_;
+  RecordingSink sink_;
+};
+
+TEST_F(BroadcastRunTest, EveryCsvAndNumberFormEndsInTheRightState) {
+  const std::string contacts =
+      dir_.Write("contacts.csv",
+                 "\xEF\xBB\xBF"  // a UTF-8 byte order mark, as Excel writes
+                 "phoneNumber,firstName,note\r\n"
+                 "+1 (213) 555-1234,Alice,\"quoted, with comma\"\r\n"
+                 "213.555.1235,\"Bo \"\"Bobby\"\"\",plain\r\n"
+                 "\r\n"  // a blank line is not a row
+                 "2135551236,Cara,\"two\r\nlines\"\r\n"
+                 "1-213-555-1237,Dan,x\r\n"
+                 "213-555-1234,Alice again,dup of row 1\r\n"
+                 "213-911-5678,Eve,N11 exchange\r\n"
+                 "1-800-FLOWERS,Flo,letters\r\n"
+                 "213-555-1238,,missing first name\r\n"
+                 "213-555-1239,Gus,on the DNC list\r\n"
+                 "213-555-1240,Hal,no newline at end");
+  const std::string dnc = dir_.Write("dnc.txt", "(213) 555-1239\n");
+
+  const RunReport report = Run({contacts}, {dnc});
+
+  EXPECT_EQ(report.totals.total, 10u);
+  EXPECT_EQ(report.totals.sent, 5u);
+  EXPECT_EQ(report.totals.dup, 1u);
+  EXPECT_EQ(report.totals.invalid, 3u);
+  EXPECT_EQ(report.totals.dnc, 1u);
+  EXPECT_EQ(report.totals.remaining, 0u);
+  ASSERT_EQ(sink_.entries.size(), 10u);
+
+  EXPECT_EQ(sink_.Get(1, 1).outcome.state, RecipientState::kFinished);
+  EXPECT_EQ(sink_.Get(1, 1).outcome.result, TextResult::kSent);
+  EXPECT_EQ(sink_.Get(1, 3).outcome.line, 5u);  // after the blank line
+  EXPECT_EQ(sink_.Get(1, 4).outcome.line, 7u);  // after the two-line field
+  EXPECT_EQ(sink_.Get(1, 5).outcome.line, 8u);
+  EXPECT_EQ(sink_.Get(1, 5).outcome.state, RecipientState::kDup);
+  EXPECT_EQ(sink_.Get(1, 6).outcome.state, RecipientState::kInvalid);
+  EXPECT_THAT(sink_.Get(1, 6).reason, HasSubstr("N11"));
+  EXPECT_THAT(sink_.Get(1, 7).reason, HasSubstr("letters"));
+  EXPECT_THAT(sink_.Get(1, 8).reason, HasSubstr("${firstName}"));
+  EXPECT_EQ(sink_.Get(1, 9).outcome.state, RecipientState::kDnc);
+  EXPECT_EQ(sink_.Get(1, 9).outcome.result, TextResult::kDnt);
+  EXPECT_EQ(sink_.Get(1, 10).outcome.state, RecipientState::kFinished);
+
+  const std::vector<json> outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 5u);
+  EXPECT_EQ(outbox[0]["recipientId"], 1);
+  EXPECT_EQ(outbox[0]["batch"], 1);
+  EXPECT_EQ(outbox[0]["to"], "12135551234");
+  EXPECT_EQ(outbox[0]["from"], "19206596476");
+  EXPECT_EQ(outbox[0]["message"], "Hello Alice");
+  EXPECT_EQ(outbox[0]["attempt"], 1);
+  EXPECT_EQ(outbox[0]["sentAt"], "2026-11-06T21:20:00.000Z");
+  EXPECT_EQ(outbox[1]["message"], "Hello Bo \"Bobby\"");
+  EXPECT_EQ(outbox[2]["to"], "12135551236");
+  EXPECT_EQ(outbox[3]["to"], "12135551237");
+  EXPECT_EQ(outbox[4]["to"], "12135551240");
+}
+
+TEST_F(BroadcastRunTest, MalformedRowsAreInvalidWithTheirLineAndTheRestIsSent) {
+  const std::string big_field(1 << 20, 'a');  // a 1 MiB field
+  const std::string contacts = dir_.Write(
+      "contacts.csv",
+      absl::StrCat("phoneNumber,firstName\n",
+                   "2135550001,Ann\n",                            // line 2
+                   "2135550002,Ben,extra\n",                      // 3: ragged
+                   "2135550003,Ca", std::string(1, '\0'), "t\n",  // 4: NUL
+                   "2135550004,D\xC3\x28n\n",       // 5: bad UTF-8
+                   "2135550005,", big_field, "\n",  // 6: too long
+                   "2135550006,Fay\n",              // 7
+                   "2135550007,\"Gil\n",            // 8: quote never closed
+                   "2135550008,Hope\n",             // 9
+                   "2135550009,Ira\n"));            // 10
+
+  const RunReport report = Run({contacts});
+
+  EXPECT_EQ(report.totals.total, 9u);
+  EXPECT_EQ(report.totals.invalid, 5u);
+  EXPECT_EQ(report.totals.sent, 4u);
+  std::map<uint64_t, std::string> invalid_by_line;
+  for (const auto& e : sink_.entries) {
+    if (e.outcome.state == RecipientState::kInvalid) {
+      invalid_by_line[e.outcome.line] = e.reason;
+    }
+  }
+  ASSERT_EQ(invalid_by_line.size(), 5u);
+  EXPECT_THAT(invalid_by_line[3], HasSubstr("3 fields but the header has 2"));
+  EXPECT_THAT(invalid_by_line[4], HasSubstr("NUL"));
+  EXPECT_THAT(invalid_by_line[5], HasSubstr("invalid UTF-8"));
+  EXPECT_THAT(invalid_by_line[6], HasSubstr("too long"));
+  EXPECT_THAT(invalid_by_line[8], HasSubstr("unterminated quoted field"));
+  // Rows after every problem were still sent.
+  std::vector<std::string> sent_to;
+  for (const json& line : ReadJsonLines(outbox_path_)) {
+    sent_to.push_back(line["to"]);
+  }
+  EXPECT_THAT(sent_to, ::testing::ElementsAre("12135550001", "12135550006",
+                                              "12135550008", "12135550009"));
+  // The report names the file and line of each.
+  ASSERT_EQ(report.invalid_samples.size(), 5u);
+  EXPECT_EQ(report.invalid_samples[0].path, contacts);
+  EXPECT_EQ(report.invalid_samples[0].line, 3u);
+}
+
+TEST_F(BroadcastRunTest, RowMessageOverridesTheBroadcastMessage) {
+  const std::string contacts = dir_.Write(
+      "contacts.csv",
+      "phoneNumber,firstName,ticket,message\n"
+      "2135550001,Ann,7,\n"
+      "2135550002,Ben,9,\"Hi ${firstName}, ticket ${ticket} is ready\"\n"
+      "2135550003,Cy,,\"Ticket ${ticket}\"\n");
+  const RunReport report = Run({contacts});
+  EXPECT_EQ(report.totals.sent, 2u);
+  EXPECT_EQ(report.totals.invalid, 1u);
+  const std::vector<json> outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 2u);
+  EXPECT_EQ(outbox[0]["message"], "Hello Ann");
+  EXPECT_EQ(outbox[1]["message"], "Hi Ben, ticket 9 is ready");
+  EXPECT_THAT(sink_.Get(1, 3).reason, HasSubstr("${ticket}"));
+}
+
+TEST_F(BroadcastRunTest, SeveralFilesAreSeveralBatchesAndDuplicatesSpanThem) {
+  const std::string first = dir_.Write(
+      "a.csv", "phoneNumber,firstName\n2135550001,Ann\n2135550002,Ben\n");
+  const std::string second = dir_.Write(
+      "b.csv",
+      "mobilePhone,firstName\n(213) 555-0002,Ben again\n2135550003,Cy\n");
+  const RunReport report = Run({first, second});
+  ASSERT_EQ(report.batches.size(), 2u);
+  EXPECT_EQ(report.batches[0].counts.sent, 2u);
+  EXPECT_EQ(report.batches[1].counts.dup, 1u);
+  EXPECT_EQ(report.batches[1].counts.sent, 1u);
+  EXPECT_EQ(report.batches[1].path, second);
+  EXPECT_EQ(sink_.Get(2, 1).outcome.state, RecipientState::kDup);
+  const std::vector<json> outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 3u);
+  EXPECT_EQ(outbox[2]["batch"], 2);
+  EXPECT_EQ(outbox[2]["recipientId"], 2);
+}
+
+TEST_F(BroadcastRunTest, DuplicatesAreSentWhenScrubbingIsOff) {
+  broadcast_.scrub_duplicates = false;
+  const std::string contacts = dir_.Write(
+      "contacts.csv", "phoneNumber,firstName\n2135550001,A\n2135550001,B\n");
+  const RunReport report = Run({contacts});
+  EXPECT_EQ(report.totals.sent, 2u);
+  EXPECT_EQ(report.totals.dup, 0u);
+}
+
+TEST_F(BroadcastRunTest, ResultsDoNotDependOnWorkersOrChunkSize) {
+  // Many rows over many tiny chunks, with duplicates far apart.
+  std::string text = "phoneNumber,firstName\n";
+  for (int i = 0; i < 3000; ++i) {
+    absl::StrAppend(&text, "213555", 1000 + i % 2500, ",\"n", i, "\"\n");
+  }
+  const std::string contacts = dir_.Write("contacts.csv", text);
+
+  csv_.chunk_bytes = 512;
+  const RunReport many = Run({contacts}, {}, 4);
+  const std::string many_outbox = ReadWholeFile(outbox_path_);
+  const auto many_entries = sink_.entries;
+  sink_.entries.clear();
+  csv_ = CsvReaderOptions();
+  const RunReport one = Run({contacts}, {}, 1);
+
+  EXPECT_EQ(many.totals.sent, 2500u);
+  EXPECT_EQ(many.totals.dup, 500u);
+  EXPECT_EQ(one.totals.sent, many.totals.sent);
+  EXPECT_EQ(ReadWholeFile(outbox_path_), many_outbox);
+  ASSERT_EQ(sink_.entries.size(), many_entries.size());
+  for (size_t i = 0; i < many_entries.size(); ++i) {
+    EXPECT_EQ(sink_.entries[i].outcome.recipient_id,
+              many_entries[i].outcome.recipient_id);
+    EXPECT_EQ(sink_.entries[i].outcome.state, many_entries[i].outcome.state);
+  }
+}
+
+TEST_F(BroadcastRunTest, AFailingTransportStopsTheRunAndLeavesRowsRemaining) {
+  // /dev/full accepts the open and fails every write: a real full disk.
+  outbox_path_ = "/dev/full";
+  const std::string contacts = dir_.Write(
+      "contacts.csv", "phoneNumber,firstName\n2135550001,A\n2135550002,B\n");
+  const RunReport report = Run({contacts});
+  EXPECT_FALSE(report.status.ok());
+  EXPECT_THAT(std::string(report.status.message()), HasSubstr("/dev/full"));
+  EXPECT_EQ(report.totals.sent, 0u);
+  EXPECT_EQ(report.totals.remaining, 2u);
+  for (const auto& e : sink_.entries) {
+    EXPECT_EQ(e.outcome.state, RecipientState::kSelected);
+  }
+}
+
+TEST_F(BroadcastRunTest, FilesThatCannotBeUsedFailBeforeAnythingIsSent) {
+  const std::string good =
+      dir_.Write("good.csv", "phoneNumber,firstName\n2135550001,A\n");
+  EXPECT_THAT(std::string(RunExpectingError({dir_.File("nope.csv")}).message()),
+              HasSubstr("nope.csv"));
+  EXPECT_THAT(
+      std::string(
+          RunExpectingError({good}, {dir_.File("nodnc.txt")}).message()),
+      HasSubstr("nodnc.txt"));
+  const std::string no_phone = dir_.Write("nophone.csv", "name,city\nA,B\n");
+  EXPECT_THAT(std::string(RunExpectingError({good, no_phone}).message()),
+              HasSubstr("nophone.csv:1: header: no phone column"));
+  const std::string empty = dir_.Write("empty.csv", "");
+  EXPECT_THAT(std::string(RunExpectingError({empty}).message()),
+              HasSubstr("empty file"));
+  broadcast_.message.clear();
+  EXPECT_THAT(std::string(RunExpectingError({good}).message()),
+              HasSubstr("no message column"));
+  // Nothing was written to the outbox by any of these.
+  EXPECT_EQ(ReadWholeFile(outbox_path_), "");
+}
+
+}  // namespace
+}  // namespace herald
