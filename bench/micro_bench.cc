@@ -1,0 +1,89 @@
+// Micro-benchmarks of the per-row work on the hot path.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "engine/csv_reader.h"
+#include "engine/message_template.h"
+#include "engine/number_set.h"
+#include "engine/phone_number.h"
+
+namespace herald {
+namespace {
+
+std::vector<std::string> TypedNumbers() {
+  const char* kForms[] = {"+1 (%s) %s-%s", "%s.%s.%s", "%s%s%s", "1-%s-%s-%s"};
+  std::mt19937_64 rng(7);
+  std::vector<std::string> out;
+  for (int i = 0; i < 4096; ++i) {
+    char buf[64];
+    const std::string npa = absl::StrCat(200 + rng() % 700);
+    const std::string nxx = absl::StrCat(200 + rng() % 700);
+    const std::string line = absl::StrCat(1000 + rng() % 9000);
+    snprintf(buf, sizeof(buf), kForms[i % 4], npa.c_str(), nxx.c_str(),
+             line.c_str());
+    out.push_back(buf);
+  }
+  return out;
+}
+
+void BM_ParseNanpNumber(benchmark::State& state) {
+  const std::vector<std::string> numbers = TypedNumbers();
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ParseNanpNumber(numbers[i++ & 4095]));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseNanpNumber);
+
+void BM_SplitCsvRecord(benchmark::State& state) {
+  const std::string record =
+      "+1 (213) 555-1234,Alice,\"Smith, Jr.\",Los Angeles,90012,25.00\r";
+  std::vector<absl::string_view> fields;
+  std::string scratch;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(SplitCsvRecord(record, &fields, &scratch));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SplitCsvRecord);
+
+void BM_NumberSetInsert(benchmark::State& state) {
+  std::mt19937_64 rng(1);
+  for (auto _ : state) {
+    NumberSet set;
+    for (int64_t i = 0; i < state.range(0); ++i) {
+      set.Insert(12000000000ull + rng() % 8000000000ull);
+    }
+    benchmark::DoNotOptimize(set.size());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_NumberSetInsert)->Arg(1 << 20)->Arg(10 << 20);
+
+void BM_RenderTemplate(benchmark::State& state) {
+  const std::vector<std::string> columns = {"phoneNumber", "firstName",
+                                            "amount", "city"};
+  const MessageTemplate message =
+      *MessageTemplate::Compile(
+          "Hi ${firstName}, thank you for your gift of ${amount} to the "
+          "${city} charity weekend. Reply STOP to opt out.",
+          columns);
+  const std::vector<absl::string_view> fields = {"2135551234", "Alice",
+                                                 "25.00", "Beaufort"};
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    benchmark::DoNotOptimize(message.Render(fields, &out));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RenderTemplate);
+
+}  // namespace
+}  // namespace herald
+
+BENCHMARK_MAIN();
