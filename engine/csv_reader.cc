@@ -8,25 +8,12 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/file_io.h"
 
 namespace herald {
 namespace {
 
 constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-absl::Status ErrnoError(int err, absl::string_view what,
-                        const std::string& path) {
-  const std::string message =
-      absl::StrCat(path, ": ", what, ": ", strerror(err));
-  switch (err) {
-    case ENOENT:
-      return absl::NotFoundError(message);
-    case EACCES:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::UnavailableError(message);
-  }
-}
 
 bool IsBlank(absl::string_view record) {
   return record.empty() || record == "\r";
@@ -49,7 +36,7 @@ absl::string_view DescribeDefect(CsvRecordDefect defect) {
 absl::StatusOr<std::unique_ptr<CsvChunkReader>> CsvChunkReader::Open(
     const std::string& path, const CsvReaderOptions& options) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(errno, "cannot open", path);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<CsvChunkReader>(new CsvChunkReader(path, fd, options));
 }
@@ -70,7 +57,7 @@ absl::StatusOr<size_t> CsvChunkReader::Fill(std::string* buf, size_t size) {
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
     buf->resize(size);
-    return ErrnoError(errno, "read failed", path_);
+    return ErrnoStatus(errno, "read failed", path_);
   }
   buf->resize(size + static_cast<size_t>(n));
   if (n == 0) eof_ = true;

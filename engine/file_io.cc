@@ -13,8 +13,10 @@ namespace {
 
 constexpr size_t kBufferBytes = 1 << 20;
 
-absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
-  const int err = errno;
+}  // namespace
+
+absl::Status ErrnoStatus(int err, absl::string_view what,
+                         const std::string& path) {
   const std::string message =
       absl::StrCat(path, ": ", what, ": ", strerror(err));
   if (err == ENOENT) return absl::NotFoundError(message);
@@ -22,18 +24,16 @@ absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(message);
 }
 
-}  // namespace
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("cannot open", path);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
   std::string contents;
   char buf[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      absl::Status status = ErrnoStatus("read failed", path);
+      absl::Status status = ErrnoStatus(errno, "read failed", path);
       ::close(fd);
       return status;
     }
@@ -48,7 +48,7 @@ absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(
     const std::string& path) {
   const int fd =
       ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus("cannot create", path);
+  if (fd < 0) return ErrnoStatus(errno, "cannot create", path);
   return std::unique_ptr<OutputFile>(new OutputFile(path, fd));
 }
 
@@ -63,7 +63,7 @@ absl::Status OutputFile::WriteAll(absl::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus("write failed", path_);
+    if (n < 0) return ErrnoStatus(errno, "write failed", path_);
     data.remove_prefix(static_cast<size_t>(n));
   }
   return absl::OkStatus();
@@ -94,7 +94,7 @@ absl::Status OutputFile::Close() {
   if (fd_ < 0) return status_;
   absl::Status flushed = Flush();
   if (::close(fd_) != 0 && flushed.ok()) {
-    flushed = ErrnoStatus("close failed", path_);
+    flushed = ErrnoStatus(errno, "close failed", path_);
   }
   fd_ = -1;
   status_ = flushed;

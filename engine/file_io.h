@@ -11,6 +11,12 @@
 
 namespace herald {
 
+// A status for the system error `err` (an errno value) from doing `what` to
+// `path`, e.g. "contacts.csv: cannot open: No such file or directory", with
+// the matching code (NotFound, PermissionDenied, otherwise Unavailable).
+absl::Status ErrnoStatus(int err, absl::string_view what,
+                         const std::string& path);
+
 // Returns the contents of the file at `path`; errors name the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
