@@ -65,10 +65,15 @@ class Field {
       return Error(
           Expected(absl::StrCat("an integer from ", min, " to ", max)));
     }
-    const int64_t v = value_.get<int64_t>();
+    // Past INT64_MAX only an unsigned read is exact; any such value is out
+    // of range, and the message quotes it as written.
+    const int64_t v = value_.is_number_unsigned() &&
+                              value_.get<uint64_t>() > uint64_t{INT64_MAX}
+                          ? INT64_MAX
+                          : value_.get<int64_t>();
     if (v < min || v > max) {
-      return Error(
-          absl::StrCat("must be from ", min, " to ", max, ", got ", v));
+      return Error(absl::StrCat("must be from ", min, " to ", max, ", got ",
+                                value_.dump()));
     }
     return static_cast<int>(v);
   }

@@ -15,6 +15,11 @@ namespace {
 
 constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
+// True when `text` leaves a quoted field open (an odd number of quotes).
+bool EndsInsideQuotes(absl::string_view text) {
+  return std::count(text.begin(), text.end(), '"') % 2 == 1;
+}
+
 bool IsBlank(absl::string_view record) {
   return record.empty() || record == "\r";
 }
@@ -118,29 +123,26 @@ absl::StatusOr<bool> CsvChunkReader::Next(CsvChunk* chunk) {
         ++newlines_inside;
       }
     }
-    if (i < end) {  // a whole record [pos, i)
-      const absl::string_view text(data + pos, i - pos);
+    // [pos, i) is a whole record when i < end, else cut by the buffer's end.
+    const size_t length = i - pos;
+    CsvRecordDefect defect = CsvRecordDefect::kNone;
+    if (length > options_.max_record_bytes) {
+      // Only the record's first line is given up, so one stray quote cannot
+      // swallow the rows after it.
+      defect = EndsInsideQuotes(
+                   absl::string_view(data + pos, options_.max_record_bytes))
+                   ? CsvRecordDefect::kUnterminatedQuote
+                   : CsvRecordDefect::kTooLong;
+    } else if (i < end) {
+      const absl::string_view text(data + pos, length);
       if (!IsBlank(text)) {
-        if (text.size() > options_.max_record_bytes) {
-          chunk->records.push_back(
-              {static_cast<uint32_t>(pos), 0, line, CsvRecordDefect::kTooLong});
-        } else {
-          chunk->records.push_back({static_cast<uint32_t>(pos),
-                                    static_cast<uint32_t>(text.size()), line,
-                                    CsvRecordDefect::kNone});
-        }
+        chunk->records.push_back({static_cast<uint32_t>(pos),
+                                  static_cast<uint32_t>(length), line,
+                                  CsvRecordDefect::kNone});
       }
       line += newlines_inside + 1;
       pos = i + 1;
       continue;
-    }
-
-    // No terminator after pos: the record is cut by the end of the buffer.
-    const size_t partial = end - pos;
-    CsvRecordDefect defect = CsvRecordDefect::kNone;
-    if (partial > options_.max_record_bytes) {
-      defect = quoted ? CsvRecordDefect::kUnterminatedQuote
-                      : CsvRecordDefect::kTooLong;
     } else if (!eof_) {
       if (!chunk->records.empty() && buf.size() >= options_.chunk_bytes) {
         carry_.assign(buf, pos, std::string::npos);
@@ -154,10 +156,10 @@ absl::StatusOr<bool> CsvChunkReader::Next(CsvChunk* chunk) {
     } else if (quoted) {
       defect = CsvRecordDefect::kUnterminatedQuote;
     } else {  // the last record, without a final newline
-      const absl::string_view text(data + pos, partial);
+      const absl::string_view text(data + pos, length);
       if (!IsBlank(text)) {
         chunk->records.push_back({static_cast<uint32_t>(pos),
-                                  static_cast<uint32_t>(partial), line,
+                                  static_cast<uint32_t>(length), line,
                                   CsvRecordDefect::kNone});
       }
       buf.resize(end);

@@ -32,7 +32,7 @@ absl::string_view DescribeDefect(CsvRecordDefect defect);
 
 struct CsvRecordRef {
   uint32_t offset = 0;  // into CsvChunk::bytes
-  uint32_t size = 0;    // without the line terminator
+  uint32_t size = 0;    // without the '\n' (a CRLF's '\r' stays in)
   uint64_t line = 0;    // physical line (1-based) on which the record starts
   CsvRecordDefect defect = CsvRecordDefect::kNone;
 };

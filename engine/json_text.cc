@@ -1,9 +1,23 @@
 #include "engine/json_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace herald {
 namespace {
 
 bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// True when any of the eight bytes of `word` is below 0x20, '"' or '\\'
+// (the classic "has a zero byte / has a byte less than n" bit tricks).
+bool WordNeedsEscape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHighs = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  return (below_space | has_zero(word ^ (kOnes * '"')) |
+          has_zero(word ^ (kOnes * '\\'))) != 0;
+}
 
 }  // namespace
 
@@ -11,7 +25,16 @@ void AppendJsonString(absl::string_view text, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (size_t i = 0; i < text.size(); ++i) {
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    // Skip eight clean bytes at a time; messages rarely need any escape.
+    while (i + 8 <= text.size()) {
+      uint64_t word;
+      memcpy(&word, text.data() + i, 8);
+      if (WordNeedsEscape(word)) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (!NeedsEscape(c)) continue;
     out->append(text.data() + run, i - run);

@@ -78,45 +78,54 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
       continue;
     }
     row.number = *number;
-    if (dnc_->Contains(*number)) {
-      row.verdict = RowVerdict::kDnc;
-      continue;
-    }
-
-    // The row's own message, when it has one, replaces the broadcast's.
-    std::optional<MessageTemplate> own;
-    const MessageTemplate* message = nullptr;
-    if (columns.message >= 0 && !fields_[columns.message].empty()) {
-      absl::StatusOr<MessageTemplate> compiled =
-          MessageTemplate::Compile(fields_[columns.message], columns.names);
-      if (!compiled.ok()) {
-        Reject(
-            RowVerdict::kUnrenderable,
-            absl::StrCat("column \"message\": ", compiled.status().message()),
-            &row, out);
-        continue;
-      }
-      own = *std::move(compiled);
-      message = &*own;
-    } else if (plan.message) {
-      message = &*plan.message;
-    } else {
-      Reject(RowVerdict::kUnrenderable,
-             "no message: the broadcast has none and this row's message "
-             "column is empty",
-             &row, out);
-      continue;
-    }
+    // The DNC lookup is a likely cache miss: start it, render while it
+    // loads, and drop the rendered text for the few numbers on the list.
+    dnc_->Prefetch(*number);
     const size_t begin = out->text.size();
-    if (absl::Status s = message->Render(fields_, &out->text); !s.ok()) {
+    Render(plan, &row, out);
+    if (dnc_->Contains(*number)) {
       out->text.resize(begin);
-      Reject(RowVerdict::kUnrenderable, s.message(), &row, out);
-      continue;
+      row.verdict = RowVerdict::kDnc;
+      row.text_begin = row.text_end = 0;
     }
-    row.verdict = RowVerdict::kSendable;
-    row.text_begin = static_cast<uint32_t>(begin);
-    row.text_end = static_cast<uint32_t>(out->text.size());
   }
+}
+
+void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
+                           ClassifiedChunk* out) {
+  const ContactColumns& columns = plan.columns;
+  // The row's own message, when it has one, replaces the broadcast's.
+  std::optional<MessageTemplate> own;
+  const MessageTemplate* message = nullptr;
+  if (columns.message >= 0 && !fields_[columns.message].empty()) {
+    absl::StatusOr<MessageTemplate> compiled =
+        MessageTemplate::Compile(fields_[columns.message], columns.names);
+    if (!compiled.ok()) {
+      Reject(RowVerdict::kUnrenderable,
+             absl::StrCat("column \"message\": ", compiled.status().message()),
+             row, out);
+      return;
+    }
+    own = *std::move(compiled);
+    message = &*own;
+  } else if (plan.message) {
+    message = &*plan.message;
+  } else {
+    Reject(RowVerdict::kUnrenderable,
+           "no message: the broadcast has none and this row's message column "
+           "is empty",
+           row, out);
+    return;
+  }
+  const size_t begin = out->text.size();
+  if (absl::Status s = message->Render(fields_, &out->text); !s.ok()) {
+    out->text.resize(begin);
+    Reject(RowVerdict::kUnrenderable, s.message(), row, out);
+    return;
+  }
+  row->verdict = RowVerdict::kSendable;
+  row->text_begin = static_cast<uint32_t>(begin);
+  row->text_end = static_cast<uint32_t>(out->text.size());
 }
 
 }  // namespace herald

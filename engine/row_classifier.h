@@ -70,6 +70,9 @@ class RowClassifier {
   // Sets the verdict and records a reason for `row`.
   void Reject(RowVerdict verdict, absl::string_view reason, ClassifiedRow* row,
               ClassifiedChunk* out);
+  // Renders the message of the row in fields_ into out->text, setting the
+  // verdict to kSendable, or to kUnrenderable with the reason.
+  void Render(const BatchPlan& plan, ClassifiedRow* row, ClassifiedChunk* out);
   // Returns why the row's fields are not clean UTF-8, or nullopt.
   std::optional<std::string> FindBadField(const BatchPlan& plan) const;
 
