@@ -12,21 +12,41 @@
 
 namespace herald {
 
+// What a placeholder whose attribute is empty or absent becomes.
+enum class MissingAttributePolicy {
+  kSkip,   // nothing is sent: the recipient ends INVALID with the reason
+  kEmpty,  // the placeholder becomes the empty string
+  kKeep,   // the placeholder stays as written
+};
+
+struct TemplateOptions {
+  // Also treat "{name}" as a placeholder, as the CallFire broadcast examples
+  // write it; "{{" is then a literal "{".
+  bool brace_placeholders = false;
+  MissingAttributePolicy missing = MissingAttributePolicy::kSkip;
+};
+
 // A template compiled once against a contact file's columns, so rendering a
 // row is a run of appends with no parsing and no lookups by name.
+//
+// Syntax: "${name}" is the value of column `name`; "${contact.name}" (the
+// seeds' contact fields) is column `name` too unless a column is literally
+// called "contact.name". Names match columns exactly, or else without regard
+// to case when that picks one column. "\\${" is a literal "${" ("$${x}" is
+// a dollar sign and then x's value, as in "balance: $${amount}").
 class MessageTemplate {
  public:
-  // Compiles `text`. `${name}` refers to the column called `name` in
-  // `columns` (exact match). Returns InvalidArgument for a "${" without its
-  // closing "}" or an empty name; a name that is not a column compiles, and
-  // every row then lacks it.
+  // Compiles `text`. Returns InvalidArgument for a placeholder without its
+  // closing "}" or with an empty name. A name that matches no column
+  // compiles, and every row then lacks it.
   static absl::StatusOr<MessageTemplate> Compile(
-      absl::string_view text, absl::Span<const std::string> columns);
+      absl::string_view text, absl::Span<const std::string> columns,
+      const TemplateOptions& options = {});
 
   // Appends the message for a row whose fields are `fields` (in column
-  // order) to `out`. A placeholder whose field is empty or absent makes the
-  // row unrenderable: returns InvalidArgument naming the attribute, and what
-  // was appended to `out` must be discarded.
+  // order) to `out`. A placeholder whose field is empty or absent follows
+  // the missing-attribute policy; under kSkip this returns InvalidArgument
+  // naming the attribute, and what was appended to `out` must be discarded.
   absl::Status Render(absl::Span<const absl::string_view> fields,
                       std::string* out) const;
 
@@ -36,13 +56,15 @@ class MessageTemplate {
  private:
   struct Piece {
     std::string literal;  // text before the placeholder
-    int column;           // -1: no placeholder (the trailing literal)
+    int column;           // kNoColumn: no placeholder (the trailing literal)
     std::string name;     // the placeholder's attribute name
+    std::string source;   // the placeholder as written, for kKeep
   };
   static constexpr int kNoColumn = -1;
   static constexpr int kUnknownColumn = -2;
 
   std::vector<Piece> pieces_;
+  MissingAttributePolicy missing_ = MissingAttributePolicy::kSkip;
 };
 
 }  // namespace herald

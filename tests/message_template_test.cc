@@ -125,10 +125,62 @@ TEST(MessageTemplateTest, TwentyPlaceholders) {
   EXPECT_EQ(Render(text, row, columns), expected);
 }
 
-TEST(MessageTemplateTest, NamesMatchColumnsExactly) {
-  // Case matters in placeholder names.
-  EXPECT_THAT(RenderError("Hi ${FirstName}", kAlice),
-              HasSubstr("${FirstName}"));
+TEST(MessageTemplateTest, NamesMatchExactlyThenWithoutRegardToCase) {
+  EXPECT_EQ(Render("Hi ${FIRSTNAME}", kAlice), "Hi Alice");
+  // An exact match wins over a case-folded one.
+  const std::vector<std::string> columns = {"name", "NAME"};
+  EXPECT_EQ(Render("${NAME}/${name}", {"lower", "upper"}, columns),
+            "upper/lower");
+  // Two columns equal without regard to case: "Name" is ambiguous.
+  EXPECT_THAT(RenderError("Hi ${Name}", {"lower", "upper"}, columns),
+              HasSubstr("${Name}"));
+}
+
+TEST(MessageTemplateTest, ContactFieldsAreColumns) {
+  EXPECT_EQ(Render("Hi ${contact.firstName} ${contact.lastName}", kAlice),
+            "Hi Alice Moultrie");
+  // A column literally named so is taken first.
+  const std::vector<std::string> columns = {"firstName", "contact.firstName"};
+  EXPECT_EQ(Render("${contact.firstName}", {"plain", "dotted"}, columns),
+            "dotted");
+}
+
+TEST(MessageTemplateTest, BackslashEscapesAPlaceholder) {
+  EXPECT_EQ(Render("Type \\${firstName} to see ${firstName}", kAlice),
+            "Type ${firstName} to see Alice");
+  EXPECT_EQ(Render("a \\ b \\n", kAlice), "a \\ b \\n");
+}
+
+TEST(MessageTemplateTest, BracePlaceholdersAreACompatibilitySwitch) {
+  TemplateOptions braces;
+  braces.brace_placeholders = true;
+  const MessageTemplate t = *MessageTemplate::Compile(
+      "Hello {firstName}, {{not}} ${city}!", kColumns, braces);
+  std::string out;
+  ASSERT_TRUE(t.Render(kAlice, &out).ok());
+  EXPECT_EQ(out, "Hello Alice, {not}} Beaufort!");
+  // Off by default: the seeds' {u_name} stays literal text.
+  EXPECT_EQ(Render("Hello {firstName}", kAlice), "Hello {firstName}");
+}
+
+TEST(MessageTemplateTest, MissingAttributePolicies) {
+  const std::vector<absl::string_view> no_city = {"1", "Alice", "Moultrie", ""};
+  TemplateOptions options;
+  options.missing = MissingAttributePolicy::kEmpty;
+  std::string out;
+  ASSERT_TRUE(
+      MessageTemplate::Compile("Hi ${firstName} of ${city}.", kColumns, options)
+          ->Render(no_city, &out)
+          .ok());
+  EXPECT_EQ(out, "Hi Alice of .");
+  options.missing = MissingAttributePolicy::kKeep;
+  out.clear();
+  ASSERT_TRUE(MessageTemplate::Compile("Hi ${firstName} of ${city} ${zip}.",
+                                       kColumns, options)
+                  ->Render(no_city, &out)
+                  .ok());
+  EXPECT_EQ(out, "Hi Alice of ${city} ${zip}.");
+  EXPECT_THAT(RenderError("Hi ${city}", no_city), HasSubstr("${city}"));
 }
 
 TEST(MessageTemplateTest, MissingColumnIsARenderErrorNamingIt) {
