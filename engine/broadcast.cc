@@ -203,6 +203,13 @@ constexpr std::array<std::pair<absl::string_view, BigMessageStrategy>, 3>
         {"TRIM", BigMessageStrategy::kTrim},
     }};
 
+constexpr std::array<std::pair<absl::string_view, MissingAttributePolicy>, 3>
+    kMissingPolicies = {{
+        {"skip", MissingAttributePolicy::kSkip},
+        {"empty", MissingAttributePolicy::kEmpty},
+        {"keep", MissingAttributePolicy::kKeep},
+    }};
+
 // Reads a string that must be one of `table`'s names.
 template <typename T, size_t N>
 absl::Status ParseEnum(
@@ -370,7 +377,7 @@ absl::Status ParseFromNumber(const Field& field, std::string* out) {
 }
 
 absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
-  return root.Object({
+  absl::Status s = root.Object({
       {"name",
        [&](const Field& f) {
          absl::Status s = Assign(&out->name, [&] { return f.String(); });
@@ -390,13 +397,7 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
        }},
       {"message",
        [&](const Field& f) {
-         if (absl::Status s = Assign(&out->message, [&] { return f.String(); });
-             !s.ok())
-           return s;
-         absl::StatusOr<MessageTemplate> compiled =
-             MessageTemplate::Compile(out->message, {});
-         if (!compiled.ok()) return f.Error(compiled.status().message());
-         return absl::OkStatus();
+         return Assign(&out->message, [&] { return f.String(); });
        }},
       {"bigMessageStrategy",
        [&](const Field& f) {
@@ -432,7 +433,34 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
        [&](const Field& f) {
          return Assign(&out->scrub_duplicates, [&] { return f.Bool(); });
        }},
+      {"bracePlaceholders",
+       [&](const Field& f) {
+         return Assign(&out->template_options.brace_placeholders,
+                       [&] { return f.Bool(); });
+       }},
+      {"missingAttributePolicy",
+       [&](const Field& f) {
+         return ParseEnum(f, kMissingPolicies, &out->template_options.missing);
+       }},
+      {"smartEncoding",
+       [&](const Field& f) {
+         return Assign(&out->smart_encoding, [&] { return f.Bool(); });
+       }},
+      {"maxSegments",
+       [&](const Field& f) {
+         return Assign(&out->max_segments, [&] { return f.Int(1, 255); });
+       }},
   });
+  if (!s.ok()) return s;
+  // The message's syntax depends on bracePlaceholders, which may come after
+  // it in the object, so it is checked once everything is read.
+  absl::StatusOr<MessageTemplate> compiled =
+      MessageTemplate::Compile(out->message, {}, out->template_options);
+  if (!compiled.ok()) {
+    return root.Child("message", root.value())
+        .Error(compiled.status().message());
+  }
+  return absl::OkStatus();
 }
 
 // Converts a byte offset into "line L, column C" for syntax errors.

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "engine/message_template.h"
 #include "engine/recipient_state.h"
 
 namespace herald {
@@ -64,6 +65,12 @@ struct Broadcast {
   std::optional<int> max_active;
   bool resume_next_day = false;
   bool scrub_duplicates = false;
+
+  // Message options beyond CallFire's fields.
+  TemplateOptions
+      template_options;         // bracePlaceholders, missingAttributePolicy
+  bool smart_encoding = false;  // typographic characters → GSM-7
+  int max_segments = 10;        // parts a SEND_MULTIPLE text may have
 };
 
 // Parses a broadcast definition from JSON text. `source` names the text in

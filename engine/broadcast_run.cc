@@ -77,9 +77,10 @@ absl::StatusOr<BatchPlan> PlanBatch(uint32_t id, const std::string& path,
   plan.id = id;
   plan.path = path;
   plan.columns = *std::move(columns);
+  plan.template_options = broadcast.template_options;
   if (!broadcast.message.empty()) {
-    absl::StatusOr<MessageTemplate> message =
-        MessageTemplate::Compile(broadcast.message, plan.columns.names);
+    absl::StatusOr<MessageTemplate> message = MessageTemplate::Compile(
+        broadcast.message, plan.columns.names, broadcast.template_options);
     if (!message.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("broadcast message: ", message.status().message()));

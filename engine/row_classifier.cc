@@ -98,8 +98,8 @@ void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
   std::optional<MessageTemplate> own;
   const MessageTemplate* message = nullptr;
   if (columns.message >= 0 && !fields_[columns.message].empty()) {
-    absl::StatusOr<MessageTemplate> compiled =
-        MessageTemplate::Compile(fields_[columns.message], columns.names);
+    absl::StatusOr<MessageTemplate> compiled = MessageTemplate::Compile(
+        fields_[columns.message], columns.names, plan.template_options);
     if (!compiled.ok()) {
       Reject(RowVerdict::kUnrenderable,
              absl::StrCat("column \"message\": ", compiled.status().message()),

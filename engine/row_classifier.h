@@ -25,6 +25,7 @@ struct BatchPlan {
   // The broadcast message compiled against this file's columns; empty when
   // the broadcast has no message (each row must then carry its own).
   std::optional<MessageTemplate> message;
+  TemplateOptions template_options;  // for rows that carry their own message
 };
 
 enum class RowVerdict : uint8_t {
