@@ -77,7 +77,6 @@ absl::StatusOr<BatchPlan> PlanBatch(uint32_t id, const std::string& path,
   plan.id = id;
   plan.path = path;
   plan.columns = *std::move(columns);
-  plan.template_options = broadcast.template_options;
   if (!broadcast.message.empty()) {
     absl::StatusOr<MessageTemplate> message = MessageTemplate::Compile(
         broadcast.message, plan.columns.names, broadcast.template_options);
@@ -193,7 +192,7 @@ void Pipeline::ReadAll() {
 }
 
 void Pipeline::Work() {
-  RowClassifier classifier(dnc_);
+  RowClassifier classifier(&broadcast_, dnc_);
   std::unique_ptr<WorkItem> item;
   for (;;) {
     work_.wait_dequeue(item);
@@ -271,11 +270,17 @@ void Pipeline::Commit(const ClassifiedChunk& chunk) {
       ++counts.dnc;
     } else if (row.verdict == RowVerdict::kUnrenderable) {
       invalid(&outcome, row);
+    } else if (row.verdict == RowVerdict::kTooBig) {
+      outcome.state = RecipientState::kFinished;
+      outcome.result = TextResult::kTooBig;
+      outcome.reason = chunk.TextOf(row);
+      ++counts.too_big;
     } else {
       outcome.state = RecipientState::kSelected;
       text_rows_.push_back(row_outcomes_.size() - 1);
       texts_.push_back({plan.id, row.recipient_id, row.number,
-                        broadcast_.from_number, chunk.TextOf(row), 1});
+                        broadcast_.from_number, chunk.TextOf(row), 1,
+                        row.encoding, row.segments});
     }
   }
 
@@ -290,7 +295,12 @@ void Pipeline::Commit(const ClassifiedChunk& chunk) {
       RowOutcome& outcome = row_outcomes_[text_rows_[i]];
       outcome.state = RecipientState::kFinished;
       outcome.result = results_[i];
-      ++(results_[i] == TextResult::kSent ? counts.sent : counts.errors);
+      if (results_[i] == TextResult::kSent) {
+        ++counts.sent;
+        counts.segments += texts_[i].segments;
+      } else {
+        ++counts.errors;
+      }
     }
   }
   if (outcomes_ != nullptr) {
@@ -358,8 +368,10 @@ void RunCounts::Add(const RunCounts& other) {
   invalid += other.invalid;
   dup += other.dup;
   dnc += other.dnc;
+  too_big += other.too_big;
   errors += other.errors;
   remaining += other.remaining;
+  segments += other.segments;
 }
 
 absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,

@@ -25,16 +25,18 @@
 
 namespace herald {
 
-// How many rows ended in each state. A run that completes has
-// total == sent + invalid + dup + dnc + errors + remaining, remaining == 0.
+// How many rows ended in each state. Always total == sent + invalid + dup +
+// dnc + too_big + errors + remaining; a run that completes has remaining 0.
 struct RunCounts {
   uint64_t total = 0;      // data rows read
   uint64_t sent = 0;       // FINISHED with result SENT
   uint64_t invalid = 0;    // INVALID
   uint64_t dup = 0;        // DUP
   uint64_t dnc = 0;        // DNC (result DNT)
-  uint64_t errors = 0;     // FINISHED with a result other than SENT
+  uint64_t too_big = 0;    // FINISHED with result TOO_BIG
+  uint64_t errors = 0;     // FINISHED with another result
   uint64_t remaining = 0;  // read but not final (the run stopped early)
+  uint64_t segments = 0;   // segments of the texts sent
 
   void Add(const RunCounts& other);
 };

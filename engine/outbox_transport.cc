@@ -27,7 +27,9 @@ absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
     AppendJsonString(text.from, &line_);
     line_.append(",\"message\":");
     AppendJsonString(text.message, &line_);
-    absl::StrAppend(&line_, ",\"attempt\":", text.attempt, ",\"sentAt\":\"");
+    absl::StrAppend(&line_, ",\"encoding\":\"", EncodingName(text.encoding),
+                    "\",\"segments\":", text.segments,
+                    ",\"attempt\":", text.attempt, ",\"sentAt\":\"");
     sent_at_.Append(now, &line_);
     line_.append("\"}\n");
     if (absl::Status s = file_->Append(line_); !s.ok()) return s;

@@ -15,7 +15,8 @@ namespace herald {
 
 // Writes each text as one line:
 //   {"recipientId":7,"batch":1,"to":"12135551234","from":"67076",
-//    "message":"...","attempt":1,"sentAt":"2026-11-22T13:40:05.123Z"}
+//    "message":"...","encoding":"GSM-7","segments":1,"attempt":1,
+//    "sentAt":"2026-11-22T13:40:05.123Z"}
 // Every text it accepts is SENT. `sentAt` is the clock's time at Send().
 class OutboxTransport : public Transport {
  public:

@@ -23,7 +23,7 @@ struct RowOutcome {
   PhoneNumber number = 0;     // 0 when the number could not be read
   RecipientState state = RecipientState::kReady;
   std::optional<TextResult> result;
-  absl::string_view reason;  // why INVALID; empty otherwise
+  absl::string_view reason;  // why INVALID or TOO_BIG; empty otherwise
 };
 
 // The seam for recording outcomes (a file now, the store later). Entries
@@ -38,7 +38,8 @@ class OutcomeSink {
 // Writes outcomes as JSON lines:
 //   {"batch":1,"recipientId":7,"line":8,"to":"12135551234","state":"FINISHED",
 //    "result":"SENT"}
-// with "reason" for INVALID rows and no "to" when the number was unreadable.
+// with "reason" for INVALID and TOO_BIG rows and no "to" when the number was
+// unreadable.
 class JsonlOutcomeLog : public OutcomeSink {
  public:
   static absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> Create(

@@ -99,7 +99,7 @@ void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
   const MessageTemplate* message = nullptr;
   if (columns.message >= 0 && !fields_[columns.message].empty()) {
     absl::StatusOr<MessageTemplate> compiled = MessageTemplate::Compile(
-        fields_[columns.message], columns.names, plan.template_options);
+        fields_[columns.message], columns.names, broadcast_->template_options);
     if (!compiled.ok()) {
       Reject(RowVerdict::kUnrenderable,
              absl::StrCat("column \"message\": ", compiled.status().message()),
@@ -123,7 +123,53 @@ void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
     Reject(RowVerdict::kUnrenderable, s.message(), row, out);
     return;
   }
+  FitMessage(begin, row, out);
+}
+
+void RowClassifier::FitMessage(size_t begin, ClassifiedRow* row,
+                               ClassifiedChunk* out) {
+  if (broadcast_->smart_encoding) {
+    smart_.clear();
+    AppendSmartEncoded(absl::string_view(out->text).substr(begin), &smart_);
+    out->text.resize(begin);
+    out->text.append(smart_);
+  }
+  absl::string_view message = absl::string_view(out->text).substr(begin);
+  SmsSegmentation fit = Segment(message);
+  if (fit.segments == 0) {
+    out->text.resize(begin);
+    Reject(RowVerdict::kUnrenderable, "the message is empty", row, out);
+    return;
+  }
+  if (fit.segments > 1) {
+    switch (broadcast_->big_message_strategy) {
+      case BigMessageStrategy::kSendMultiple:
+        if (fit.segments <= broadcast_->max_segments) break;
+        out->text.resize(begin);
+        Reject(RowVerdict::kTooBig,
+               absl::StrCat(EncodingName(fit.encoding), " message of ",
+                            fit.segments, " segments, more than maxSegments ",
+                            broadcast_->max_segments),
+               row, out);
+        return;
+      case BigMessageStrategy::kTrim:
+        message = TrimToOneSegment(message, fit.encoding);
+        out->text.resize(begin + message.size());
+        fit = Segment(absl::string_view(out->text).substr(begin));
+        break;
+      case BigMessageStrategy::kDoNotSend:
+        out->text.resize(begin);
+        Reject(RowVerdict::kTooBig,
+               absl::StrCat(EncodingName(fit.encoding), " message of ",
+                            fit.segments,
+                            " segments and bigMessageStrategy DO_NOT_SEND"),
+               row, out);
+        return;
+    }
+  }
   row->verdict = RowVerdict::kSendable;
+  row->encoding = fit.encoding;
+  row->segments = static_cast<uint16_t>(fit.segments);
   row->text_begin = static_cast<uint32_t>(begin);
   row->text_end = static_cast<uint32_t>(out->text.size());
 }

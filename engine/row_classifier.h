@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "engine/broadcast.h"
 #include "engine/contact_columns.h"
 #include "engine/csv_reader.h"
 #include "engine/message_template.h"
 #include "engine/number_set.h"
 #include "engine/phone_number.h"
+#include "engine/sms_encoding.h"
 
 namespace herald {
 
@@ -25,13 +27,13 @@ struct BatchPlan {
   // The broadcast message compiled against this file's columns; empty when
   // the broadcast has no message (each row must then carry its own).
   std::optional<MessageTemplate> message;
-  TemplateOptions template_options;  // for rows that carry their own message
 };
 
 enum class RowVerdict : uint8_t {
   kInvalid,       // the row or its number is unusable; `text` is the reason
   kDnc,           // a good number on a DNC list
   kUnrenderable,  // a good number whose message cannot be rendered; reason
+  kTooBig,        // a good number whose message is over the size allowed
   kSendable,      // a good number and its rendered message in `text`
 };
 
@@ -42,6 +44,8 @@ struct ClassifiedRow {
   RowVerdict verdict = RowVerdict::kInvalid;
   uint32_t text_begin = 0;  // [text_begin, text_end) in ClassifiedChunk::text
   uint32_t text_end = 0;
+  SmsEncoding encoding = SmsEncoding::kGsm7;  // of a kSendable message
+  uint16_t segments = 0;                      // of a kSendable message
 };
 
 struct ClassifiedChunk {
@@ -56,11 +60,12 @@ struct ClassifiedChunk {
   }
 };
 
-// Classifies rows; holds scratch space, so use one per thread. `dnc` must not
-// change while any classifier uses it.
+// Classifies rows; holds scratch space, so use one per thread. `broadcast`
+// and `dnc` must outlive it and not change while any classifier uses them.
 class RowClassifier {
  public:
-  explicit RowClassifier(const NumberSet* dnc) : dnc_(dnc) {}
+  RowClassifier(const Broadcast* broadcast, const NumberSet* dnc)
+      : broadcast_(broadcast), dnc_(dnc) {}
 
   // Classifies `chunk.records[skip...]`, whose first row has id `first_row`,
   // appending to `out->rows` and `out->text`.
@@ -74,11 +79,17 @@ class RowClassifier {
   // Renders the message of the row in fields_ into out->text, setting the
   // verdict to kSendable, or to kUnrenderable with the reason.
   void Render(const BatchPlan& plan, ClassifiedRow* row, ClassifiedChunk* out);
+  // Applies smart encoding and the BigMessageStrategy to the message just
+  // rendered at out->text[begin...], and sets the row's encoding and
+  // segments; or the verdict kTooBig with the reason.
+  void FitMessage(size_t begin, ClassifiedRow* row, ClassifiedChunk* out);
   // Returns why the row's fields are not clean UTF-8, or nullopt.
   std::optional<std::string> FindBadField(const BatchPlan& plan) const;
 
+  const Broadcast* broadcast_;
   const NumberSet* dnc_;
   std::vector<absl::string_view> fields_;
+  std::string smart_;  // the message after smart encoding
   std::string scratch_;
 };
 

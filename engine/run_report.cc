@@ -16,8 +16,10 @@ json StatsJson(const RunCounts& counts) {
       {"invalidCount", counts.invalid},
       {"dupCount", counts.dup},
       {"doNotTextCount", counts.dnc},
+      {"tooBigCount", counts.too_big},
       {"errorCount", counts.errors},
       {"remainingOutboundCount", counts.remaining},
+      {"segmentCount", counts.segments},
   };
 }
 

@@ -12,7 +12,8 @@ namespace herald {
 // Returns the report as pretty-printed JSON:
 //   {"broadcast": {...}, "status": "COMPLETED" | "STOPPED", "error": "...",
 //    "stats": {"totalCount", "sentCount", "invalidCount", "dupCount",
-//              "doNotTextCount", "errorCount", "remainingOutboundCount"},
+//              "doNotTextCount", "tooBigCount", "errorCount",
+//              "remainingOutboundCount", "segmentCount"},
 //    "batches": [{"id", "file", "stats": {...}}], "dnc": {...},
 //    "elapsedSeconds", "recipientsPerSecond", "maxResidentBytes",
 //    "invalidSamples": [{"file", "line", "reason"}], "warnings": [...]}

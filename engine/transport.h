@@ -9,6 +9,7 @@
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
 #include "engine/recipient_state.h"
+#include "engine/sms_encoding.h"
 
 namespace herald {
 
@@ -20,6 +21,8 @@ struct OutboundText {
   absl::string_view from;
   absl::string_view message;
   int attempt = 1;
+  SmsEncoding encoding = SmsEncoding::kGsm7;
+  int segments = 1;  // what the provider bills and rate-limits
 };
 
 class Transport {

@@ -43,8 +43,9 @@ int Fail(const absl::Status& status) {
 }
 
 std::string Counts(const RunCounts& c) {
-  return absl::StrCat("rows ", c.total, ": sent ", c.sent, ", invalid ",
-                      c.invalid, ", duplicate ", c.dup, ", do-not-text ", c.dnc,
+  return absl::StrCat("rows ", c.total, ": sent ", c.sent, " (", c.segments,
+                      " segments), invalid ", c.invalid, ", duplicate ", c.dup,
+                      ", do-not-text ", c.dnc, ", too big ", c.too_big,
                       ", errors ", c.errors, ", remaining ", c.remaining);
 }
 
