@@ -3,6 +3,7 @@
 #include "engine/broadcast_run.h"
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,8 @@ std::vector<json> ReadJsonLines(const std::string& path) {
 }
 
 void ExpectCountsAddUp(const RunCounts& c) {
-  EXPECT_EQ(c.total,
-            c.sent + c.invalid + c.dup + c.dnc + c.errors + c.remaining);
+  EXPECT_EQ(c.total, c.sent + c.invalid + c.dup + c.dnc + c.too_big + c.errors +
+                         c.remaining);
 }
 
 class BroadcastRunTest : public ::testing::Test {
@@ -290,6 +291,116 @@ TEST_F(BroadcastRunTest, ResultsDoNotDependOnWorkersOrChunkSize) {
               many_entries[i].outcome.recipient_id);
     EXPECT_EQ(sink_.entries[i].outcome.state, many_entries[i].outcome.state);
   }
+}
+
+TEST_F(BroadcastRunTest, BigMessageStrategiesDecideLongTexts) {
+  broadcast_.message = "${body}";
+  const std::string gsm_400(400, 'g');                  // 3 GSM-7 segments
+  const std::string gsm_161(161, 'h');                  // 2 GSM-7 segments
+  std::string ucs_100;                                  // 2 UCS-2 segments
+  for (int i = 0; i < 100; ++i) ucs_100 += "\xC3\xA7";  // ç, not GSM-7
+  const std::string contacts = dir_.Write(
+      "contacts.csv", absl::StrCat("phoneNumber,body\n", "2135550001,", gsm_400,
+                                   "\n2135550002,", gsm_161, "\n2135550003,",
+                                   ucs_100, "\n2135550004,short\n"));
+
+  broadcast_.max_segments = 2;  // SEND_MULTIPLE, capped
+  RunReport report = Run({contacts});
+  EXPECT_EQ(report.totals.sent, 3u);
+  EXPECT_EQ(report.totals.too_big, 1u);
+  EXPECT_EQ(report.totals.segments, 2u + 2u + 1u);
+  EXPECT_EQ(sink_.Get(1, 1).outcome.state, RecipientState::kFinished);
+  EXPECT_EQ(sink_.Get(1, 1).outcome.result, TextResult::kTooBig);
+  EXPECT_THAT(sink_.Get(1, 1).reason, HasSubstr("3 segments"));
+  std::vector<json> outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 3u);
+  EXPECT_EQ(outbox[0]["segments"], 2);
+  EXPECT_EQ(outbox[0]["encoding"], "GSM-7");
+  EXPECT_EQ(outbox[1]["encoding"], "UCS-2");
+
+  sink_.entries.clear();
+  broadcast_.big_message_strategy = BigMessageStrategy::kTrim;
+  report = Run({contacts});
+  EXPECT_EQ(report.totals.sent, 4u);
+  EXPECT_EQ(report.totals.segments, 4u);
+  outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 4u);
+  EXPECT_EQ(outbox[0]["message"], std::string(160, 'g'));
+  EXPECT_EQ(outbox[1]["message"], std::string(160, 'h'));
+  EXPECT_EQ(outbox[2]["message"], ucs_100.substr(0, 70 * 2));  // 70 × ç
+  EXPECT_EQ(outbox[2]["segments"], 1);
+  EXPECT_EQ(outbox[3]["message"], "short");
+
+  sink_.entries.clear();
+  broadcast_.big_message_strategy = BigMessageStrategy::kDoNotSend;
+  report = Run({contacts});
+  EXPECT_EQ(report.totals.sent, 1u);
+  EXPECT_EQ(report.totals.too_big, 3u);
+  EXPECT_THAT(sink_.Get(1, 3).reason, HasSubstr("UCS-2 message of 2 segments"));
+}
+
+TEST_F(BroadcastRunTest, SmartEncodingKeepsTypographyInGsm7) {
+  broadcast_.message =
+      "It\xE2\x80\x99s \xE2\x80\x9C${firstName}\xE2\x80\x9D \xE2\x80\x94 "
+      "ok\xE2\x80\xA6";
+  const std::string contacts =
+      dir_.Write("contacts.csv", "phoneNumber,firstName\n2135550001,Ann\n");
+  Run({contacts});
+  std::vector<json> outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0]["encoding"], "UCS-2");
+
+  broadcast_.smart_encoding = true;
+  Run({contacts});
+  outbox = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0]["message"], "It's \"Ann\" - ok...");
+  EXPECT_EQ(outbox[0]["encoding"], "GSM-7");
+}
+
+TEST_F(BroadcastRunTest, AnEmptyMessageIsNotSent) {
+  broadcast_.message = "${note}";
+  broadcast_.template_options.missing = MissingAttributePolicy::kEmpty;
+  const std::string contacts = dir_.Write(
+      "contacts.csv", "phoneNumber,note\n2135550001,\n2135550002,hi\n");
+  const RunReport report = Run({contacts});
+  EXPECT_EQ(report.totals.invalid, 1u);
+  EXPECT_EQ(report.totals.sent, 1u);
+  EXPECT_THAT(sink_.Get(1, 1).reason, HasSubstr("empty"));
+}
+
+// A campaign mixing GSM-7 and UCS-2 texts of many lengths: the segments the
+// report counts equal those worked out here from the lengths alone.
+TEST_F(BroadcastRunTest, SegmentTotalsMatchAnIndependentCount) {
+  broadcast_.message = "${body}";
+  std::mt19937 rng(11);
+  std::string text = "phoneNumber,body\n";
+  uint64_t expected = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const bool ucs2 = rng() % 3 == 0;
+    const int length = 1 + static_cast<int>(rng() % (ucs2 ? 400 : 1000));
+    std::string body;
+    for (int k = 0; k < length; ++k) {
+      // Plain letters, and for UCS-2 texts a Greek small alpha (U+03B1, one
+      // UTF-16 unit, not in GSM-7) among them.
+      body += (ucs2 && k % 5 == 0) ? "\xCE\xB1" : std::string(1, 'a' + k % 26);
+    }
+    if (ucs2) {
+      expected += length <= 70 ? 1 : (length + 66) / 67;
+    } else {
+      expected += length <= 160 ? 1 : (length + 152) / 153;
+    }
+    absl::StrAppend(&text, 2135550000 + i, ",", body, "\n");
+  }
+  broadcast_.max_segments = 255;
+  const RunReport report = Run({dir_.Write("contacts.csv", text)});
+  EXPECT_EQ(report.totals.sent, 2000u);
+  EXPECT_EQ(report.totals.segments, expected);
+  uint64_t in_outbox = 0;
+  for (const json& line : ReadJsonLines(outbox_path_)) {
+    in_outbox += line["segments"].get<uint64_t>();
+  }
+  EXPECT_EQ(in_outbox, expected);
 }
 
 TEST_F(BroadcastRunTest, AFailingTransportStopsTheRunAndLeavesRowsRemaining) {

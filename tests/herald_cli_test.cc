@@ -42,8 +42,8 @@ TEST(HeraldCliTest, RunsTheBundledExampleAndReportsTruthfully) {
   const json report = json::parse(ReadWholeFile(dir.File("report.json")));
   const json& stats = report["stats"];
   EXPECT_EQ(report["status"], "COMPLETED");
-  EXPECT_EQ(stats["totalCount"], 14);
-  EXPECT_EQ(stats["sentCount"], 7);
+  EXPECT_EQ(stats["totalCount"], 15);
+  EXPECT_EQ(stats["sentCount"], 8);
   EXPECT_EQ(stats["invalidCount"], 4);
   EXPECT_EQ(stats["dupCount"], 1);
   EXPECT_EQ(stats["doNotTextCount"], 2);
@@ -53,8 +53,8 @@ TEST(HeraldCliTest, RunsTheBundledExampleAndReportsTruthfully) {
   EXPECT_EQ(report["invalidSamples"].size(), 4u);
 
   // One outbox line per text sent, one outcome per row read.
-  EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outbox.jsonl"))), 7u);
-  EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outcomes.jsonl"))), 14u);
+  EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outbox.jsonl"))), 8u);
+  EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outcomes.jsonl"))), 15u);
 }
 
 // Generated files whose true counts are known: every row ends in exactly one
@@ -141,6 +141,28 @@ TEST(HeraldCliTest, GeneratedListsEndEveryRowInExactlyOneState) {
   EXPECT_EQ(
       static_cast<int64_t>(CountLines(ReadWholeFile(dir.File("outbox.jsonl")))),
       stats["sentCount"]);
+}
+
+TEST(HeraldCliTest, RenderShowsMessagesEncodingsAndTotalsAndSendsNothing) {
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(RunCommand(absl::StrCat(kHerald, " render --campaign ", kExample,
+                                    "/campaign.json --contacts ", kExample,
+                                    "/contacts.csv --dnc ", kExample,
+                                    "/dnc.csv --limit 20"),
+                       &output),
+            0)
+      << output;
+  // Carlos's message is 170 GSM-7 characters: two segments.
+  EXPECT_THAT(output,
+              HasSubstr("batch 1 row 4 to 18433792210: GSM-7, 2 segments, "
+                        "170 characters"));
+  // Zoë's has characters outside GSM-7, and says which.
+  EXPECT_THAT(output, HasSubstr("row 15 to 18433794410: UCS-2, 1 segment"));
+  EXPECT_THAT(output, HasSubstr("UCS-2 because of: ë 🎉"));
+  EXPECT_THAT(output,
+              HasSubstr("total: 15 rows; 8 texts to send as 9 segments"));
+  EXPECT_THAT(output, HasSubstr("UCS-2: 1 texts, 1 segments"));
 }
 
 TEST(HeraldCliTest, BrokenCampaignJsonNamesFileLineAndColumn) {
