@@ -9,6 +9,7 @@
 #include "engine/message_template.h"
 #include "engine/number_set.h"
 #include "engine/phone_number.h"
+#include "engine/sms_encoding.h"
 
 namespace herald {
 namespace {
@@ -82,6 +83,33 @@ void BM_RenderTemplate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RenderTemplate);
+
+// A typical rendered message: 120 ASCII characters.
+constexpr char kAsciiMessage[] =
+    "Hi Alicia, thank you for your gift of 25.00 to the Beaufort charity "
+    "weekend. See you on Saturday! Reply STOP to opt out.";
+
+void BM_SegmentAscii(benchmark::State& state) {
+  const std::string text = kAsciiMessage;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Segment(text));
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(absl::StrCat(text.size(), " bytes"));
+}
+BENCHMARK(BM_SegmentAscii);
+
+// The same length with one emoji, which makes the whole message UCS-2.
+void BM_SegmentUcs2(benchmark::State& state) {
+  std::string text = kAsciiMessage;
+  text.replace(text.find("!"), 1, "\xF0\x9F\x8E\x89");  // U+1F389
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Segment(text));
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(absl::StrCat(text.size(), " bytes"));
+}
+BENCHMARK(BM_SegmentUcs2);
 
 }  // namespace
 }  // namespace herald

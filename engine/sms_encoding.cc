@@ -4,6 +4,10 @@
 #include <array>
 #include <climits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace herald {
 namespace {
 
@@ -21,9 +25,9 @@ constexpr char32_t kBasicNonAscii[] = {
     0x00C7, 0x00D8, 0x00F8, 0x00C5, 0x00E5,                  // Ç Ø ø Å å
     0x0394, 0x03A6, 0x0393, 0x039B, 0x03A9,                  // Δ Φ Γ Λ Ω
     0x03A0, 0x03A8, 0x03A3, 0x0398, 0x039E,                  // Π Ψ Σ Θ Ξ
-    0x00C6, 0x00E6, 0x00DF, 0x00C9, 0x00A4, 0x00A1,          // Æ æ ß É ¤ ¡
-    0x00C4, 0x00D6, 0x00D1, 0x00DC, 0x00A7,                  // Ä Ö Ñ Ü §
-    0x00BF, 0x00E4, 0x00F6, 0x00F1, 0x00FC, 0x00E0,          // ¿ ä ö ñ ü à
+    0x00C6, 0x00E6, 0x00DF, 0x00C9, 0x00A4, 0x00A1,  // Æ æ ß É ¤ ¡
+    0x00C4, 0x00D6, 0x00D1, 0x00DC, 0x00A7,          // Ä Ö Ñ Ü §
+    0x00BF, 0x00E4, 0x00F6, 0x00F1, 0x00FC, 0x00E0,  // ¿ ä ö ñ ü à
 };
 
 // The extension table below U+0400, each ESC + code, so two septets. The
@@ -51,21 +55,6 @@ int GsmSeptets(char32_t c) {
 }
 
 int Ucs2Units(char32_t c) { return c >= 0x10000 ? 2 : 1; }
-
-// A byte's class for the scan of ASCII text: bits 0-1 are the septets of an
-// ASCII character, kNotGsm marks ASCII outside GSM-7 and kNotAscii a byte of a
-// multi-byte character. One table load per byte, no branch.
-constexpr uint8_t kNotGsm = 4;
-constexpr uint8_t kNotAscii = 8;
-constexpr std::array<uint8_t, 256> kByteClass = [] {
-  std::array<uint8_t, 256> table{};
-  for (int b = 0; b < 0x80; ++b) {
-    const uint8_t septets = kSeptetsBelow0x400[b];
-    table[b] = septets == 0 ? kNotGsm : septets;
-  }
-  for (int b = 0x80; b < 0x100; ++b) table[b] = kNotAscii;
-  return table;
-}();
 
 struct Utf8Char {
   char32_t code_point;
@@ -121,28 +110,25 @@ int Cost(char32_t c, SmsEncoding encoding) {
 }
 
 // Fills parts of `encoding` greedily and calls `on_part(offset)` with the byte
-// offset where each part after the first starts. Returns the number of parts.
+// offset where each part after the first starts.
 // A character that does not fit the rest of a part starts the next one, which
 // is what keeps escape and surrogate pairs whole.
 template <typename OnPart>
-int WalkParts(absl::string_view text, SmsEncoding encoding, OnPart on_part) {
+void WalkParts(absl::string_view text, SmsEncoding encoding, OnPart on_part) {
   const int capacity = PartCapacity(encoding);
   const uint8_t* const begin = Bytes(text);
   const uint8_t* const end = begin + text.size();
-  int parts = 1;
   int fill = 0;
   for (const uint8_t* p = begin; p < end;) {
     const Utf8Char c = DecodeAt(p, end);
     const int cost = Cost(c.code_point, encoding);
     if (fill + cost > capacity) {
-      ++parts;
       on_part(static_cast<size_t>(p - begin));
       fill = 0;
     }
     fill += cost;
     p += c.length;
   }
-  return parts;
 }
 
 // The units of `text` in `encoding`, saturating at INT_MAX.
@@ -158,11 +144,151 @@ int Units(absl::string_view text, SmsEncoding encoding) {
   return static_cast<int>(std::min<int64_t>(units, INT_MAX));
 }
 
-// Completes a segmentation from the counted units. `has_pairs` says whether
-// any character costs 2 units; only then can the greedy fill need more parts
-// than the division says, and only then is the text walked again.
-SmsSegmentation Finish(SmsEncoding encoding, size_t units, bool has_pairs,
-                       absl::string_view text) {
+// Counts the parts of a greedy fill as a text is scanned, without looking at
+// every character. Characters of one unit fill parts exactly, so a part ends
+// `capacity` units after it starts unless a two-unit character (an escape or
+// surrogate pair) would straddle that end and starts the next part instead.
+// Only those characters need to be reported, with their unit offsets.
+class PartCounter {
+ public:
+  explicit PartCounter(size_t capacity)
+      : capacity_(capacity), part_end_(capacity) {}
+
+  // A two-unit character starts at unit offset `offset`, after every
+  // character reported before.
+  void Pair(size_t offset) {
+    OnesUntil(offset);
+    if (offset + 2 > part_end_) {
+      ++parts_;
+      part_end_ = offset + capacity_;
+    }
+  }
+
+  // Returns the number of parts of a text of `units` units.
+  size_t Parts(size_t units) {
+    OnesUntil(units);
+    return parts_;
+  }
+
+ private:
+  // One-unit characters fill the units up to `offset`; each one that starts
+  // at the end of a part opens the next.
+  void OnesUntil(size_t offset) {
+    if (part_end_ < offset) {
+      const size_t opened = (offset - part_end_ + capacity_ - 1) / capacity_;
+      parts_ += opened;
+      part_end_ += opened * capacity_;
+    }
+  }
+
+  size_t capacity_;
+  size_t part_end_;  // unit offset where the current part ends
+  size_t parts_ = 1;
+};
+
+// What Segment() counts in its one pass, before it knows the encoding.
+struct Tally {
+  size_t units = 0;       // UTF-16 code units
+  size_t extensions = 0;  // characters of the extension table
+  bool not_gsm = false;   // a character outside GSM-7 was seen
+  PartCounter gsm_parts{kGsm7Part};
+  PartCounter ucs2_parts{kUcs2Part};
+
+  // While the text is GSM-7, units are characters, so a character's septet
+  // offset is its unit offset plus the escapes before it.
+  void Extension() {
+    gsm_parts.Pair(units + extensions);
+    ++extensions;
+  }
+};
+
+#if defined(__SSE2__)
+// Tallies the 16 bytes at `p`, the first `skip` of which were tallied
+// already, and returns true; or returns false, tallying nothing, if one of
+// the other bytes is not ASCII. In ASCII a byte is a character and a UTF-16
+// unit, so only the extension characters and those outside GSM-7 need
+// finding, and both are small sets of byte values that compare in parallel.
+inline bool TallyAsciiBlock(const uint8_t* p, int skip, Tally* tally) {
+  const int lanes = 0xFFFF & (0xFFFF << skip);
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  if ((_mm_movemask_epi8(v) & lanes) != 0) return false;
+  // [ \ ] ^ and { | } ~ are 0x5B-0x5E and 0x7B-0x7E: one range once bit 5
+  // is cleared. Signed compares are right: the bytes that count are ASCII.
+  const __m128i folded =
+      _mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xDF)));
+  const __m128i is_form_feed = _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'));
+  const __m128i extension = _mm_or_si128(
+      is_form_feed, _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x5A)),
+                                  _mm_cmplt_epi8(folded, _mm_set1_epi8(0x5F))));
+  const __m128i gsm_control = _mm_or_si128(
+      is_form_feed, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  const __m128i not_gsm = _mm_or_si128(
+      _mm_andnot_si128(gsm_control, _mm_cmplt_epi8(v, _mm_set1_epi8(' '))),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('`')),
+                   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))));
+  tally->not_gsm |= (_mm_movemask_epi8(not_gsm) & lanes) != 0;
+  // Extension characters are rare: visit each.
+  const size_t lane0_units = tally->units - skip;
+  for (unsigned mask = _mm_movemask_epi8(extension) & lanes; mask != 0;
+       mask &= mask - 1) {
+    tally->units = lane0_units + __builtin_ctz(mask);
+    tally->Extension();
+  }
+  tally->units = lane0_units + 16;
+  return true;
+}
+#endif  // __SSE2__
+
+// Tallies the character at `p` (< `end`) and returns the next.
+inline const uint8_t* TallyCharacter(const uint8_t* p, const uint8_t* end,
+                                     Tally* tally) {
+  if (*p < 0x80) {
+    const int septets = kSeptetsBelow0x400[*p];
+    if (septets == 2) tally->Extension();
+    tally->not_gsm |= septets == 0;
+    tally->units += 1;
+    return p + 1;
+  }
+  const Utf8Char c = DecodeAt(p, end);
+  const int septets = GsmSeptets(c.code_point);
+  if (septets == 2) tally->Extension();
+  tally->not_gsm |= septets == 0;
+  if (Ucs2Units(c.code_point) == 2) {
+    tally->ucs2_parts.Pair(tally->units);
+    tally->units += 2;
+  } else {
+    tally->units += 1;
+  }
+  return p + c.length;
+}
+
+Tally TallyText(absl::string_view text) {
+  Tally tally;
+  const uint8_t* const begin = Bytes(text);
+  const uint8_t* const end = begin + text.size();
+  const uint8_t* p = begin;
+#if defined(__SSE2__)
+  while (p < end) {
+    while (end - p >= 16 && TallyAsciiBlock(p, 0, &tally)) p += 16;
+    // A short ASCII tail: the last 16 bytes of the text, less those done.
+    if (end - p < 16 && end - begin >= 16 &&
+        TallyAsciiBlock(end - 16, 16 - static_cast<int>(end - p), &tally)) {
+      break;
+    }
+    // Go character by character through the block that stopped the fast
+    // scan (or the tail), then try the fast scan again.
+    const uint8_t* const stop = end - p > 16 ? p + 16 : end;
+    while (p < stop) p = TallyCharacter(p, end, &tally);
+  }
+#else
+  while (p < end) p = TallyCharacter(p, end, &tally);
+#endif
+  return tally;
+}
+
+SmsSegmentation MakeSegmentation(SmsEncoding encoding, size_t units,
+                                 PartCounter parts) {
   SmsSegmentation result;
   result.encoding = encoding;
   result.units = static_cast<int>(std::min<size_t>(units, INT_MAX));
@@ -170,38 +296,11 @@ SmsSegmentation Finish(SmsEncoding encoding, size_t units, bool has_pairs,
     result.segments = 0;
   } else if (units <= static_cast<size_t>(SingleCapacity(encoding))) {
     result.segments = 1;
-  } else if (!has_pairs) {
-    const size_t part = PartCapacity(encoding);
-    result.segments =
-        static_cast<int>(std::min<size_t>((units + part - 1) / part, INT_MAX));
   } else {
-    result.segments = WalkParts(text, encoding, [](size_t) {});
+    result.segments =
+        static_cast<int>(std::min<size_t>(parts.Parts(units), INT_MAX));
   }
   return result;
-}
-
-// Segment() for text with a multi-byte character.
-SmsSegmentation SegmentDecoded(absl::string_view text) {
-  const uint8_t* p = Bytes(text);
-  const uint8_t* const end = p + text.size();
-  size_t septets = 0;
-  size_t units = 0;
-  bool gsm = true;
-  bool escapes = false;
-  bool surrogates = false;
-  while (p < end) {
-    const Utf8Char c = DecodeAt(p, end);
-    const int septet_cost = GsmSeptets(c.code_point);
-    const int unit_cost = Ucs2Units(c.code_point);
-    gsm &= septet_cost != 0;
-    escapes |= septet_cost == 2;
-    surrogates |= unit_cost == 2;
-    septets += septet_cost;
-    units += unit_cost;
-    p += c.length;
-  }
-  if (gsm) return Finish(SmsEncoding::kGsm7, septets, escapes, text);
-  return Finish(SmsEncoding::kUcs2, units, surrogates, text);
 }
 
 // The GSM-7 stand-in for a typographic character, or false to keep it.
@@ -282,23 +381,14 @@ absl::string_view EncodingName(SmsEncoding encoding) {
 }
 
 SmsSegmentation Segment(absl::string_view text) {
-  // Most messages are ASCII, where a byte is a character: sum the septets
-  // and collect the class bits in one pass, and decode only if a multi-byte
-  // character turns up.
-  const uint8_t* const p = Bytes(text);
-  const size_t n = text.size();
-  size_t septets = 0;
-  uint8_t classes = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t c = kByteClass[p[i]];
-    septets += c & 3;
-    classes |= c;
+  const Tally tally = TallyText(text);
+  if (tally.not_gsm) {
+    return MakeSegmentation(SmsEncoding::kUcs2, tally.units, tally.ucs2_parts);
   }
-  if (classes & kNotAscii) return SegmentDecoded(text);
-  // ASCII outside GSM-7 (a backtick or a control character) makes it UCS-2,
-  // where every ASCII character is one unit.
-  if (classes & kNotGsm) return Finish(SmsEncoding::kUcs2, n, false, text);
-  return Finish(SmsEncoding::kGsm7, septets, septets != n, text);
+  // Every GSM-7 character is in the Basic Multilingual Plane, so here units
+  // are characters, and each extension character adds its ESC septet.
+  return MakeSegmentation(SmsEncoding::kGsm7, tally.units + tally.extensions,
+                          tally.gsm_parts);
 }
 
 std::vector<size_t> PartBoundaries(absl::string_view text,
@@ -306,7 +396,10 @@ std::vector<size_t> PartBoundaries(absl::string_view text,
   std::vector<size_t> boundaries;
   const SmsEncoding encoding = segmentation.encoding;
   if (Units(text, encoding) <= SingleCapacity(encoding)) return boundaries;
-  if (segmentation.segments > 1) boundaries.reserve(segmentation.segments - 1);
+  if (segmentation.segments > 1) {
+    boundaries.reserve(
+        std::min<size_t>(segmentation.segments - 1, text.size()));
+  }
   WalkParts(text, encoding,
             [&boundaries](size_t offset) { boundaries.push_back(offset); });
   return boundaries;
