@@ -11,20 +11,11 @@
 #include "absl/time/civil_time.h"
 #include "engine/message_template.h"
 #include "engine/recipient_state.h"
+#include "scheduler/time_of_day.h"
 
 namespace herald {
 
 enum class BigMessageStrategy { kSendMultiple, kDoNotSend, kTrim };
-
-// A wall-clock time of day in some zone, second precision. Kept apart from
-// absl::Time on purpose: it names no instant until a zone and day are given.
-struct TimeOfDay {
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-
-  friend bool operator==(const TimeOfDay&, const TimeOfDay&) = default;
-};
 
 // When, in the recipient's own time zone, a text may be delivered.
 struct LocalTimeRestriction {
