@@ -3,15 +3,10 @@
 #include "scheduler/compliance_rules.h"
 
 #include "gtest/gtest.h"
+#include "tests/test_util.h"
 
 namespace herald {
 namespace {
-
-absl::TimeZone Zone(const std::string& name) {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone(name, &zone)) << name;
-  return zone;
-}
 
 absl::Time Local(const absl::TimeZone& zone, int y, int mo, int d, int h,
                  int mi = 0) {
@@ -29,7 +24,7 @@ TEST(ComplianceRulesTest, EveryRuleNamesItsSource) {
 }
 
 TEST(ComplianceRulesTest, FloridaStopsAtEightPm) {
-  const absl::TimeZone miami = Zone("America/New_York");
+  const absl::TimeZone miami = LoadZone("America/New_York");
   const auto gate = ComplianceGate(*FindComplianceRule("FL"), miami,
                                    Local(miami, 2026, 11, 1, 0));
   EXPECT_FALSE(gate->IsOpen(Local(miami, 2026, 11, 23, 7, 59)));
@@ -39,7 +34,7 @@ TEST(ComplianceRulesTest, FloridaStopsAtEightPm) {
 }
 
 TEST(ComplianceRulesTest, TexasHasLaterSundayHours) {
-  const absl::TimeZone houston = Zone("America/Chicago");
+  const absl::TimeZone houston = LoadZone("America/Chicago");
   const auto gate = ComplianceGate(*FindComplianceRule("TX"), houston,
                                    Local(houston, 2026, 11, 1, 0));
   // Sunday 2026-11-22: noon to nine; Monday: nine to nine.
@@ -51,7 +46,7 @@ TEST(ComplianceRulesTest, TexasHasLaterSundayHours) {
 }
 
 TEST(ComplianceRulesTest, AlabamaIsClosedOnSundaysAndFederalHolidays) {
-  const absl::TimeZone zone = Zone("America/Chicago");
+  const absl::TimeZone zone = LoadZone("America/Chicago");
   const auto gate = ComplianceGate(*FindComplianceRule("AL"), zone,
                                    Local(zone, 2026, 11, 1, 0));
   // Wednesday 2026-11-25 at 20:00: the next opening skips Thanksgiving
@@ -64,7 +59,7 @@ TEST(ComplianceRulesTest, AlabamaIsClosedOnSundaysAndFederalHolidays) {
 }
 
 TEST(ComplianceRulesTest, CanadaHasShorterWeekendHours) {
-  const absl::TimeZone toronto = Zone("America/Toronto");
+  const absl::TimeZone toronto = LoadZone("America/Toronto");
   const auto gate = ComplianceGate(*FindComplianceRule("ON"), toronto,
                                    Local(toronto, 2026, 11, 1, 0));
   EXPECT_TRUE(gate->IsOpen(Local(toronto, 2026, 11, 23, 21, 29)));  // Mon

@@ -41,6 +41,12 @@ std::string TempDir::Write(absl::string_view name,
   return path;
 }
 
+absl::TimeZone LoadZone(const std::string& name) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(name, &zone)) ADD_FAILURE() << "no zone " << name;
+  return zone;
+}
+
 std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace herald {
 
@@ -28,6 +29,10 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Loads the IANA zone `name` from the system's tzdata; fails the current test
+// if it cannot.
+absl::TimeZone LoadZone(const std::string& name);
 
 // Returns the whole file at `path`; fails the current test if it cannot.
 std::string ReadWholeFile(const std::string& path);

@@ -10,15 +10,10 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/test_util.h"
 
 namespace herald {
 namespace {
-
-absl::TimeZone Zone(const std::string& name) {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone(name, &zone)) << name;
-  return zone;
-}
 
 absl::Time Utc(int y, int mo, int d, int h, int mi = 0) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0),
@@ -35,7 +30,7 @@ DailyWindowRule Window(int begin_hour, int begin_minute, int end_hour,
 
 TEST(TimeGateTest, OpensAtLocalNineOnBothSidesOfSpringForward) {
   const auto gate =
-      DailyWindowGate(Window(9, 0, 18, 0), Zone("America/New_York"));
+      DailyWindowGate(Window(9, 0, 18, 0), LoadZone("America/New_York"));
   // 2026-03-08: clocks go from 02:00 EST to 03:00 EDT.
   EXPECT_EQ(gate->NextOpen(Utc(2026, 3, 7, 5)), Utc(2026, 3, 7, 14));  // EST
   EXPECT_EQ(gate->NextOpen(Utc(2026, 3, 8, 5)), Utc(2026, 3, 8, 13));  // EDT
@@ -48,19 +43,19 @@ TEST(TimeGateTest, AWindowInTheSkippedHourClosesWhenTheClockJumps) {
   // 01:30-02:30 New York on 2026-03-08: 01:30 EST happens, 02:00-03:00 does
   // not, so the window closes at the jump.
   const auto gate =
-      DailyWindowGate(Window(1, 30, 2, 30), Zone("America/New_York"));
+      DailyWindowGate(Window(1, 30, 2, 30), LoadZone("America/New_York"));
   EXPECT_EQ(gate->NextOpen(Utc(2026, 3, 8, 5)), Utc(2026, 3, 8, 6, 30));
   EXPECT_EQ(gate->NextClose(Utc(2026, 3, 8, 6, 30)), Utc(2026, 3, 8, 7));
   // A window wholly inside the gap does not open that day at all.
   const auto gap =
-      DailyWindowGate(Window(2, 10, 2, 50), Zone("America/New_York"));
+      DailyWindowGate(Window(2, 10, 2, 50), LoadZone("America/New_York"));
   EXPECT_EQ(gap->NextOpen(Utc(2026, 3, 8, 5)), Utc(2026, 3, 9, 6, 10));
 }
 
 TEST(TimeGateTest, AWindowInTheRepeatedHourOpensTwice) {
   // 2026-11-01: 02:00 EDT becomes 01:00 EST; 01:00-01:30 happens twice.
   const auto gate =
-      DailyWindowGate(Window(1, 0, 1, 30), Zone("America/New_York"));
+      DailyWindowGate(Window(1, 0, 1, 30), LoadZone("America/New_York"));
   EXPECT_EQ(gate->NextOpen(Utc(2026, 11, 1, 4)), Utc(2026, 11, 1, 5));
   EXPECT_EQ(gate->NextClose(Utc(2026, 11, 1, 5)), Utc(2026, 11, 1, 5, 30));
   EXPECT_EQ(gate->NextOpen(Utc(2026, 11, 1, 5, 30)), Utc(2026, 11, 1, 6));
@@ -71,9 +66,9 @@ TEST(TimeGateTest, AWindowInTheRepeatedHourOpensTwice) {
 // Denver is 16:00 UTC in winter and 15:00 UTC in summer.
 TEST(TimeGateTest, ArizonaKeepsStandardTimeWhileDenverChanges) {
   const auto phoenix =
-      DailyWindowGate(Window(9, 0, 20, 0), Zone("America/Phoenix"));
+      DailyWindowGate(Window(9, 0, 20, 0), LoadZone("America/Phoenix"));
   const auto denver =
-      DailyWindowGate(Window(9, 0, 20, 0), Zone("America/Denver"));
+      DailyWindowGate(Window(9, 0, 20, 0), LoadZone("America/Denver"));
   EXPECT_EQ(phoenix->NextOpen(Utc(2026, 1, 15, 8)), Utc(2026, 1, 15, 16));
   EXPECT_EQ(phoenix->NextOpen(Utc(2026, 7, 15, 8)), Utc(2026, 7, 15, 16));
   EXPECT_EQ(denver->NextOpen(Utc(2026, 1, 15, 8)), Utc(2026, 1, 15, 16));
@@ -81,15 +76,16 @@ TEST(TimeGateTest, ArizonaKeepsStandardTimeWhileDenverChanges) {
 }
 
 TEST(TimeGateTest, HawaiiPuertoRicoAndNewfoundland) {
-  EXPECT_EQ(DailyWindowGate(Window(8, 0, 21, 0), Zone("Pacific/Honolulu"))
+  EXPECT_EQ(DailyWindowGate(Window(8, 0, 21, 0), LoadZone("Pacific/Honolulu"))
                 ->NextOpen(Utc(2026, 7, 1, 10)),
             Utc(2026, 7, 1, 18));
-  EXPECT_EQ(DailyWindowGate(Window(8, 0, 21, 0), Zone("America/Puerto_Rico"))
-                ->NextOpen(Utc(2026, 1, 1, 5)),
-            Utc(2026, 1, 1, 12));
+  EXPECT_EQ(
+      DailyWindowGate(Window(8, 0, 21, 0), LoadZone("America/Puerto_Rico"))
+          ->NextOpen(Utc(2026, 1, 1, 5)),
+      Utc(2026, 1, 1, 12));
   // St. John's is UTC-3:30 in winter and UTC-2:30 in summer.
   const auto stjohns =
-      DailyWindowGate(Window(9, 0, 18, 0), Zone("America/St_Johns"));
+      DailyWindowGate(Window(9, 0, 18, 0), LoadZone("America/St_Johns"));
   EXPECT_EQ(stjohns->NextOpen(Utc(2026, 1, 10, 4)), Utc(2026, 1, 10, 12, 30));
   EXPECT_EQ(stjohns->NextOpen(Utc(2026, 7, 10, 4)), Utc(2026, 7, 10, 11, 30));
 }
@@ -121,9 +117,9 @@ TEST(TimeGateTest, HolidaysAndDateRangesCloseWholeDays) {
 TEST(TimeGateTest, AllOfIsTheIntersectionAcrossZones) {
   std::vector<std::unique_ptr<TimeGate>> zones;
   zones.push_back(
-      DailyWindowGate(Window(9, 0, 18, 0), Zone("America/New_York")));
+      DailyWindowGate(Window(9, 0, 18, 0), LoadZone("America/New_York")));
   zones.push_back(
-      DailyWindowGate(Window(9, 0, 18, 0), Zone("America/Los_Angeles")));
+      DailyWindowGate(Window(9, 0, 18, 0), LoadZone("America/Los_Angeles")));
   const auto both = AllOf(std::move(zones));
   // 09:00 PT = 12:00 ET; closes 18:00 ET.
   EXPECT_EQ(both->NextOpen(Utc(2026, 6, 1, 13)), Utc(2026, 6, 1, 16));
@@ -131,9 +127,9 @@ TEST(TimeGateTest, AllOfIsTheIntersectionAcrossZones) {
   // Windows that never overlap never open together.
   std::vector<std::unique_ptr<TimeGate>> apart;
   apart.push_back(
-      DailyWindowGate(Window(9, 0, 10, 0), Zone("America/New_York")));
+      DailyWindowGate(Window(9, 0, 10, 0), LoadZone("America/New_York")));
   apart.push_back(
-      DailyWindowGate(Window(9, 0, 10, 0), Zone("America/Los_Angeles")));
+      DailyWindowGate(Window(9, 0, 10, 0), LoadZone("America/Los_Angeles")));
   EXPECT_EQ(AllOf(std::move(apart))->NextOpen(Utc(2026, 6, 1, 0)),
             absl::InfiniteFuture());
 }
@@ -165,7 +161,7 @@ TEST(TimeGateTest, AgreesWithTheWallClockAroundEveryTransitionOf2026And2027) {
       Window(1, 0, 1, 30)};
   int checked_transitions = 0;
   for (const std::string& name : zones) {
-    const absl::TimeZone zone = Zone(name);
+    const absl::TimeZone zone = LoadZone(name);
     std::vector<absl::Time> around = {Utc(2026, 6, 1, 0)};  // zones without DST
     absl::TimeZone::CivilTransition transition;
     for (absl::Time t = Utc(2026, 1, 1, 0);

@@ -237,58 +237,32 @@ void AppendDigits(int value, int width, std::string* out) {
   out->append(buf, static_cast<size_t>(width));
 }
 
-// The ways people write a number.
-constexpr int kStyleCount = 6;
+// The ways people write a number: what comes before the area code, between
+// it and the exchange, and between the exchange and the line number.
+struct NumberStyle {
+  absl::string_view before;
+  absl::string_view after_npa;
+  absl::string_view after_nxx;
+};
+constexpr NumberStyle kStyles[] = {
+    {"+1 (", ") ", "-"},  // +1 (213) 555-1234
+    {"", ".", "."},       // 213.555.1234
+    {"", "", ""},         // 2135551234
+    {"1-", "-", "-"},     // 1-213-555-1234
+    {"(", ") ", "-"},     // (213) 555-1234
+    {"", " ", " "},       // 213 555 1234
+};
+constexpr int kStyleCount = sizeof(kStyles) / sizeof(kStyles[0]);
 
-// Appends `n` in style `style`:
-//   0 "+1 (213) 555-1234"   1 "213.555.1234"     2 "2135551234"
-//   3 "1-213-555-1234"      4 "(213) 555-1234"   5 "213 555 1234"
+// Appends `n` in style `style` (an index into kStyles).
 void AppendFormatted(const Nanp& n, int style, std::string* out) {
-  switch (style) {
-    case 0:
-      out->append("+1 (");
-      AppendDigits(n.npa, 3, out);
-      out->append(") ");
-      AppendDigits(n.nxx, 3, out);
-      out->push_back('-');
-      AppendDigits(n.line, 4, out);
-      break;
-    case 1:
-      AppendDigits(n.npa, 3, out);
-      out->push_back('.');
-      AppendDigits(n.nxx, 3, out);
-      out->push_back('.');
-      AppendDigits(n.line, 4, out);
-      break;
-    case 2:
-      AppendDigits(n.npa, 3, out);
-      AppendDigits(n.nxx, 3, out);
-      AppendDigits(n.line, 4, out);
-      break;
-    case 3:
-      out->append("1-");
-      AppendDigits(n.npa, 3, out);
-      out->push_back('-');
-      AppendDigits(n.nxx, 3, out);
-      out->push_back('-');
-      AppendDigits(n.line, 4, out);
-      break;
-    case 4:
-      out->push_back('(');
-      AppendDigits(n.npa, 3, out);
-      out->append(") ");
-      AppendDigits(n.nxx, 3, out);
-      out->push_back('-');
-      AppendDigits(n.line, 4, out);
-      break;
-    default:
-      AppendDigits(n.npa, 3, out);
-      out->push_back(' ');
-      AppendDigits(n.nxx, 3, out);
-      out->push_back(' ');
-      AppendDigits(n.line, 4, out);
-      break;
-  }
+  const NumberStyle& s = kStyles[style];
+  absl::StrAppend(out, s.before);
+  AppendDigits(n.npa, 3, out);
+  absl::StrAppend(out, s.after_npa);
+  AppendDigits(n.nxx, 3, out);
+  absl::StrAppend(out, s.after_nxx);
+  AppendDigits(n.line, 4, out);
 }
 
 // Checks that `text` parses to exactly `expected`.
