@@ -81,6 +81,11 @@ struct RunReport {
   std::vector<RowIssue> invalid_samples;  // the first INVALID rows
   std::vector<std::string> warnings;
   double elapsed_seconds = 0;
+
+  // Rows read per second of the run; 0 before any time has passed.
+  double RowsPerSecond() const {
+    return elapsed_seconds > 0 ? totals.total / elapsed_seconds : 0.0;
+  }
 };
 
 // Runs `broadcast` over the files in `options` through `transport`, recording

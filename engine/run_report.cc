@@ -56,10 +56,7 @@ std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
                 {"rejected", report.dnc.rejected},
                 {"rejectedSamples", report.dnc.rejected_samples}};
   out["elapsedSeconds"] = report.elapsed_seconds;
-  out["recipientsPerSecond"] =
-      report.elapsed_seconds > 0
-          ? static_cast<double>(report.totals.total) / report.elapsed_seconds
-          : 0.0;
+  out["recipientsPerSecond"] = report.RowsPerSecond();
   out["maxResidentBytes"] = MaxResidentBytes();
   json samples = json::array();
   for (const RowIssue& issue : report.invalid_samples) {

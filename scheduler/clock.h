@@ -17,16 +17,14 @@ class Clock {
 // The system's wall clock. The returned object lives forever.
 Clock* RealClock();
 
-// A clock that only moves when told to; for tests.
+// A clock stopped at one instant; for tests.
 class ManualClock : public Clock {
  public:
   explicit ManualClock(absl::Time now) : now_(now) {}
   absl::Time Now() const override { return now_; }
-  void Set(absl::Time now) { now_ = now; }
-  void Advance(absl::Duration d) { now_ += d; }
 
  private:
-  absl::Time now_;  // not synchronised: set it before threads read it
+  const absl::Time now_;
 };
 
 }  // namespace herald

@@ -9,8 +9,7 @@ using absl::Weekday;
 
 constexpr WeekdaySet Days(std::initializer_list<Weekday> days) {
   WeekdaySet set = 0;
-  for (Weekday day : days)
-    set |= static_cast<WeekdaySet>(1u << static_cast<int>(day));
+  for (Weekday day : days) set |= WeekdayBit(day);
   return set;
 }
 

@@ -174,7 +174,7 @@ class AnyOfGate : public TimeGate {
         if (gate->IsOpen(t)) latest = std::max(latest, gate->NextClose(t));
       }
       if (latest == t || latest == absl::InfiniteFuture() || !IsOpen(latest)) {
-        return latest == t ? t : latest;
+        return latest;
       }
       t = latest;
     }
@@ -186,10 +186,6 @@ class AnyOfGate : public TimeGate {
 };
 
 }  // namespace
-
-WeekdaySet WeekdayBit(absl::Weekday day) {
-  return static_cast<WeekdaySet>(1u << static_cast<int>(day));
-}
 
 std::unique_ptr<TimeGate> DailyWindowGate(DailyWindowRule rule,
                                           absl::TimeZone zone) {

@@ -42,7 +42,9 @@ class TimeGate {
 // Days of the week as a bit set: bit (int)absl::Weekday::monday ... sunday.
 using WeekdaySet = uint8_t;
 constexpr WeekdaySet kEveryDay = 0x7F;
-WeekdaySet WeekdayBit(absl::Weekday day);
+constexpr WeekdaySet WeekdayBit(absl::Weekday day) {
+  return static_cast<WeekdaySet>(1u << static_cast<int>(day));
+}
 
 // A window of wall-clock time [begin, end) repeated on the allowed days in
 // one zone. `end` before `begin` crosses midnight (22:00-06:00), and such a

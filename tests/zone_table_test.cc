@@ -306,8 +306,7 @@ class OffsetClasses {
   int ClassOf(const std::string& name) {
     auto it = by_name_.find(name);
     if (it != by_name_.end()) return it->second;
-    absl::TimeZone tz;
-    EXPECT_TRUE(absl::LoadTimeZone(name, &tz)) << name;
+    const absl::TimeZone tz = LoadZone(name);
     std::vector<int> offsets;
     const absl::Time start =
         absl::FromCivil(absl::CivilHour(2026, 1, 1, 0), absl::UTCTimeZone());

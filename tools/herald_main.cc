@@ -71,6 +71,21 @@ std::string Counts(const RunCounts& c) {
                       ", errors ", c.errors, ", remaining ", c.remaining);
 }
 
+// Prints the first few INVALID rows with file, line and reason, and `more`
+// when there are further ones.
+void PrintInvalidSamples(const RunReport& report, absl::string_view more) {
+  constexpr size_t kShown = 5;
+  for (size_t i = 0; i < report.invalid_samples.size(); ++i) {
+    if (i == kShown) {
+      std::cout << "  ... (" << more << ")\n";
+      break;
+    }
+    const RowIssue& issue = report.invalid_samples[i];
+    std::cout << "  invalid: " << issue.path << ":" << issue.line << ": "
+              << issue.reason << "\n";
+  }
+}
+
 int Run(const RunFlags& flags) {
   absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
   if (!broadcast.ok()) return Fail(broadcast.status());
@@ -125,10 +140,7 @@ int Run(const RunFlags& flags) {
     std::cout << absl::StrFormat(
         "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s)\n",
         broadcast->name, report->status.ok() ? "completed" : "STOPPED",
-        report->elapsed_seconds,
-        report->elapsed_seconds > 0
-            ? report->totals.total / report->elapsed_seconds
-            : 0.0);
+        report->elapsed_seconds, report->RowsPerSecond());
     std::cout << "  " << Counts(report->totals) << "\n";
     if (report->batches.size() > 1) {
       for (const BatchReport& batch : report->batches) {
@@ -136,14 +148,7 @@ int Run(const RunFlags& flags) {
                   << Counts(batch.counts) << "\n";
       }
     }
-    for (const RowIssue& issue : report->invalid_samples) {
-      if (&issue - report->invalid_samples.data() == 5) {
-        std::cout << "  ... (all of them in --report or --outcomes)\n";
-        break;
-      }
-      std::cout << "  invalid: " << issue.path << ":" << issue.line << ": "
-                << issue.reason << "\n";
-    }
+    PrintInvalidSamples(*report, "all of them in --report or --outcomes");
     std::cout << "  outbox: " << flags.outbox << "\n";
   }
   if (!report->status.ok()) {
@@ -186,11 +191,7 @@ int Render(const RunFlags& flags) {
       "duplicate %d, do-not-text %d\n",
       c.total, c.sent, c.segments, gsm.texts, gsm.segments, ucs.texts,
       ucs.segments, c.too_big, c.invalid, c.dup, c.dnc);
-  for (const RowIssue& issue : report->invalid_samples) {
-    if (&issue - report->invalid_samples.data() == 5) break;
-    std::cout << "  invalid: " << issue.path << ":" << issue.line << ": "
-              << issue.reason << "\n";
-  }
+  PrintInvalidSamples(*report, "run herald run --outcomes for all of them");
   return kExitCompleted;
 }
 
