@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <functional>
 #include <utility>
 
@@ -148,6 +149,43 @@ absl::Status ParseTimeOfDay(const Field& field, TimeOfDay* out) {
   });
 }
 
+// Reads v1.1's "HH:mm:ss".
+absl::Status ParseClockTime(const Field& field, TimeOfDay* out) {
+  absl::StatusOr<std::string> text = field.String();
+  if (!text.ok()) return text.status();
+  int hour, minute, second;
+  char tail;
+  if (text->size() != 8 ||
+      std::sscanf(text->c_str(), "%2d:%2d:%2d%c", &hour, &minute, &second,
+                  &tail) != 3 ||
+      hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 ||
+      second < 0) {
+    return field.Error(
+        absl::StrCat("expected a time HH:mm:ss, got \"", *text, "\""));
+  }
+  *out = {hour, minute, second};
+  return absl::OkStatus();
+}
+
+// Reads an IANA zone name the system's tzdata knows.
+absl::Status ParseZoneName(const Field& field, bool allow_empty,
+                           std::string* out) {
+  absl::StatusOr<std::string> name = field.String();
+  if (!name.ok()) return name.status();
+  if (name->empty() && allow_empty) {
+    out->clear();
+    return absl::OkStatus();
+  }
+  absl::TimeZone zone;
+  if (name->empty() || !absl::LoadTimeZone(*name, &zone)) {
+    return field.Error(absl::StrCat("unknown time zone \"", *name,
+                                    "\" (expected an IANA name such as "
+                                    "America/Chicago)"));
+  }
+  *out = *name;
+  return absl::OkStatus();
+}
+
 absl::Status ParseDate(const Field& field, std::optional<absl::CivilDay>* out) {
   int year = -1, month = -1, day = -1;
   absl::Status s = field.Object({
@@ -210,6 +248,12 @@ constexpr std::array<std::pair<absl::string_view, MissingAttributePolicy>, 3>
         {"keep", MissingAttributePolicy::kKeep},
     }};
 
+constexpr std::array<std::pair<absl::string_view, ComplianceProfile>, 2>
+    kComplianceProfiles = {{
+        {"none", ComplianceProfile::kNone},
+        {"tcpa", ComplianceProfile::kTcpa},
+    }};
+
 // Reads a string that must be one of `table`'s names.
 template <typename T, size_t N>
 absl::Status ParseEnum(
@@ -228,6 +272,27 @@ absl::Status ParseEnum(
   return field.Error(absl::StrCat("unknown value \"", *name,
                                   "\" (expected one of ",
                                   absl::StrJoin(names, ", "), ")"));
+}
+
+// "intersection", "skip", or the IANA name of a fixed zone.
+absl::Status ParseUnknownZonePolicy(const Field& field,
+                                    UnknownZonePolicy* out) {
+  absl::StatusOr<std::string> name = field.String();
+  if (!name.ok()) return name.status();
+  if (*name == "intersection") {
+    *out = {UnknownZonePolicy::kIntersection, ""};
+  } else if (*name == "skip") {
+    *out = {UnknownZonePolicy::kSkip, ""};
+  } else {
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(*name, &zone)) {
+      return field.Error(absl::StrCat(
+          "expected \"intersection\", \"skip\" or an IANA time zone, got \"",
+          *name, "\""));
+    }
+    *out = {UnknownZonePolicy::kFixed, *name};
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ParseSchedule(const Field& field, Schedule* out) {
@@ -258,14 +323,7 @@ absl::Status ParseSchedule(const Field& field, Schedule* out) {
        }},
       {"timeZone",
        [&](const Field& f) {
-         absl::StatusOr<std::string> name = f.String();
-         if (!name.ok()) return name.status();
-         absl::TimeZone zone;
-         if (!name->empty() && !absl::LoadTimeZone(*name, &zone)) {
-           return f.Error(absl::StrCat("unknown time zone \"", *name, "\""));
-         }
-         out->time_zone = *name;
-         return absl::OkStatus();
+         return ParseZoneName(f, /*allow_empty=*/true, &out->time_zone);
        }},
       {"startDate",
        [&](const Field& f) { return ParseDate(f, &out->start_date); }},
@@ -449,6 +507,36 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
       {"maxSegments",
        [&](const Field& f) {
          return Assign(&out->max_segments, [&] { return f.Int(1, 255); });
+       }},
+      {"LocalRestrictBegin",
+       [&](const Field& f) {
+         out->local_time_restriction.enabled = true;
+         return ParseClockTime(f, &out->local_time_restriction.begin);
+       }},
+      {"LocalRestrictEnd",
+       [&](const Field& f) {
+         // "Latest time a client can be contacted": the last allowed second,
+         // so the exclusive end is one second later.
+         out->local_time_restriction.enabled = true;
+         TimeOfDay latest;
+         if (absl::Status s = ParseClockTime(f, &latest); !s.ok()) return s;
+         const int end = (latest.SecondsOfDay() + 1) % (24 * 3600);
+         out->local_time_restriction.end = {end / 3600, end / 60 % 60,
+                                            end % 60};
+         return absl::OkStatus();
+       }},
+      {"complianceProfile",
+       [&](const Field& f) {
+         return ParseEnum(f, kComplianceProfiles, &out->compliance_profile);
+       }},
+      {"unknownZonePolicy",
+       [&](const Field& f) {
+         return ParseUnknownZonePolicy(f, &out->unknown_zone_policy);
+       }},
+      {"accountTimeZone",
+       [&](const Field& f) {
+         return ParseZoneName(f, /*allow_empty=*/false,
+                              &out->account_time_zone);
        }},
   });
   if (!s.ok()) return s;

@@ -18,10 +18,12 @@ namespace herald {
 enum class BigMessageStrategy { kSendMultiple, kDoNotSend, kTrim };
 
 // When, in the recipient's own time zone, a text may be delivered.
+// v2 gives hours and minutes; v1.1's LocalRestrictBegin/End give seconds.
 struct LocalTimeRestriction {
   bool enabled = false;
   TimeOfDay begin;
-  TimeOfDay end;  // exclusive; earlier than begin for a window past midnight
+  TimeOfDay end;  // exclusive; earlier than begin for a window past midnight,
+                  // equal to begin for the whole day
 };
 
 // One on/off period of a broadcast, in the zone `time_zone`.
@@ -33,6 +35,26 @@ struct Schedule {
   std::string time_zone;                    // IANA name; empty: the default
   std::optional<absl::CivilDay> start_date;
   std::optional<absl::CivilDay> stop_date;
+};
+
+// Sending hours required by law on top of the broadcast's own, applied in
+// each recipient's zone.
+enum class ComplianceProfile {
+  kNone,
+  kTcpa,  // US federal 08:00-21:00, stricter state rules, Canada's CRTC hours
+};
+
+// What a recipient whose number has no known time zone (toll-free, not
+// geographic, unassigned) gets when the broadcast has a time rule.
+struct UnknownZonePolicy {
+  enum Kind {
+    kIntersection,  // sendable only when the window is open in every
+                    // continental US zone
+    kFixed,         // treat it as being in `zone`
+    kSkip,          // do not send: state SKIPPED
+  };
+  Kind kind = kIntersection;
+  std::string zone;  // IANA name, for kFixed
 };
 
 enum class PhoneType { kFirstNumber, kHomePhone, kMobilePhone, kWorkPhone };
@@ -56,6 +78,12 @@ struct Broadcast {
   std::optional<int> max_active;
   bool resume_next_day = false;
   bool scrub_duplicates = false;
+
+  // Time options beyond CallFire's fields.
+  ComplianceProfile compliance_profile = ComplianceProfile::kNone;
+  UnknownZonePolicy unknown_zone_policy;
+  // The zone of schedules that name none (CallFire: the account's zone).
+  std::string account_time_zone = "America/New_York";
 
   // Message options beyond CallFire's fields.
   TemplateOptions

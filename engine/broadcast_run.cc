@@ -1,5 +1,6 @@
 #include "engine/broadcast_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -10,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "concurrentqueue/blockingconcurrentqueue.h"
+#include "engine/file_io.h"
+#include "engine/recipient_gates.h"
 #include "engine/row_classifier.h"
 
 namespace herald {
@@ -26,13 +29,22 @@ struct WorkItem {
   uint32_t batch = 0;  // index into the plans
   size_t skip = 0;     // leading records that are the header
   uint64_t first_row = 0;
+  const RowSelection* selection = nullptr;  // the rows to classify; null: all
   CsvChunk chunk;
 };
 
-using Clock = std::chrono::steady_clock;
+// A waiting row: its batch index above kWaitingIdBits, its recipient id
+// below. Eight bytes is all a row costs while it waits.
+constexpr int kWaitingIdBits = 40;
+constexpr uint64_t kWaitingIdMask = (uint64_t{1} << kWaitingIdBits) - 1;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+constexpr absl::string_view kSkippedReason =
+    "no known time zone for this number, and unknownZonePolicy is skip";
+
+using Stopwatch = std::chrono::steady_clock;
+
+double SecondsSince(Stopwatch::time_point start) {
+  return std::chrono::duration<double>(Stopwatch::now() - start).count();
 }
 
 // Reads a file's header and maps it, so that every file is known good before
@@ -103,35 +115,63 @@ absl::StatusOr<BatchPlan> PlanBatch(uint32_t id, const std::string& path,
 class Pipeline {
  public:
   Pipeline(const Broadcast& broadcast, const RunOptions& options,
-           std::vector<BatchPlan> plans, const NumberSet* dnc,
+           std::vector<BatchPlan> plans, std::vector<FileVersion> versions,
+           const NumberSet* dnc, const RecipientGates* gates, Clock* clock,
            Transport* transport, OutcomeSink* outcomes, RunReport* report)
       : broadcast_(broadcast),
         options_(options),
         plans_(std::move(plans)),
+        versions_(std::move(versions)),
         dnc_(dnc),
+        gates_(gates),
+        clock_(clock),
         transport_(transport),
         outcomes_(outcomes),
         report_(report),
         workers_(options.workers > 0
                      ? options.workers
                      : std::max(1u, std::thread::hardware_concurrency())),
-        slots_(workers_ * kChunksInFlightPerWorker) {}
+        slots_(workers_ * kChunksInFlightPerWorker),
+        windows_(gates),
+        waiting_(gates->group_count()),
+        waiting_by_batch_(plans_.size()),
+        timeout_reasons_(gates->group_count()) {}
 
-  // Runs to the end of the input or the first transport failure.
-  absl::Status Run(Clock::time_point start);
+  // Runs until every row is final, or to the first failure.
+  absl::Status Run(Stopwatch::time_point start);
 
  private:
-  void ReadAll();
+  // Reads every file once, classifying and committing the rows in
+  // `selections` (one per batch), or every row when it is null.
+  void Pass(const std::vector<RowSelection>* selections);
+  void ReadAll(const std::vector<RowSelection>* selections);
   void Work();
-  // Ends each row of `chunk`, in order; sends what is sendable.
-  void Commit(const ClassifiedChunk& chunk);
-  void CountRemaining(const ClassifiedChunk& chunk);
+  // Ends each row of `chunk`, in order, or makes it wait for its window;
+  // sends what is sendable now.
+  void Commit(const ClassifiedChunk& chunk, bool first_pass);
+  // Ends a row ready to send according to its window at `now`: appends its
+  // text, or ends it SKIPPED or TIMEOUT, or keeps it waiting (and drops its
+  // outcome, the last of row_outcomes_).
+  void Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
+                absl::Time now, RunCounts* counts);
+  // Moves the waiting rows whose window is open or over at `now` into
+  // `selections`; returns false, with the next opening in `next_open`, when
+  // there are none.
+  bool TakeDueRows(absl::Time now, std::vector<RowSelection>* selections,
+                   absl::Time* next_open);
+  // Fails unless every contacts file is as it was when the run began: rows
+  // waiting for a window are found again by their position.
+  absl::Status CheckFilesUnchanged() const;
+  void ReportProgress(absl::Time idle_until);
   void Fail(absl::Status status);
 
   const Broadcast& broadcast_;
   const RunOptions& options_;
   const std::vector<BatchPlan> plans_;
+  const std::vector<FileVersion> versions_;
   const NumberSet* dnc_;
+  const RecipientGates* gates_;
+  Clock* clock_;
   Transport* transport_;
   OutcomeSink* outcomes_;
   RunReport* report_;
@@ -147,16 +187,27 @@ class Pipeline {
   // Committer-only state.
   absl::Status status_;
   NumberSet seen_;  // numbers already committed, for duplicate scrubbing
+  WindowTracker windows_;
+  std::vector<std::vector<uint64_t>> waiting_;  // by zone group
+  std::vector<uint64_t> waiting_by_batch_;
+  uint64_t waiting_count_ = 0;
+  std::vector<std::string> timeout_reasons_;  // by zone group, made on use
+  uint64_t rows_committed_ = 0;
+  double last_progress_ = 0;
+  Stopwatch::time_point start_;
   std::vector<OutboundText> texts_;
   std::vector<size_t> text_rows_;  // outcome index of each text
   std::vector<TextResult> results_;
   std::vector<RowOutcome> row_outcomes_;
 };
 
-void Pipeline::ReadAll() {
+void Pipeline::ReadAll(const std::vector<RowSelection>* selections) {
   uint64_t sequence = 0;
   absl::Status status;
   for (uint32_t b = 0; b < plans_.size() && status.ok() && !stop_; ++b) {
+    const RowSelection* selection =
+        selections != nullptr ? &(*selections)[b] : nullptr;
+    if (selection != nullptr && selection->empty()) continue;
     absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
         CsvChunkReader::Open(plans_[b].path, options_.csv);
     if (!reader.ok()) {
@@ -180,6 +231,7 @@ void Pipeline::ReadAll() {
       item->sequence = sequence++;
       item->batch = b;
       item->first_row = next_row;
+      item->selection = selection;
       next_row += rows;
       slots_.acquire();
       work_.enqueue(std::move(item));
@@ -192,7 +244,7 @@ void Pipeline::ReadAll() {
 }
 
 void Pipeline::Work() {
-  RowClassifier classifier(&broadcast_, dnc_);
+  RowClassifier classifier(&broadcast_, dnc_, &gates_->zone_table());
   std::unique_ptr<WorkItem> item;
   for (;;) {
     work_.wait_dequeue(item);
@@ -203,11 +255,14 @@ void Pipeline::Work() {
     out->text.reserve(item->chunk.bytes.size());
     if (!stop_) {
       classifier.Classify(plans_[item->batch], item->chunk, item->skip,
-                          item->first_row, out.get());
+                          item->first_row, item->selection, out.get());
     } else {
       // Stopping: rows are only counted, so skip the work of classifying.
-      for (size_t k = item->skip; k < item->chunk.records.size(); ++k) {
-        out->rows.emplace_back();
+      const size_t rows = item->chunk.records.size() - item->skip;
+      for (uint64_t id = item->first_row; id < item->first_row + rows; ++id) {
+        if (item->selection == nullptr || item->selection->Contains(id)) {
+          out->rows.emplace_back();
+        }
       }
     }
     done_.enqueue(std::move(out));
@@ -219,19 +274,16 @@ void Pipeline::Fail(absl::Status status) {
   stop_ = true;
 }
 
-void Pipeline::CountRemaining(const ClassifiedChunk& chunk) {
+void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
   RunCounts& counts = report_->batches[chunk.batch].counts;
-  counts.total += chunk.rows.size();
-  counts.remaining += chunk.rows.size();
-}
-
-void Pipeline::Commit(const ClassifiedChunk& chunk) {
+  rows_committed_ += chunk.rows.size();
+  if (first_pass) counts.total += chunk.rows.size();
   if (stop_) {
-    CountRemaining(chunk);
+    counts.remaining += chunk.rows.size();
     return;
   }
   const BatchPlan& plan = plans_[chunk.batch];
-  RunCounts& counts = report_->batches[chunk.batch].counts;
+  const absl::Time now = clock_->Now();
   texts_.clear();
   text_rows_.clear();
   row_outcomes_.clear();
@@ -247,13 +299,13 @@ void Pipeline::Commit(const ClassifiedChunk& chunk) {
   // Each Insert below is a likely cache miss in a table of millions; asking
   // for the slot a few rows ahead overlaps the misses.
   constexpr size_t kPrefetchDistance = 8;
-  const bool scrub = broadcast_.scrub_duplicates;
+  // A row of a later pass was admitted by the first: it is no duplicate.
+  const bool scrub = broadcast_.scrub_duplicates && first_pass;
   for (size_t i = 0; i < chunk.rows.size(); ++i) {
     const ClassifiedRow& row = chunk.rows[i];
     if (scrub && i + kPrefetchDistance < chunk.rows.size()) {
       seen_.Prefetch(chunk.rows[i + kPrefetchDistance].number);
     }
-    ++counts.total;
     RowOutcome& outcome = row_outcomes_.emplace_back();
     outcome.batch = plan.id;
     outcome.recipient_id = row.recipient_id;
@@ -276,11 +328,7 @@ void Pipeline::Commit(const ClassifiedChunk& chunk) {
       outcome.reason = chunk.TextOf(row);
       ++counts.too_big;
     } else {
-      outcome.state = RecipientState::kSelected;
-      text_rows_.push_back(row_outcomes_.size() - 1);
-      texts_.push_back({plan.id, row.recipient_id, row.number,
-                        broadcast_.from_number, chunk.TextOf(row), 1,
-                        row.encoding, row.segments});
+      Dispatch(chunk, row, now, &counts);
     }
   }
 
@@ -308,18 +356,124 @@ void Pipeline::Commit(const ClassifiedChunk& chunk) {
   }
 }
 
-absl::Status Pipeline::Run(Clock::time_point start) {
-  for (const BatchPlan& plan : plans_) {
-    report_->batches.push_back({plan.id, plan.path, {}});
+void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
+                        absl::Time now, RunCounts* counts) {
+  RowOutcome& outcome = row_outcomes_.back();
+  const ZoneGroupId group = row.zone_group;
+  if (!gates_->Sends(group)) {
+    outcome.state = RecipientState::kSkipped;
+    outcome.reason = kSkippedReason;
+    ++counts->skipped;
+    return;
   }
-  std::thread reader([this] { ReadAll(); });
+  switch (windows_.At(group, now)) {
+    case WindowState::kOpen: {
+      outcome.state = RecipientState::kSelected;
+      text_rows_.push_back(row_outcomes_.size() - 1);
+      OutboundText& text = texts_.emplace_back();
+      text.batch = outcome.batch;
+      text.recipient_id = row.recipient_id;
+      text.to = row.number;
+      text.from = broadcast_.from_number;
+      text.message = chunk.TextOf(row);
+      text.encoding = row.encoding;
+      text.segments = row.segments;
+      if (!gates_->unrestricted()) {
+        text.zone_names = gates_->ZoneNames(group);
+        text.zone = gates_->Zones(group).front();
+      }
+      return;
+    }
+    case WindowState::kOver: {
+      std::string& reason = timeout_reasons_[group];
+      if (reason.empty()) {
+        reason = absl::StrCat("no send window in ", gates_->ZoneNames(group),
+                              " before the broadcast ends");
+      }
+      outcome.state = RecipientState::kTimeout;
+      outcome.reason = reason;
+      ++counts->timeout;
+      return;
+    }
+    case WindowState::kShut:
+      waiting_[group].push_back(uint64_t{chunk.batch} << kWaitingIdBits |
+                                row.recipient_id);
+      ++waiting_by_batch_[chunk.batch];
+      ++waiting_count_;
+      row_outcomes_.pop_back();  // not final yet
+      return;
+  }
+}
+
+bool Pipeline::TakeDueRows(absl::Time now,
+                           std::vector<RowSelection>* selections,
+                           absl::Time* next_open) {
+  *next_open = absl::InfiniteFuture();
+  bool taken = false;
+  for (ZoneGroupId group = 0; group < waiting_.size(); ++group) {
+    std::vector<uint64_t>& rows = waiting_[group];
+    if (rows.empty()) continue;
+    if (windows_.At(group, now) == WindowState::kShut) {
+      *next_open = std::min(*next_open, windows_.NextChange(group));
+      continue;
+    }
+    for (uint64_t entry : rows) {
+      const uint64_t batch = entry >> kWaitingIdBits;
+      (*selections)[batch].Add(entry & kWaitingIdMask);
+      --waiting_by_batch_[batch];
+    }
+    waiting_count_ -= rows.size();
+    std::vector<uint64_t>().swap(rows);  // give the memory back
+    taken = true;
+  }
+  return taken;
+}
+
+absl::Status Pipeline::CheckFilesUnchanged() const {
+  for (size_t b = 0; b < plans_.size(); ++b) {
+    absl::StatusOr<FileVersion> now = StatFileVersion(plans_[b].path);
+    if (!now.ok()) return now.status();
+    if (*now != versions_[b]) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          plans_[b].path, ": the file changed while ", waiting_by_batch_[b],
+          " of its rows waited for their send window; they are left unsent "
+          "(run again with the file as it was)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Pipeline::ReportProgress(absl::Time idle_until) {
+  if (!options_.on_progress) return;
+  const double elapsed = SecondsSince(start_);
+  if (idle_until == absl::InfinitePast() &&
+      elapsed - last_progress_ < options_.progress_interval_seconds) {
+    return;
+  }
+  last_progress_ = elapsed;
+  uint64_t sent = 0;
+  for (const BatchReport& batch : report_->batches) sent += batch.counts.sent;
+  options_.on_progress(
+      {rows_committed_, sent, waiting_count_, idle_until, elapsed});
+}
+
+void Pipeline::Pass(const std::vector<RowSelection>* selections) {
+  PassReport pass;
+  pass.at = clock_->Now();
+  const Stopwatch::time_point pass_start = Stopwatch::now();
+  const uint64_t rows_before = rows_committed_;
+  uint64_t sent_before = 0;
+  for (const BatchReport& batch : report_->batches) {
+    sent_before += batch.counts.sent;
+  }
+
+  chunks_read_.store(-1, std::memory_order_release);
+  std::thread reader([this, selections] { ReadAll(selections); });
   std::vector<std::thread> workers;
   for (int i = 0; i < workers_; ++i) workers.emplace_back([this] { Work(); });
 
   std::map<uint64_t, std::unique_ptr<ClassifiedChunk>> waiting;
   uint64_t next = 0;
-  uint64_t rows = 0;
-  double last_progress = 0;
   for (;;) {
     const int64_t total = chunks_read_.load(std::memory_order_acquire);
     if (total >= 0 && next == static_cast<uint64_t>(total)) break;
@@ -331,28 +485,52 @@ absl::Status Pipeline::Run(Clock::time_point start) {
     }
     for (auto it = waiting.find(next); it != waiting.end();
          it = waiting.find(next)) {
-      Commit(*it->second);
-      rows += it->second->rows.size();
+      Commit(*it->second, selections == nullptr);
       waiting.erase(it);
       ++next;
       slots_.release();
     }
-    if (options_.on_progress) {
-      const double elapsed = SecondsSince(start);
-      if (elapsed - last_progress >= options_.progress_interval_seconds) {
-        last_progress = elapsed;
-        uint64_t sent = 0;
-        for (const BatchReport& batch : report_->batches) {
-          sent += batch.counts.sent;
-        }
-        options_.on_progress({rows, sent, elapsed});
-      }
-    }
+    ReportProgress(absl::InfinitePast());
   }
   reader.join();
   for (std::thread& worker : workers) worker.join();
-
   if (!read_status_.ok()) Fail(read_status_);
+
+  pass.rows = rows_committed_ - rows_before;
+  for (const BatchReport& batch : report_->batches) {
+    pass.sent += batch.counts.sent;
+  }
+  pass.sent -= sent_before;
+  pass.waiting = waiting_count_;
+  pass.seconds = SecondsSince(pass_start);
+  report_->passes.push_back(pass);
+}
+
+absl::Status Pipeline::Run(Stopwatch::time_point start) {
+  start_ = start;
+  for (const BatchPlan& plan : plans_) {
+    report_->batches.push_back({plan.id, plan.path, {}});
+  }
+  Pass(nullptr);
+  while (status_.ok() && waiting_count_ > 0) {
+    if (absl::Status s = CheckFilesUnchanged(); !s.ok()) {
+      Fail(s);
+      break;
+    }
+    const absl::Time now = clock_->Now();
+    std::vector<RowSelection> selections(plans_.size());
+    absl::Time next_open;
+    if (TakeDueRows(now, &selections, &next_open)) {
+      Pass(&selections);
+    } else {
+      ReportProgress(next_open);
+      clock_->SleepUntil(next_open);
+    }
+  }
+  for (size_t b = 0; b < plans_.size(); ++b) {
+    report_->batches[b].counts.remaining += waiting_by_batch_[b];
+  }
+
   if (absl::Status s = transport_->Finish(); !s.ok()) Fail(s);
   if (outcomes_ != nullptr) {
     if (absl::Status s = outcomes_->Finish(); !s.ok()) Fail(s);
@@ -370,6 +548,8 @@ void RunCounts::Add(const RunCounts& other) {
   dnc += other.dnc;
   too_big += other.too_big;
   errors += other.errors;
+  skipped += other.skipped;
+  timeout += other.timeout;
   remaining += other.remaining;
   segments += other.segments;
 }
@@ -378,11 +558,26 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
                                        const RunOptions& options,
                                        Transport* transport,
                                        OutcomeSink* outcomes) {
-  const Clock::time_point start = Clock::now();
+  const Stopwatch::time_point start = Stopwatch::now();
   if (options.contact_paths.empty()) {
     return absl::InvalidArgumentError("no contacts file given");
   }
+  Clock* clock = options.clock != nullptr ? options.clock : RealClock();
+  const ZoneTable& zones =
+      options.zones != nullptr ? *options.zones : ZoneTable::BuiltIn();
   RunReport report;
+  report.started_at = clock->Now();
+  absl::StatusOr<RecipientGates> gates = RecipientGates::Build(
+      broadcast, zones, report.started_at, options.deadline);
+  if (!gates.ok()) return gates.status();
+  if (!broadcast.schedules.empty() &&
+      std::none_of(broadcast.schedules.begin(), broadcast.schedules.end(),
+                   [](const Schedule& s) { return s.enabled; })) {
+    report.warnings.push_back(
+        "every schedule is off, so nothing will be sent: rows that could be "
+        "sent end TIMEOUT");
+  }
+
   NumberSet dnc;
   for (const std::string& path : options.dnc_paths) {
     if (absl::Status s = LoadDncFile(path, &dnc, &report.dnc); !s.ok()) {
@@ -390,20 +585,26 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
     }
   }
   std::vector<BatchPlan> plans;
+  std::vector<FileVersion> versions;
   for (size_t i = 0; i < options.contact_paths.size(); ++i) {
     absl::StatusOr<BatchPlan> plan =
         PlanBatch(static_cast<uint32_t>(i + 1), options.contact_paths[i],
                   broadcast, options, &report.warnings);
     if (!plan.ok()) return plan.status();
+    absl::StatusOr<FileVersion> version =
+        StatFileVersion(options.contact_paths[i]);
+    if (!version.ok()) return version.status();
     plans.push_back(*std::move(plan));
+    versions.push_back(*version);
   }
 
-  Pipeline pipeline(broadcast, options, std::move(plans), &dnc, transport,
-                    outcomes, &report);
+  Pipeline pipeline(broadcast, options, std::move(plans), std::move(versions),
+                    &dnc, &*gates, clock, transport, outcomes, &report);
   report.status = pipeline.Run(start);
   for (const BatchReport& batch : report.batches) {
     report.totals.Add(batch.counts);
   }
+  report.ended_at = clock->Now();
   report.elapsed_seconds = SecondsSince(start);
   return report;
 }

@@ -6,7 +6,10 @@
 // number, DNC, template) in parallel; the calling thread commits chunks in
 // file order, which makes duplicate scrubbing deterministic (the first row
 // of a number wins), hands the sendable texts to the transport and records
-// every row's outcome. See docs/ARCHITECTURE.md.
+// every row's outcome. A sendable row whose recipient's window is closed waits
+// (a few bytes: its row id under its zone group) and a later pass re-reads
+// the files for the waiting rows once their window opens; rows that never get
+// a window end TIMEOUT. See docs/ARCHITECTURE.md.
 #ifndef HERALD_ENGINE_BROADCAST_RUN_H_
 #define HERALD_ENGINE_BROADCAST_RUN_H_
 
@@ -17,16 +20,20 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "engine/broadcast.h"
 #include "engine/csv_reader.h"
 #include "engine/dnc_list.h"
 #include "engine/outcome_log.h"
 #include "engine/transport.h"
+#include "scheduler/clock.h"
+#include "timezone/zone_table.h"
 
 namespace herald {
 
 // How many rows ended in each state. Always total == sent + invalid + dup +
-// dnc + too_big + errors + remaining; a run that completes has remaining 0.
+// dnc + too_big + errors + skipped + timeout + remaining; a run that
+// completes has remaining 0.
 struct RunCounts {
   uint64_t total = 0;      // data rows read
   uint64_t sent = 0;       // FINISHED with result SENT
@@ -35,6 +42,8 @@ struct RunCounts {
   uint64_t dnc = 0;        // DNC (result DNT)
   uint64_t too_big = 0;    // FINISHED with result TOO_BIG
   uint64_t errors = 0;     // FINISHED with another result
+  uint64_t skipped = 0;    // SKIPPED: no known zone, unknownZonePolicy skip
+  uint64_t timeout = 0;    // TIMEOUT: no window before the broadcast's end
   uint64_t remaining = 0;  // read but not final (the run stopped early)
   uint64_t segments = 0;   // segments of the texts sent
 
@@ -55,9 +64,23 @@ struct RowIssue {
 };
 
 struct RunProgress {
-  uint64_t rows = 0;  // rows committed so far
+  uint64_t rows = 0;  // rows committed so far, counting each pass
   uint64_t sent = 0;
+  uint64_t waiting = 0;  // rows waiting for their window
+  // When the run is idle until a window opens: that instant; else
+  // absl::InfinitePast().
+  absl::Time idle_until = absl::InfinitePast();
   double elapsed_seconds = 0;
+};
+
+// One pass over the contact files: the first reads every row, each later one
+// the rows whose window opened (or whose time ran out).
+struct PassReport {
+  absl::Time at;         // the clock's time when the pass began
+  uint64_t rows = 0;     // rows classified
+  uint64_t sent = 0;     // of them sent
+  uint64_t waiting = 0;  // rows waiting once the pass ended
+  double seconds = 0;    // wall time of the pass
 };
 
 struct RunOptions {
@@ -66,9 +89,16 @@ struct RunOptions {
   std::string phone_column;  // empty: find it by name
   int workers = 0;           // classifying threads; 0: one per core
   CsvReaderOptions csv;
-  // Called on the calling thread about every progress_interval_seconds.
+  // Called on the calling thread about every progress_interval_seconds,
+  // and before idling until a window opens.
   std::function<void(const RunProgress&)> on_progress;
   double progress_interval_seconds = 0.5;
+
+  // Time. Null members take the defaults: the system clock and the built-in
+  // NANP zone table. Nothing is sent at or after `deadline`.
+  Clock* clock = nullptr;
+  const ZoneTable* zones = nullptr;
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 struct RunReport {
@@ -80,6 +110,9 @@ struct RunReport {
   DncLoadStats dnc;
   std::vector<RowIssue> invalid_samples;  // the first INVALID rows
   std::vector<std::string> warnings;
+  std::vector<PassReport> passes;
+  absl::Time started_at;  // the clock's time at the start
+  absl::Time ended_at;    // the clock's time at the end
   double elapsed_seconds = 0;
 
   // Rows read per second of the run; 0 before any time has passed.
@@ -93,11 +126,15 @@ struct RunReport {
 // call.
 //
 // Returns an error, before anything is sent, when a contact or DNC file
-// cannot be opened, a header cannot be mapped, or there is no message to
-// send. Problems with single rows never fail the run: those rows end INVALID
-// with a reason naming the column. Once sending has begun, a failing
-// transport or outcome sink stops the run and is reported in
-// RunReport::status.
+// cannot be opened, a header cannot be mapped, there is no message to send,
+// or a time zone the broadcast names is unknown. Problems with single rows
+// never fail the run: those rows end INVALID with a reason naming the column.
+// Once sending has begun, a failing transport or outcome sink, or a contacts
+// file that changes while rows wait for their window, stops the run and is
+// reported in RunReport::status.
+//
+// The call returns when every row is final: it idles (on options.clock)
+// while rows wait for a window.
 absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
                                        const RunOptions& options,
                                        Transport* transport,

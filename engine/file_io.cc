@@ -1,6 +1,7 @@
 #include "engine/file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,14 @@ absl::Status ErrnoStatus(int err, absl::string_view what,
   if (err == ENOENT) return absl::NotFoundError(message);
   if (err == EACCES) return absl::PermissionDeniedError(message);
   return absl::UnavailableError(message);
+}
+
+absl::StatusOr<FileVersion> StatFileVersion(const std::string& path) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) return ErrnoStatus(errno, "stat", path);
+  return FileVersion{static_cast<int64_t>(info.st_size),
+                     static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
+                         info.st_mtim.tv_nsec};
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {

@@ -2,6 +2,7 @@
 #ifndef HERALD_ENGINE_FILE_IO_H_
 #define HERALD_ENGINE_FILE_IO_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,17 @@ absl::Status ErrnoStatus(int err, absl::string_view what,
 
 // Returns the contents of the file at `path`; errors name the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// What identifies a version of a file's contents for a reader that comes
+// back to it: size and modification time.
+struct FileVersion {
+  int64_t size = 0;
+  int64_t modified_nanos = 0;
+  friend bool operator==(const FileVersion&, const FileVersion&) = default;
+};
+
+// The current version of the file at `path`; errors name the path.
+absl::StatusOr<FileVersion> StatFileVersion(const std::string& path);
 
 // An append-only file written through a large buffer with write(2), so a
 // full disk is an error the caller sees rather than a silently short file.

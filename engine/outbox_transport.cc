@@ -31,6 +31,11 @@ absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
                     "\",\"segments\":", text.segments,
                     ",\"attempt\":", text.attempt, ",\"sentAt\":\"");
     sent_at_.Append(now, &line_);
+    if (!text.zone_names.empty()) {
+      absl::StrAppend(
+          &line_, "\",\"zone\":\"", text.zone_names, "\",\"localTime\":\"",
+          absl::FormatCivilTime(absl::ToCivilSecond(now, text.zone)));
+    }
     line_.append("\"}\n");
     if (absl::Status s = file_->Append(line_); !s.ok()) return s;
   }

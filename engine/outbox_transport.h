@@ -17,7 +17,9 @@ namespace herald {
 //   {"recipientId":7,"batch":1,"to":"12135551234","from":"67076",
 //    "message":"...","encoding":"GSM-7","segments":1,"attempt":1,
 //    "sentAt":"2026-11-22T13:40:05.123Z"}
-// Every text it accepts is SENT. `sentAt` is the clock's time at Send().
+// and, for a text with zone names, "zone":"America/Chicago" and the wall
+// clock there, "localTime":"2026-11-22T07:40:05". Every text it accepts is
+// SENT. `sentAt` is the clock's time at Send().
 class OutboxTransport : public Transport {
  public:
   // Creates or truncates the outbox at `path`. `clock` must outlive this.

@@ -37,13 +37,16 @@ std::optional<std::string> RowClassifier::FindBadField(
 
 void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
                              size_t skip, uint64_t first_row,
+                             const RowSelection* selection,
                              ClassifiedChunk* out) {
   const ContactColumns& columns = plan.columns;
   out->rows.reserve(out->rows.size() + chunk.records.size());
   for (size_t k = skip; k < chunk.records.size(); ++k) {
+    const uint64_t id = first_row + (k - skip);
+    if (selection != nullptr && !selection->Contains(id)) continue;
     const CsvRecordRef& record = chunk.records[k];
     ClassifiedRow& row = out->rows.emplace_back();
-    row.recipient_id = first_row + (k - skip);
+    row.recipient_id = id;
     row.line = record.line;
     if (record.defect != CsvRecordDefect::kNone) {
       Reject(RowVerdict::kInvalid, DescribeDefect(record.defect), &row, out);
@@ -78,6 +81,7 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
       continue;
     }
     row.number = *number;
+    row.zone_group = zones_->Lookup(*number);
     // The DNC lookup is a likely cache miss: start it, render while it
     // loads, and drop the rendered text for the few numbers on the list.
     dnc_->Prefetch(*number);

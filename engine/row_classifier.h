@@ -16,6 +16,7 @@
 #include "engine/number_set.h"
 #include "engine/phone_number.h"
 #include "engine/sms_encoding.h"
+#include "timezone/zone_table.h"
 
 namespace herald {
 
@@ -29,6 +30,27 @@ struct BatchPlan {
   std::optional<MessageTemplate> message;
 };
 
+// A set of rows of one file by recipient id (1-based), for a pass that
+// re-reads the file to send only the rows whose window has opened.
+class RowSelection {
+ public:
+  RowSelection() = default;
+
+  void Add(uint64_t id) {
+    const uint64_t i = id - 1;
+    if (i / 64 >= bits_.size()) bits_.resize(i / 64 + 1);
+    bits_[i / 64] |= uint64_t{1} << (i % 64);
+  }
+  bool Contains(uint64_t id) const {
+    const uint64_t i = id - 1;
+    return i / 64 < bits_.size() && (bits_[i / 64] >> (i % 64) & 1) != 0;
+  }
+  bool empty() const { return bits_.empty(); }
+
+ private:
+  std::vector<uint64_t> bits_;
+};
+
 enum class RowVerdict : uint8_t {
   kInvalid,       // the row or its number is unusable; `text` is the reason
   kDnc,           // a good number on a DNC list
@@ -40,7 +62,8 @@ enum class RowVerdict : uint8_t {
 struct ClassifiedRow {
   uint64_t recipient_id = 0;
   uint64_t line = 0;
-  PhoneNumber number = 0;  // 0 for kInvalid
+  PhoneNumber number = 0;      // 0 for kInvalid
+  ZoneGroupId zone_group = 0;  // of the number, 0 when unknown
   RowVerdict verdict = RowVerdict::kInvalid;
   uint32_t text_begin = 0;  // [text_begin, text_end) in ClassifiedChunk::text
   uint32_t text_end = 0;
@@ -60,17 +83,21 @@ struct ClassifiedChunk {
   }
 };
 
-// Classifies rows; holds scratch space, so use one per thread. `broadcast`
-// and `dnc` must outlive it and not change while any classifier uses them.
+// Classifies rows; holds scratch space, so use one per thread. `broadcast`,
+// `dnc` and `zones` must outlive it and not change while any classifier uses
+// them.
 class RowClassifier {
  public:
-  RowClassifier(const Broadcast* broadcast, const NumberSet* dnc)
-      : broadcast_(broadcast), dnc_(dnc) {}
+  RowClassifier(const Broadcast* broadcast, const NumberSet* dnc,
+                const ZoneTable* zones)
+      : broadcast_(broadcast), dnc_(dnc), zones_(zones) {}
 
   // Classifies `chunk.records[skip...]`, whose first row has id `first_row`,
-  // appending to `out->rows` and `out->text`.
+  // appending to `out->rows` and `out->text`; only the rows in `selection`
+  // when it is not null.
   void Classify(const BatchPlan& plan, const CsvChunk& chunk, size_t skip,
-                uint64_t first_row, ClassifiedChunk* out);
+                uint64_t first_row, const RowSelection* selection,
+                ClassifiedChunk* out);
 
  private:
   // Sets the verdict and records a reason for `row`.
@@ -88,6 +115,7 @@ class RowClassifier {
 
   const Broadcast* broadcast_;
   const NumberSet* dnc_;
+  const ZoneTable* zones_;
   std::vector<absl::string_view> fields_;
   std::string smart_;  // the message after smart encoding
   std::string scratch_;

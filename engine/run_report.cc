@@ -18,6 +18,8 @@ json StatsJson(const RunCounts& counts) {
       {"doNotTextCount", counts.dnc},
       {"tooBigCount", counts.too_big},
       {"errorCount", counts.errors},
+      {"skippedCount", counts.skipped},
+      {"timeoutCount", counts.timeout},
       {"remainingOutboundCount", counts.remaining},
       {"segmentCount", counts.segments},
   };
@@ -40,6 +42,9 @@ std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
       {"scrubDuplicates", broadcast.scrub_duplicates},
       {"bigMessageStrategy",
        BigMessageStrategyName(broadcast.big_message_strategy)},
+      {"localTimeRestriction", broadcast.local_time_restriction.enabled},
+      {"schedules", broadcast.schedules.size()},
+      {"resumeNextDay", broadcast.resume_next_day},
   };
   out["status"] = report.status.ok() ? "COMPLETED" : "STOPPED";
   if (!report.status.ok()) out["error"] = std::string(report.status.message());
@@ -55,6 +60,20 @@ std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
                 {"entries", report.dnc.entries},
                 {"rejected", report.dnc.rejected},
                 {"rejectedSamples", report.dnc.rejected_samples}};
+  json passes = json::array();
+  for (const PassReport& pass : report.passes) {
+    passes.push_back({{"at", absl::FormatTime(absl::RFC3339_full, pass.at,
+                                              absl::UTCTimeZone())},
+                      {"rows", pass.rows},
+                      {"sent", pass.sent},
+                      {"waiting", pass.waiting},
+                      {"seconds", pass.seconds}});
+  }
+  out["passes"] = std::move(passes);
+  out["startedAt"] = absl::FormatTime(absl::RFC3339_full, report.started_at,
+                                      absl::UTCTimeZone());
+  out["endedAt"] = absl::FormatTime(absl::RFC3339_full, report.ended_at,
+                                    absl::UTCTimeZone());
   out["elapsedSeconds"] = report.elapsed_seconds;
   out["recipientsPerSecond"] = report.RowsPerSecond();
   out["maxResidentBytes"] = MaxResidentBytes();

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
 #include "engine/recipient_state.h"
@@ -23,6 +24,11 @@ struct OutboundText {
   int attempt = 1;
   SmsEncoding encoding = SmsEncoding::kGsm7;
   int segments = 1;  // what the provider bills and rate-limits
+  // When the broadcast has time rules: the recipient's zone(s), '&'-joined,
+  // and the first of them, for records of the local time at sending.
+  // Empty when no rule applies.
+  absl::string_view zone_names;
+  absl::TimeZone zone;
 };
 
 class Transport {

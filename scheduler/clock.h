@@ -3,6 +3,9 @@
 #ifndef HERALD_SCHEDULER_CLOCK_H_
 #define HERALD_SCHEDULER_CLOCK_H_
 
+#include <atomic>
+#include <cstdint>
+
 #include "absl/time/time.h"
 
 namespace herald {
@@ -10,21 +13,32 @@ namespace herald {
 class Clock {
  public:
   virtual ~Clock() = default;
+
   // The current instant. Thread-safe.
   virtual absl::Time Now() const = 0;
+
+  // Returns once Now() >= `t`, at once when it already is.
+  virtual void SleepUntil(absl::Time t) = 0;
 };
 
 // The system's wall clock. The returned object lives forever.
 Clock* RealClock();
 
-// A clock stopped at one instant; for tests.
-class ManualClock : public Clock {
+// A clock that stands still until told to move and jumps over idle time:
+// SleepUntil(t) returns at once with the clock at `t`. This is how a whole
+// day of send windows runs in seconds (`herald run --clock virtual`), and how
+// tests pin the time. Thread-safe; time never goes back.
+class VirtualClock : public Clock {
  public:
-  explicit ManualClock(absl::Time now) : now_(now) {}
-  absl::Time Now() const override { return now_; }
+  explicit VirtualClock(absl::Time start) : nanos_(absl::ToUnixNanos(start)) {}
+
+  absl::Time Now() const override {
+    return absl::FromUnixNanos(nanos_.load(std::memory_order_acquire));
+  }
+  void SleepUntil(absl::Time t) override;
 
  private:
-  const absl::Time now_;
+  std::atomic<int64_t> nanos_;  // since the Unix epoch
 };
 
 }  // namespace herald

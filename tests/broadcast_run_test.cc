@@ -112,7 +112,7 @@ class BroadcastRunTest : public ::testing::Test {
 
   TempDir dir_;
   std::string outbox_path_ = dir_.File("outbox.jsonl");
-  ManualClock clock_;
+  VirtualClock clock_;
   Broadcast broadcast_;
   CsvReaderOptions csv_;
   RecordingSink sink_;

@@ -30,11 +30,12 @@ TEST(HeraldCliTest, RunsTheBundledExampleAndReportsTruthfully) {
   TempDir dir;
   std::string output;
   const int status = RunCommand(
-      absl::StrCat(kHerald, " run --campaign ", kExample, "/campaign.json",
-                   " --contacts ", kExample, "/contacts.csv", " --dnc ",
-                   kExample, "/dnc.csv", " --outbox ", dir.File("outbox.jsonl"),
-                   " --outcomes ", dir.File("outcomes.jsonl"), " --report ",
-                   dir.File("report.json")),
+      absl::StrCat(
+          kHerald, " run --campaign ", kExample, "/campaign.json",
+          " --contacts ", kExample, "/contacts.csv", " --dnc ", kExample,
+          "/dnc.csv", " --clock virtual --start 2026-10-24T06:00:00-04:00",
+          " --outbox ", dir.File("outbox.jsonl"), " --outcomes ",
+          dir.File("outcomes.jsonl"), " --report ", dir.File("report.json")),
       &output);
   ASSERT_EQ(status, 0) << output;
   EXPECT_THAT(output, HasSubstr("Beaufort Charity Weekend\" completed"));
@@ -53,7 +54,17 @@ TEST(HeraldCliTest, RunsTheBundledExampleAndReportsTruthfully) {
   EXPECT_EQ(report["invalidSamples"].size(), 4u);
 
   // One outbox line per text sent, one outcome per row read.
-  EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outbox.jsonl"))), 8u);
+  const std::string outbox = ReadWholeFile(dir.File("outbox.jsonl"));
+  EXPECT_EQ(CountLines(outbox), 8u);
+  // The virtual clock skipped to the schedule's 10:00 opening in New York,
+  // where every recipient is.
+  for (absl::string_view line :
+       absl::StrSplit(outbox, '\n', absl::SkipEmpty())) {
+    const json text = json::parse(line);
+    EXPECT_EQ(text["zone"], "America/New_York");
+    EXPECT_EQ(text["localTime"], "2026-10-24T10:00:00");
+    EXPECT_EQ(text["sentAt"], "2026-10-24T14:00:00.000Z");
+  }
   EXPECT_EQ(CountLines(ReadWholeFile(dir.File("outcomes.jsonl"))), 15u);
 }
 

@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -16,10 +19,13 @@
 #include "engine/file_io.h"
 #include "engine/outbox_transport.h"
 #include "engine/outcome_log.h"
+#include "engine/phone_number.h"
 #include "engine/preview_transport.h"
+#include "engine/recipient_gates.h"
 #include "engine/run_report.h"
 #include "engine/sms_encoding.h"
 #include "scheduler/clock.h"
+#include "timezone/zone_table.h"
 
 namespace herald {
 namespace {
@@ -40,7 +46,73 @@ struct RunFlags {
   int workers = 0;
   bool quiet = false;
   size_t limit = 10;  // render: texts to show
+  std::string clock = "real";
+  std::string start;     // virtual clock: when the run begins
+  std::string deadline;  // nothing is sent from then on
+  std::string tz_data;   // NPA-NXX zone data overriding the built-in table
 };
+
+// What `run` and `lookup` use for time.
+struct TimeSetup {
+  std::unique_ptr<VirtualClock> virtual_clock;
+  Clock* clock = RealClock();
+  ZoneTable zones;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+absl::StatusOr<absl::Time> ParseInstant(const std::string& text,
+                                        absl::string_view flag) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag,
+                     ": expected a time such as 2026-11-23T09:00:00-05:00 or "
+                     "2026-11-23T14:00:00Z, got \"",
+                     text, "\""));
+  }
+  return t;
+}
+
+// Loads `--tz-data`: a CSV of npa,nxx,zone when the name ends in .csv,
+// else libphonenumber's map_data format; layered over the built-in table.
+absl::StatusOr<ZoneTable> LoadZones(const std::string& tz_data) {
+  if (tz_data.empty()) return ZoneTable::BuiltIn();
+  absl::StatusOr<ZoneTable> loaded = absl::EndsWith(tz_data, ".csv")
+                                         ? ZoneTable::LoadNpaNxxCsv(tz_data)
+                                         : ZoneTable::LoadMapData(tz_data);
+  if (!loaded.ok()) return loaded.status();
+  return ZoneTable::BuiltIn().WithOverrides(*loaded);
+}
+
+absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
+  TimeSetup setup;
+  if (flags.clock == "virtual") {
+    absl::Time start = absl::Now();
+    if (!flags.start.empty()) {
+      absl::StatusOr<absl::Time> t = ParseInstant(flags.start, "--start");
+      if (!t.ok()) return t.status();
+      start = *t;
+    }
+    setup.virtual_clock = std::make_unique<VirtualClock>(start);
+    setup.clock = setup.virtual_clock.get();
+  } else if (!flags.start.empty()) {
+    return absl::InvalidArgumentError("--start needs --clock virtual");
+  }
+  if (!flags.deadline.empty()) {
+    absl::StatusOr<absl::Time> t = ParseInstant(flags.deadline, "--deadline");
+    if (!t.ok()) return t.status();
+    setup.deadline = *t;
+  }
+  absl::StatusOr<ZoneTable> zones = LoadZones(flags.tz_data);
+  if (!zones.ok()) return zones.status();
+  setup.zones = *std::move(zones);
+  return setup;
+}
+
+std::string Utc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
 
 // The options shared by `run` and `render`.
 RunOptions InputOptions(const RunFlags& flags) {
@@ -68,7 +140,8 @@ std::string Counts(const RunCounts& c) {
   return absl::StrCat("rows ", c.total, ": sent ", c.sent, " (", c.segments,
                       " segments), invalid ", c.invalid, ", duplicate ", c.dup,
                       ", do-not-text ", c.dnc, ", too big ", c.too_big,
-                      ", errors ", c.errors, ", remaining ", c.remaining);
+                      ", errors ", c.errors, ", skipped ", c.skipped,
+                      ", timeout ", c.timeout, ", remaining ", c.remaining);
 }
 
 // Prints the first few INVALID rows with file, line and reason, and `more`
@@ -90,8 +163,10 @@ int Run(const RunFlags& flags) {
   absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
   if (!broadcast.ok()) return Fail(broadcast.status());
 
+  absl::StatusOr<TimeSetup> time = MakeTimeSetup(flags);
+  if (!time.ok()) return Fail(time.status());
   absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-      OutboxTransport::Create(flags.outbox, RealClock());
+      OutboxTransport::Create(flags.outbox, time->clock);
   if (!outbox.ok()) return Fail(outbox.status());
   std::unique_ptr<JsonlOutcomeLog> outcomes;
   if (!flags.outcomes.empty()) {
@@ -102,13 +177,22 @@ int Run(const RunFlags& flags) {
   }
 
   RunOptions options = InputOptions(flags);
+  options.clock = time->clock;
+  options.zones = &time->zones;
+  options.deadline = time->deadline;
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
     options.on_progress = [](const RunProgress& p) {
-      std::fprintf(stderr, "\rherald: %llu rows, %llu sent, %.0f rows/s   ",
+      std::fprintf(stderr, "\rherald: %llu rows, %llu sent, %llu waiting",
                    static_cast<unsigned long long>(p.rows),
                    static_cast<unsigned long long>(p.sent),
-                   p.elapsed_seconds > 0 ? p.rows / p.elapsed_seconds : 0.0);
+                   static_cast<unsigned long long>(p.waiting));
+      if (p.idle_until != absl::InfinitePast()) {
+        std::fprintf(stderr, ", idle until %s   ", Utc(p.idle_until).c_str());
+      } else {
+        std::fprintf(stderr, ", %.0f rows/s   ",
+                     p.elapsed_seconds > 0 ? p.rows / p.elapsed_seconds : 0.0);
+      }
     };
   }
 
@@ -142,6 +226,12 @@ int Run(const RunFlags& flags) {
         broadcast->name, report->status.ok() ? "completed" : "STOPPED",
         report->elapsed_seconds, report->RowsPerSecond());
     std::cout << "  " << Counts(report->totals) << "\n";
+    if (report->passes.size() > 1) {
+      std::cout << "  " << report->passes.size()
+                << " passes over the contacts, clock "
+                << Utc(report->started_at) << " to " << Utc(report->ended_at)
+                << "\n";
+    }
     if (report->batches.size() > 1) {
       for (const BatchReport& batch : report->batches) {
         std::cout << "  batch " << batch.id << " " << batch.path << ": "
@@ -163,6 +253,11 @@ int Run(const RunFlags& flags) {
 int Render(const RunFlags& flags) {
   absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
   if (!broadcast.ok()) return Fail(broadcast.status());
+  // A preview shows every text whatever the time: its windows are not applied.
+  broadcast->local_time_restriction.enabled = false;
+  broadcast->schedules.clear();
+  broadcast->compliance_profile = ComplianceProfile::kNone;
+  broadcast->unknown_zone_policy = {};
   PreviewTransport preview(flags.limit);
   absl::StatusOr<RunReport> report =
       RunBroadcast(*broadcast, InputOptions(flags), &preview, nullptr);
@@ -193,6 +288,90 @@ int Render(const RunFlags& flags) {
       ucs.segments, c.too_big, c.invalid, c.dup, c.dnc);
   PrintInvalidSamples(*report, "run herald run --outcomes for all of them");
   return kExitCompleted;
+}
+
+struct LookupFlags {
+  std::vector<std::string> numbers;
+  std::string at;
+  std::string campaign;
+  std::string tz_data;
+};
+
+// The wall clocks of `zones` at `t`, e.g.
+// "America/Denver 08:00:00 MST, America/Phoenix 08:00:00 MST".
+std::string WallClocks(const std::vector<absl::TimeZone>& zones, absl::Time t) {
+  std::vector<std::string> clocks;
+  for (const absl::TimeZone& zone : zones) {
+    clocks.push_back(absl::StrCat(zone.name(), " ",
+                                  absl::FormatTime("%a %H:%M:%S %Z", t, zone)));
+  }
+  return absl::StrJoin(clocks, ", ");
+}
+
+// `herald lookup`: where a number is, and whether and when a campaign may
+// send to it: the answer to "why wasn't this one sent?".
+int Lookup(const LookupFlags& flags) {
+  absl::StatusOr<ZoneTable> zones = LoadZones(flags.tz_data);
+  if (!zones.ok()) return Fail(zones.status());
+  Broadcast broadcast;
+  if (!flags.campaign.empty()) {
+    absl::StatusOr<Broadcast> loaded = LoadBroadcastFile(flags.campaign);
+    if (!loaded.ok()) return Fail(loaded.status());
+    broadcast = *std::move(loaded);
+  }
+  std::optional<RecipientGates> gates;
+  absl::Time at;
+  if (!flags.at.empty()) {
+    absl::StatusOr<absl::Time> t = ParseInstant(flags.at, "--at");
+    if (!t.ok()) return Fail(t.status());
+    at = *t;
+    absl::StatusOr<RecipientGates> built =
+        RecipientGates::Build(broadcast, *zones, at, absl::InfiniteFuture());
+    if (!built.ok()) return Fail(built.status());
+    gates = *std::move(built);
+  }
+
+  int exit_code = kExitCompleted;
+  for (const std::string& text : flags.numbers) {
+    absl::StatusOr<PhoneNumber> number = ParseNanpNumber(text);
+    if (!number.ok()) {
+      std::cout << "\"" << text
+                << "\": not a valid number: " << number.status().message()
+                << "\n";
+      exit_code = kExitBadInput;
+      continue;
+    }
+    const ZoneGroupId id = zones->Lookup(*number);
+    const ZoneGroup& group = zones->group(id);
+    std::cout << E164Digits(*number) << ": ";
+    if (id == 0) {
+      std::cout << "no known time zone (toll-free, non-geographic or not in "
+                   "service)\n";
+    } else {
+      std::cout << absl::StrJoin(group.zone_names, ", ") << "; "
+                << (group.region.empty() ? "?" : group.region) << ", "
+                << (group.country.empty() ? "?" : group.country) << "\n";
+    }
+    if (!gates) continue;
+    std::cout << "  at " << Utc(at) << ": ";
+    if (!gates->Sends(id)) {
+      std::cout << "not sendable: unknownZonePolicy is skip (ends SKIPPED)\n";
+      continue;
+    }
+    const std::vector<absl::TimeZone>& local = gates->Zones(id);
+    const absl::Time next = gates->NextSendable(id, at);
+    if (next == at) {
+      std::cout << "sendable (" << WallClocks(local, at) << ")\n";
+    } else if (next == absl::InfiniteFuture()) {
+      std::cout << "not sendable (" << WallClocks(local, at)
+                << "), and no window opens again (ends TIMEOUT)\n";
+    } else {
+      std::cout << "not sendable (" << WallClocks(local, at)
+                << "); next sendable " << Utc(next) << " ("
+                << WallClocks(local, next) << ")\n";
+    }
+  }
+  return exit_code;
 }
 
 // Adds the flags that say what to read: campaign, contacts, DNC lists.
@@ -240,6 +419,31 @@ int main(int argc, char** argv) {
   herald::AddInputFlags(render, &flags);
   render->add_option("--limit", flags.limit, "Texts to show")
       ->capture_default_str();
+  run->add_option("--tz-data", flags.tz_data,
+                  "NPA-NXX time zones over the built-in table: "
+                  "libphonenumber map_data, or npa,nxx,zone .csv");
+  run->add_option("--clock", flags.clock,
+                  "real, or virtual: start at --start and skip idle time")
+      ->check(CLI::IsMember({"real", "virtual"}))
+      ->capture_default_str();
+  run->add_option("--start", flags.start,
+                  "Virtual clock start, RFC 3339 (2026-11-23T09:00:00-05:00)");
+  run->add_option("--deadline", flags.deadline,
+                  "Send nothing from this time on (RFC 3339); rows still "
+                  "waiting end TIMEOUT");
+
+  herald::LookupFlags lookup_flags;
+  CLI::App* lookup = app.add_subcommand(
+      "lookup",
+      "Show numbers' time zones and when a campaign may send to them");
+  lookup->add_option("numbers", lookup_flags.numbers, "Phone numbers")
+      ->required();
+  lookup->add_option("--at", lookup_flags.at,
+                     "Whether sendable at this time (RFC 3339), and when next");
+  lookup->add_option("--campaign", lookup_flags.campaign,
+                     "Broadcast whose windows apply (default: none)");
+  lookup->add_option("--tz-data", lookup_flags.tz_data,
+                     "NPA-NXX time zones over the built-in table");
 
   try {
     app.parse(argc, argv);
@@ -249,5 +453,6 @@ int main(int argc, char** argv) {
   }
   if (run->parsed()) return herald::Run(flags);
   if (render->parsed()) return herald::Render(flags);
+  if (lookup->parsed()) return herald::Lookup(lookup_flags);
   return herald::kExitBadInput;
 }
