@@ -37,6 +37,8 @@ class OutboxTransport : public Transport {
   std::unique_ptr<OutputFile> file_;
   Clock* clock_;
   UtcMillisFormatter sent_at_;
+  absl::string_view local_zone_names_;  // whose local time is in local_time_
+  std::string local_time_;
   std::string line_;
 };
 

@@ -82,12 +82,14 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
     }
     row.number = *number;
     row.zone_group = zones_->Lookup(*number);
+    // A selected row passed the DNC check when it was first read.
+    const bool check_dnc = selection == nullptr;
     // The DNC lookup is a likely cache miss: start it, render while it
     // loads, and drop the rendered text for the few numbers on the list.
-    dnc_->Prefetch(*number);
+    if (check_dnc) dnc_->Prefetch(*number);
     const size_t begin = out->text.size();
     Render(plan, &row, out);
-    if (dnc_->Contains(*number)) {
+    if (check_dnc && dnc_->Contains(*number)) {
       out->text.resize(begin);
       row.verdict = RowVerdict::kDnc;
       row.text_begin = row.text_end = 0;
