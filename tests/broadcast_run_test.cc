@@ -65,7 +65,7 @@ std::vector<json> ReadJsonLines(const std::string& path) {
 
 void ExpectCountsAddUp(const RunCounts& c) {
   EXPECT_EQ(c.total, c.sent + c.invalid + c.dup + c.dnc + c.too_big + c.errors +
-                         c.remaining);
+                         c.skipped + c.timeout + c.remaining);
 }
 
 class BroadcastRunTest : public ::testing::Test {
@@ -85,8 +85,10 @@ class BroadcastRunTest : public ::testing::Test {
     options.dnc_paths = std::move(dnc_paths);
     options.workers = workers;
     options.csv = csv_;
+    options.clock = run_clock_;
+    options.deadline = deadline_;
     absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-        OutboxTransport::Create(outbox_path_, &clock_);
+        OutboxTransport::Create(outbox_path_, run_clock_);
     EXPECT_TRUE(outbox.ok()) << outbox.status();
     absl::StatusOr<RunReport> report =
         RunBroadcast(broadcast_, options, outbox->get(), &sink_);
@@ -112,7 +114,9 @@ class BroadcastRunTest : public ::testing::Test {
 
   TempDir dir_;
   std::string outbox_path_ = dir_.File("outbox.jsonl");
-  VirtualClock clock_;
+  VirtualClock clock_;  // Friday 2026-11-06 21:20 UTC, 16:20 in New York
+  Clock* run_clock_ = &clock_;
+  absl::Time deadline_ = absl::InfiniteFuture();
   Broadcast broadcast_;
   CsvReaderOptions csv_;
   RecordingSink sink_;
@@ -438,6 +442,123 @@ TEST_F(BroadcastRunTest, FilesThatCannotBeUsedFailBeforeAnythingIsSent) {
               HasSubstr("no message column"));
   // Nothing was written to the outbox by any of these.
   EXPECT_EQ(ReadWholeFile(outbox_path_), "");
+}
+
+// Waiting for windows. The clock starts on Friday 2026-11-06 at 21:20 UTC:
+// 16:20 in New York, 13:20 in Los Angeles, 11:20 in Honolulu.
+class WaitingRunTest : public BroadcastRunTest {
+ protected:
+  WaitingRunTest() {
+    broadcast_.local_time_restriction = {true, {17, 0, 0}, {20, 0, 0}};
+    broadcast_.resume_next_day = true;
+  }
+
+  std::string Contacts() {
+    return dir_.Write("contacts.csv",
+                      "phoneNumber,firstName\n"
+                      "808-555-0101,Hana\n"  // Honolulu
+                      "213-555-0102,Lou\n"   // Los Angeles
+                      "212-555-0103,Nia\n"   // New York
+                      "213-555-0102,Lou again\n");
+  }
+};
+
+TEST_F(WaitingRunTest, RowsWaitForTheirWindowAndGoWhenItOpens) {
+  const RunReport report = Run({Contacts()});
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.totals.sent, 3u);
+  EXPECT_EQ(report.totals.dup, 1u);  // the first row of a number wins, waiting
+  EXPECT_EQ(report.totals.remaining, 0u);
+  ASSERT_EQ(report.passes.size(), 4u);  // the first, then one per opening
+  EXPECT_EQ(report.passes[0].waiting, 3u);
+  EXPECT_EQ(sink_.entries.size(), 4u);  // one outcome per row
+
+  // Each went at 17:00 on its own wall clock, New York first.
+  const std::vector<json> lines = ReadJsonLines(outbox_path_);
+  ASSERT_EQ(lines.size(), 3u);
+  const std::pair<const char*, const char*> expected[] = {
+      {"America/New_York", "2026-11-06T22:00:00.000Z"},
+      {"America/Los_Angeles", "2026-11-07T01:00:00.000Z"},
+      {"Pacific/Honolulu", "2026-11-07T03:00:00.000Z"}};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i]["zone"], expected[i].first);
+    EXPECT_EQ(lines[i]["sentAt"], expected[i].second);
+    EXPECT_EQ(lines[i]["localTime"], "2026-11-06T17:00:00");
+  }
+  EXPECT_EQ(sink_.Get(1, 2).outcome.state, RecipientState::kFinished);
+  EXPECT_EQ(sink_.Get(1, 4).outcome.state, RecipientState::kDup);
+}
+
+TEST_F(WaitingRunTest, NoWindowBeforeTheStopDateEndsTimeout) {
+  // The broadcast's schedule ends at 22:00 in New York today: 17:00 in
+  // Honolulu comes at 22:00 New York time, too late.
+  Schedule schedule;
+  schedule.time_zone = "America/New_York";
+  schedule.stop_time_of_day = TimeOfDay{22, 0, 0};
+  schedule.stop_date = absl::CivilDay(2026, 11, 6);
+  broadcast_.schedules = {schedule};
+  const RunReport report = Run({Contacts()});
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.totals.sent, 2u);
+  EXPECT_EQ(report.totals.timeout, 1u);
+  const RecordingSink::Entry& honolulu = sink_.Get(1, 1);
+  EXPECT_EQ(honolulu.outcome.state, RecipientState::kTimeout);
+  EXPECT_THAT(honolulu.reason, HasSubstr("Pacific/Honolulu"));
+  EXPECT_EQ(ReadJsonLines(outbox_path_).size(), 2u);
+}
+
+TEST_F(WaitingRunTest, TheDeadlineEndsWhatIsStillWaiting) {
+  deadline_ = clock_.Now() + absl::Hours(2);  // New York's window only
+  const RunReport report = Run({Contacts()});
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.totals.sent, 1u);
+  EXPECT_EQ(report.totals.timeout, 2u);
+  EXPECT_EQ(sink_.Get(1, 3).outcome.state, RecipientState::kFinished);
+  EXPECT_EQ(sink_.Get(1, 2).outcome.state, RecipientState::kTimeout);
+}
+
+TEST_F(WaitingRunTest, UnknownZoneIsSkippedUnderTheSkipPolicy) {
+  broadcast_.unknown_zone_policy = {UnknownZonePolicy::kSkip, ""};
+  const std::string contacts =
+      dir_.Write("contacts.csv", "phoneNumber,firstName\n800-555-0100,Toll\n");
+  const RunReport report = Run({contacts});
+  EXPECT_EQ(report.totals.skipped, 1u);
+  const RecordingSink::Entry& entry = sink_.Get(1, 1);
+  EXPECT_EQ(entry.outcome.state, RecipientState::kSkipped);
+  EXPECT_THAT(entry.reason, HasSubstr("unknownZonePolicy"));
+}
+
+// A clock whose first idle moment edits the contacts file, as a person
+// might while a broadcast waits overnight.
+class EditingClock : public VirtualClock {
+ public:
+  EditingClock(absl::Time start, std::string path)
+      : VirtualClock(start), path_(std::move(path)) {}
+  void SleepUntil(absl::Time t) override {
+    if (!edited_) {
+      edited_ = true;
+      FILE* f = fopen(path_.c_str(), "a");
+      fputs("415-555-0199,Late\n", f);
+      fclose(f);
+    }
+    VirtualClock::SleepUntil(t);
+  }
+
+ private:
+  std::string path_;
+  bool edited_ = false;
+};
+
+TEST_F(WaitingRunTest, AContactsFileChangedWhileRowsWaitStopsTheRun) {
+  const std::string contacts = Contacts();
+  EditingClock clock(clock_.Now(), contacts);
+  run_clock_ = &clock;
+  const RunReport report = Run({contacts});
+  EXPECT_EQ(report.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(report.status.message(), HasSubstr("contacts.csv"));
+  EXPECT_THAT(report.status.message(), HasSubstr("changed"));
+  EXPECT_EQ(report.totals.sent, 0u);
+  EXPECT_EQ(report.totals.remaining, 3u);  // waiting, never sent
 }
 
 }  // namespace

@@ -47,6 +47,13 @@ absl::TimeZone LoadZone(const std::string& name) {
   return zone;
 }
 
+bool FileExists(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return false;
+  std::fclose(f);
+  return true;
+}
+
 std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -34,6 +34,10 @@ class TempDir {
 // if it cannot.
 absl::TimeZone LoadZone(const std::string& name);
 
+// True when a file can be read at `path` (shared reference data may be
+// absent, and the tests that need it then skip).
+bool FileExists(const std::string& path);
+
 // Returns the whole file at `path`; fails the current test if it cannot.
 std::string ReadWholeFile(const std::string& path);
 
