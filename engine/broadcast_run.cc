@@ -135,7 +135,9 @@ class Pipeline {
         windows_(gates),
         waiting_(gates->group_count()),
         waiting_by_batch_(plans_.size()),
-        timeout_reasons_(gates->group_count()) {}
+        timeout_reasons_(gates->group_count()),
+        local_times_(gates->group_count(),
+                     {absl::InfinitePast(), std::string()}) {}
 
   // Runs until every row is final, or to the first failure.
   absl::Status Run(Stopwatch::time_point start);
@@ -154,6 +156,9 @@ class Pipeline {
   // outcome, the last of row_outcomes_).
   void Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
                 absl::Time now, RunCounts* counts);
+  // The wall clock in the first zone of `group` at `now`, formatted once per
+  // group and instant.
+  absl::string_view LocalTime(ZoneGroupId group, absl::Time now);
   // Moves the waiting rows whose window is open or over at `now` into
   // `selections`; returns false, with the next opening in `next_open`, when
   // there are none.
@@ -192,6 +197,7 @@ class Pipeline {
   std::vector<uint64_t> waiting_by_batch_;
   uint64_t waiting_count_ = 0;
   std::vector<std::string> timeout_reasons_;  // by zone group, made on use
+  std::vector<std::pair<absl::Time, std::string>> local_times_;  // by group
   uint64_t rows_committed_ = 0;
   double last_progress_ = 0;
   Stopwatch::time_point start_;
@@ -380,7 +386,7 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       text.segments = row.segments;
       if (!gates_->unrestricted()) {
         text.zone_names = gates_->ZoneNames(group);
-        text.zone = gates_->Zones(group).front();
+        text.local_time = LocalTime(group, now);
       }
       return;
     }
@@ -403,6 +409,16 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       row_outcomes_.pop_back();  // not final yet
       return;
   }
+}
+
+absl::string_view Pipeline::LocalTime(ZoneGroupId group, absl::Time now) {
+  auto& [at, text] = local_times_[group];
+  if (at != now) {
+    at = now;
+    text = absl::FormatCivilTime(
+        absl::ToCivilSecond(now, gates_->Zones(group).front()));
+  }
+  return text;
 }
 
 bool Pipeline::TakeDueRows(absl::Time now,

@@ -17,7 +17,6 @@ absl::StatusOr<std::unique_ptr<OutboxTransport>> OutboxTransport::Create(
 absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
                                    absl::Span<TextResult> results) {
   const absl::Time now = clock_->Now();
-  local_zone_names_ = {};
   for (size_t i = 0; i < texts.size(); ++i) {
     const OutboundText& text = texts[i];
     line_.clear();
@@ -33,14 +32,8 @@ absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
                     ",\"attempt\":", text.attempt, ",\"sentAt\":\"");
     sent_at_.Append(now, &line_);
     if (!text.zone_names.empty()) {
-      // Texts of one call share the instant and mostly a few zones.
-      if (text.zone_names != local_zone_names_) {
-        local_zone_names_ = text.zone_names;
-        local_time_ =
-            absl::FormatCivilTime(absl::ToCivilSecond(now, text.zone));
-      }
       absl::StrAppend(&line_, "\",\"zone\":\"", text.zone_names,
-                      "\",\"localTime\":\"", local_time_);
+                      "\",\"localTime\":\"", text.local_time);
     }
     line_.append("\"}\n");
     if (absl::Status s = file_->Append(line_); !s.ok()) return s;

@@ -17,8 +17,8 @@ namespace herald {
 //   {"recipientId":7,"batch":1,"to":"12135551234","from":"67076",
 //    "message":"...","encoding":"GSM-7","segments":1,"attempt":1,
 //    "sentAt":"2026-11-22T13:40:05.123Z"}
-// and, for a text with zone names, "zone":"America/Chicago" and the wall
-// clock there, "localTime":"2026-11-22T07:40:05". Every text it accepts is
+// and, for a text with zone names, "zone":"America/Chicago" and its
+// "localTime":"2026-11-22T07:40:05". Every text it accepts is
 // SENT. `sentAt` is the clock's time at Send().
 class OutboxTransport : public Transport {
  public:
@@ -37,8 +37,6 @@ class OutboxTransport : public Transport {
   std::unique_ptr<OutputFile> file_;
   Clock* clock_;
   UtcMillisFormatter sent_at_;
-  absl::string_view local_zone_names_;  // whose local time is in local_time_
-  std::string local_time_;
   std::string line_;
 };
 

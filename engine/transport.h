@@ -6,7 +6,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
 #include "engine/recipient_state.h"
@@ -25,10 +24,10 @@ struct OutboundText {
   SmsEncoding encoding = SmsEncoding::kGsm7;
   int segments = 1;  // what the provider bills and rate-limits
   // When the broadcast has time rules: the recipient's zone(s), '&'-joined,
-  // and the first of them, for records of the local time at sending.
-  // Empty when no rule applies.
+  // and the wall clock in the first of them when the text was handed over
+  // ("2026-11-23T09:00:00"). Empty when no rule applies.
   absl::string_view zone_names;
-  absl::TimeZone zone;
+  absl::string_view local_time;
 };
 
 class Transport {
