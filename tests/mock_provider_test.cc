@@ -189,19 +189,39 @@ std::vector<json> LogLines(const std::string& path) {
   return lines;
 }
 
-TEST(MockProviderTest, AcceptsACallFireBatchAndLogsItInOrder) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+// Most tests talk to one provider through one client; they set options_, then
+// start it.
+class MockProviderTest : public ::testing::Test {
+ protected:
+  void Start() {
+    provider_ = Serve(options_);
+    ASSERT_NE(provider_, nullptr);
+    client_ = std::make_unique<Client>(provider_->port());
+  }
+
+  // Start()s with a log that Logged() reads back.
+  void StartLogged() {
+    options_.log_path = dir_.File("log.jsonl");
+    Start();
+  }
+
+  std::vector<json> Logged() const { return LogLines(options_.log_path); }
+
+  TempDir dir_;
+  Options options_;
+  // Declared before the client, so that the client disconnects first.
+  std::unique_ptr<MockProvider> provider_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(MockProviderTest, AcceptsACallFireBatchAndLogsItInOrder) {
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   const json batch = {Recipient("12135551234", "first \"quoted\""),
                       Recipient("2135551235", "second ünïcode"),
                       Recipient("+13125550000", "third", "12025550100")};
-  const Answer answer = client.Post("/texts?campaignId=7", batch.dump(),
-                                    {"Content-Type: application/json"});
+  const Answer answer = client_->Post("/texts?campaignId=7", batch.dump(),
+                                      {"Content-Type: application/json"});
   ASSERT_EQ(answer.code, CURLE_OK);
   ASSERT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(answer.Header("Content-Type"), "application/json");
@@ -224,12 +244,12 @@ TEST(MockProviderTest, AcceptsACallFireBatchAndLogsItInOrder) {
     big.push_back(Recipient(absl::StrCat(12135550000 + i), "batch"));
   }
   const Answer continued =
-      client.Post("/v2/texts", big.dump(), {"Expect: 100-continue"});
+      client_->Post("/v2/texts", big.dump(), {"Expect: 100-continue"});
   ASSERT_EQ(continued.code, CURLE_OK);
   EXPECT_EQ(continued.Json()["items"].size(), 100u);
 
-  ASSERT_TRUE(provider->Stop().ok());
-  const std::vector<json> lines = LogLines(options.log_path);
+  ASSERT_TRUE(provider_->Stop().ok());
+  const std::vector<json> lines = Logged();
   ASSERT_EQ(lines.size(), 103u);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(lines[i]["id"], items[i]["id"]);
@@ -244,23 +264,18 @@ TEST(MockProviderTest, AcceptsACallFireBatchAndLogsItInOrder) {
                     "\\.[0-9]{6}Z"));
   }
   EXPECT_EQ(lines[102]["to"], "12135550099");
-  EXPECT_EQ(provider->stats().accepted, 103);
-  EXPECT_EQ(provider->stats().texts_requests, 2);
+  EXPECT_EQ(provider_->stats().accepted, 103);
+  EXPECT_EQ(provider_->stats().texts_requests, 2);
 }
 
-TEST(MockProviderTest, MarksBadCallFireRecipientsInvalidAndDropsThem) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, MarksBadCallFireRecipientsInvalidAndDropsThem) {
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   const json batch = {Recipient("12135551234", "ok"),
                       Recipient("555-1234", "short number"),
                       Recipient("11135551234", "area code starts with 1"),
                       Recipient("12135551234", "")};
-  const Answer answer = client.Post("/texts", batch.dump());
+  const Answer answer = client_->Post("/texts", batch.dump());
   ASSERT_EQ(answer.status, 200) << answer.body;
   const json items = answer.Json()["items"];
   ASSERT_EQ(items.size(), 4u);
@@ -271,21 +286,20 @@ TEST(MockProviderTest, MarksBadCallFireRecipientsInvalidAndDropsThem) {
   EXPECT_EQ(items[2]["state"], "INVALID");
   EXPECT_EQ(items[3]["state"], "INVALID");
 
-  ASSERT_TRUE(provider->Stop().ok());
-  EXPECT_EQ(LogLines(options.log_path).size(), 1u);
-  EXPECT_EQ(provider->stats().invalid, 3);
-  EXPECT_EQ(provider->stats().accepted, 1);
+  ASSERT_TRUE(provider_->Stop().ok());
+  EXPECT_EQ(Logged().size(), 1u);
+  EXPECT_EQ(provider_->stats().invalid, 3);
+  EXPECT_EQ(provider_->stats().accepted, 1);
 }
 
-TEST(MockProviderTest, RejectsMalformedCallFireBodiesWithCallFiresErrorShape) {
-  std::unique_ptr<MockProvider> provider = Serve(Options());
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest,
+       RejectsMalformedCallFireBodiesWithCallFiresErrorShape) {
+  ASSERT_NO_FATAL_FAILURE(Start());
 
   for (const std::string body :
        {"[{\"phoneNumber\":", "{\"phoneNumber\":\"12135551234\"}", "[]",
         "[{\"phoneNumber\":12135551234,\"message\":\"x\"}]", "[1]"}) {
-    const Answer answer = client.Post("/texts", body);
+    const Answer answer = client_->Post("/texts", body);
     EXPECT_EQ(answer.status, 400) << body;
     const json error = answer.Json();
     ASSERT_TRUE(error.is_object()) << answer.body;
@@ -293,107 +307,91 @@ TEST(MockProviderTest, RejectsMalformedCallFireBodiesWithCallFiresErrorShape) {
     EXPECT_EQ(error["internalCode"], 0);
     EXPECT_TRUE(error["message"].is_string());
   }
-  EXPECT_EQ(provider->stats().bad_requests, 5);
-  EXPECT_EQ(provider->stats().accepted, 0);
+  EXPECT_EQ(provider_->stats().bad_requests, 5);
+  EXPECT_EQ(provider_->stats().accepted, 0);
   // The connection survives a 400.
-  EXPECT_EQ(provider->stats().connections, 1);
+  EXPECT_EQ(provider_->stats().connections, 1);
 }
 
-TEST(MockProviderTest, CallFireNeedsBasicAuthWhenAUserIsSet) {
-  Options options;
-  options.user = "herald";
-  options.password = "s3cret";
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, CallFireNeedsBasicAuthWhenAUserIsSet) {
+  options_.user = "herald";
+  options_.password = "s3cret";
+  ASSERT_NO_FATAL_FAILURE(Start());
 
-  Answer answer = client.Post("/texts", OneText());
+  Answer answer = client_->Post("/texts", OneText());
   EXPECT_EQ(answer.status, 401);
   EXPECT_THAT(answer.Header("WWW-Authenticate"), HasSubstr("Basic"));
   EXPECT_EQ(answer.Json()["httpStatusCode"], 401);
-  client.SetBasicAuth("herald", "wrong");
-  EXPECT_EQ(client.Post("/texts", OneText()).status, 401);
-  client.SetBasicAuth("herald", "s3cret");
-  EXPECT_EQ(client.Post("/texts", OneText()).status, 200);
+  client_->SetBasicAuth("herald", "wrong");
+  EXPECT_EQ(client_->Post("/texts", OneText()).status, 401);
+  client_->SetBasicAuth("herald", "s3cret");
+  EXPECT_EQ(client_->Post("/texts", OneText()).status, 200);
 
-  EXPECT_EQ(provider->stats().auth_failures, 2);
-  EXPECT_EQ(provider->stats().accepted, 1);
+  EXPECT_EQ(provider_->stats().auth_failures, 2);
+  EXPECT_EQ(provider_->stats().accepted, 1);
 }
 
-TEST(MockProviderTest, AcceptsKannelSendsmsByGetAndPost) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  options.user = "kannel";
-  options.password = "pw";
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, AcceptsKannelSendsmsByGetAndPost) {
+  options_.user = "kannel";
+  options_.password = "pw";
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
-  Answer answer = client.Get(absl::StrCat(
+  Answer answer = client_->Get(absl::StrCat(
       "/cgi-bin/sendsms?username=kannel&password=pw&from=67076&to=",
-      client.Escape("+12135551234"), "&text=", client.Escape("Hi & bye"),
+      client_->Escape("+12135551234"), "&text=", client_->Escape("Hi & bye"),
       "&dlr-mask=31"));
   EXPECT_EQ(answer.code, CURLE_OK);
   EXPECT_EQ(answer.status, 202);
   EXPECT_EQ(answer.body, "0: Accepted for delivery");
 
-  answer = client.Post("/cgi-bin/sendsms",
-                       "user=kannel&pass=pw&from=67076&to=2135551235&text=by+"
-                       "post",
-                       {"Content-Type: application/x-www-form-urlencoded"});
+  answer = client_->Post("/cgi-bin/sendsms",
+                         "user=kannel&pass=pw&from=67076&to=2135551235&text=by+"
+                         "post",
+                         {"Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(answer.status, 202) << answer.body;
 
-  ASSERT_TRUE(provider->Stop().ok());
-  const std::vector<json> lines = LogLines(options.log_path);
+  ASSERT_TRUE(provider_->Stop().ok());
+  const std::vector<json> lines = Logged();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["to"], "12135551234");
   EXPECT_EQ(lines[0]["from"], "67076");
   EXPECT_EQ(lines[0]["message"], "Hi & bye");
   EXPECT_EQ(lines[0]["endpoint"], "sendsms");
   EXPECT_EQ(lines[1]["message"], "by post");
-  EXPECT_EQ(provider->stats().sendsms_requests, 2);
+  EXPECT_EQ(provider_->stats().sendsms_requests, 2);
 }
 
-TEST(MockProviderTest, DecodesKannelUcs2Text) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, DecodesKannelUcs2Text) {
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   // "Hi €😀" in UTF-16BE: the emoji is a surrogate pair.
   const std::string ucs2("\x00H\x00i\x00 \x20\xAC\xD8\x3D\xDE\x00", 12);
   const std::string query =
       absl::StrCat("/cgi-bin/sendsms?from=67076&to=12135551234&coding=2&text=",
-                   client.Escape(ucs2));
-  EXPECT_EQ(client.Get(query + "&charset=UTF-16BE").status, 202);
+                   client_->Escape(ucs2));
+  EXPECT_EQ(client_->Get(query + "&charset=UTF-16BE").status, 202);
   // UTF-16BE is the default charset for coding 2.
-  EXPECT_EQ(client.Get(query).status, 202);
+  EXPECT_EQ(client_->Get(query).status, 202);
   // Latin-1 when asked.
-  EXPECT_EQ(client
-                .Get(absl::StrCat("/cgi-bin/sendsms?from=1&to=12135551234&"
-                                  "charset=ISO-8859-1&text=",
-                                  client.Escape("caf\xE9")))
+  EXPECT_EQ(client_
+                ->Get(absl::StrCat("/cgi-bin/sendsms?from=1&to=12135551234&"
+                                   "charset=ISO-8859-1&text=",
+                                   client_->Escape("caf\xE9")))
                 .status,
             202);
 
-  ASSERT_TRUE(provider->Stop().ok());
-  const std::vector<json> lines = LogLines(options.log_path);
+  ASSERT_TRUE(provider_->Stop().ok());
+  const std::vector<json> lines = Logged();
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0]["message"], "Hi \u20ac\U0001F600");
   EXPECT_EQ(lines[1]["message"], "Hi \u20ac\U0001F600");
   EXPECT_EQ(lines[2]["message"], "caf\u00e9");
 }
 
-TEST(MockProviderTest, RejectsKannelRequestsInKannelsWords) {
-  Options options;
-  options.user = "kannel";
-  options.password = "pw";
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, RejectsKannelRequestsInKannelsWords) {
+  options_.user = "kannel";
+  options_.password = "pw";
+  ASSERT_NO_FATAL_FAILURE(Start());
   const std::string auth = "/cgi-bin/sendsms?username=kannel&password=pw";
 
   struct Case {
@@ -421,37 +419,30 @@ TEST(MockProviderTest, RejectsKannelRequestsInKannelsWords) {
        "Number(s) has/have been denied by white- and/or black-lists."},
   };
   for (const Case& c : cases) {
-    const Answer answer = client.Get(c.query);
+    const Answer answer = client_->Get(c.query);
     EXPECT_EQ(answer.status, c.status) << c.query;
     EXPECT_EQ(answer.body, c.answer) << c.query;
   }
-  EXPECT_EQ(provider->stats().auth_failures, 2);
-  EXPECT_EQ(provider->stats().bad_requests, 7);
-  EXPECT_EQ(provider->stats().accepted, 0);
+  EXPECT_EQ(provider_->stats().auth_failures, 2);
+  EXPECT_EQ(provider_->stats().bad_requests, 7);
+  EXPECT_EQ(provider_->stats().accepted, 0);
 }
 
-TEST(MockProviderTest, AnswersUnknownPathsAndMethods) {
-  std::unique_ptr<MockProvider> provider = Serve(Options());
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
-  EXPECT_EQ(client.Get("/nothing").status, 404);
-  EXPECT_EQ(client.Get("/texts").status, 405);
-  EXPECT_EQ(client.Post("/stats", "").status, 405);
-  EXPECT_EQ(provider->stats().requests, 0);
+TEST_F(MockProviderTest, AnswersUnknownPathsAndMethods) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  EXPECT_EQ(client_->Get("/nothing").status, 404);
+  EXPECT_EQ(client_->Get("/texts").status, 405);
+  EXPECT_EQ(client_->Post("/stats", "").status, 405);
+  EXPECT_EQ(provider_->stats().requests, 0);
 }
 
-TEST(MockProviderTest, DeduplicatesOnTheIdempotencyKeyHeader) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, DeduplicatesOnTheIdempotencyKeyHeader) {
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   const Answer first =
-      client.Post("/texts", OneText(), {"Idempotency-Key: text-1"});
+      client_->Post("/texts", OneText(), {"Idempotency-Key: text-1"});
   const Answer again =
-      client.Post("/texts", OneText(), {"Idempotency-Key: text-1"});
+      client_->Post("/texts", OneText(), {"Idempotency-Key: text-1"});
   ASSERT_EQ(first.status, 200);
   ASSERT_EQ(again.status, 200);
   EXPECT_EQ(again.Json()["items"][0]["id"], first.Json()["items"][0]["id"]);
@@ -459,37 +450,33 @@ TEST(MockProviderTest, DeduplicatesOnTheIdempotencyKeyHeader) {
 
   const std::string sendsms =
       "/cgi-bin/sendsms?from=67076&to=12135551234&text=hi";
-  EXPECT_EQ(client.Get(sendsms, {"Idempotency-Key: sms-1"}).status, 202);
-  EXPECT_EQ(client.Get(sendsms, {"Idempotency-Key: sms-1"}).status, 202);
-  EXPECT_EQ(client.Get(sendsms, {"Idempotency-Key: sms-2"}).status, 202);
+  EXPECT_EQ(client_->Get(sendsms, {"Idempotency-Key: sms-1"}).status, 202);
+  EXPECT_EQ(client_->Get(sendsms, {"Idempotency-Key: sms-1"}).status, 202);
+  EXPECT_EQ(client_->Get(sendsms, {"Idempotency-Key: sms-2"}).status, 202);
 
   // /stats flushes the log: what it counts is in the file.
-  const json stats = client.Get("/stats").Json();
+  const json stats = client_->Get("/stats").Json();
   EXPECT_EQ(stats["messagesAccepted"], 3);
   EXPECT_EQ(stats["duplicates"], 2);
-  const std::vector<json> lines = LogLines(options.log_path);
+  const std::vector<json> lines = Logged();
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0]["key"], "text-1");
   EXPECT_EQ(lines[1]["key"], "sms-1");
   EXPECT_EQ(lines[2]["key"], "sms-2");
 }
 
-TEST(MockProviderTest, DeduplicatesBatchRecipientsOnTheirOwnKeys) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, DeduplicatesBatchRecipientsOnTheirOwnKeys) {
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   const json first = {Recipient("12135551234", "a", "1", "k1"),
                       Recipient("12135551235", "b", "1", "k2"),
                       Recipient("12135551236", "c", "1", "k3")};
   const json second = {Recipient("12135551235", "b", "1", "k2"),
                        Recipient("12135551237", "d", "1", "k4")};
-  const json first_items = client.Post("/texts", first.dump()).Json()["items"];
+  const json first_items =
+      client_->Post("/texts", first.dump()).Json()["items"];
   const json second_items =
-      client.Post("/texts", second.dump()).Json()["items"];
+      client_->Post("/texts", second.dump()).Json()["items"];
   ASSERT_EQ(first_items.size(), 3u);
   ASSERT_EQ(second_items.size(), 2u);
   EXPECT_EQ(second_items[0]["id"], first_items[1]["id"]);
@@ -499,37 +486,34 @@ TEST(MockProviderTest, DeduplicatesBatchRecipientsOnTheirOwnKeys) {
   const json batch = {Recipient("12135551238", "e"),
                       Recipient("12135551239", "f")};
   const json once =
-      client.Post("/texts", batch.dump(), {"Idempotency-Key: batch-9"})
+      client_->Post("/texts", batch.dump(), {"Idempotency-Key: batch-9"})
           .Json()["items"];
   const json twice =
-      client.Post("/texts", batch.dump(), {"Idempotency-Key: batch-9"})
+      client_->Post("/texts", batch.dump(), {"Idempotency-Key: batch-9"})
           .Json()["items"];
   EXPECT_EQ(once, twice);
 
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.accepted, 6);
   EXPECT_EQ(stats.duplicates, 3);
-  ASSERT_TRUE(provider->Stop().ok());
+  ASSERT_TRUE(provider_->Stop().ok());
   std::vector<std::string> keys;
-  for (const json& line : LogLines(options.log_path)) {
+  for (const json& line : Logged()) {
     keys.push_back(line["key"]);
   }
   EXPECT_THAT(keys,
               ElementsAre("k1", "k2", "k3", "k4", "batch-9#0", "batch-9#1"));
 }
 
-TEST(MockProviderTest, ErrorRateAnswers500And503AtAboutItsRate) {
-  Options options;
-  options.seed = 7;
-  options.faults.error_rate = 0.5;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, ErrorRateAnswers500And503AtAboutItsRate) {
+  options_.seed = 7;
+  options_.faults.error_rate = 0.5;
+  ASSERT_NO_FATAL_FAILURE(Start());
 
   std::vector<long> statuses;
   int ok = 0, e500 = 0, e503 = 0;
   for (int i = 0; i < 200; ++i) {
-    const Answer answer = client.Post("/texts", OneText());
+    const Answer answer = client_->Post("/texts", OneText());
     ASSERT_EQ(answer.code, CURLE_OK);
     statuses.push_back(answer.status);
     if (answer.status == 200) ++ok;
@@ -545,13 +529,13 @@ TEST(MockProviderTest, ErrorRateAnswers500And503AtAboutItsRate) {
   EXPECT_LE(e500 + e503, 130);
   EXPECT_GE(e500, 25);
   EXPECT_GE(e503, 25);
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.accepted, ok);
   EXPECT_EQ(stats.errors_500, e500);
   EXPECT_EQ(stats.errors_503, e503);
 
   // The same seed and the same requests meet the same faults.
-  std::unique_ptr<MockProvider> replay = Serve(options);
+  std::unique_ptr<MockProvider> replay = Serve(options_);
   ASSERT_NE(replay, nullptr);
   Client replay_client(replay->port());
   for (int i = 0; i < 200; ++i) {
@@ -560,33 +544,28 @@ TEST(MockProviderTest, ErrorRateAnswers500And503AtAboutItsRate) {
   }
 }
 
-TEST(MockProviderTest, RateLimitAnswers429WithRetryAfter) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  options.faults.rate_limit = 5;
-  options.faults.retry_after_s = 2;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, RateLimitAnswers429WithRetryAfter) {
+  options_.faults.rate_limit = 5;
+  options_.faults.retry_after_s = 2;
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   json six = json::array();
   for (int i = 0; i < 6; ++i) six.push_back(Recipient("12135551234", "x", "A"));
   // More than the limit in one request can never pass.
-  Answer answer = client.Post("/texts", six.dump());
+  Answer answer = client_->Post("/texts", six.dump());
   EXPECT_EQ(answer.status, 429);
   EXPECT_EQ(answer.Header("Retry-After"), "2");
   EXPECT_EQ(answer.Json()["httpStatusCode"], 429);
 
   six.erase(six.begin());
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(client.Post("/texts", six.dump()).status, 200);
-  const Answer over = client.Post("/texts", OneText("A"));
+  EXPECT_EQ(client_->Post("/texts", six.dump()).status, 200);
+  const Answer over = client_->Post("/texts", OneText("A"));
   const Answer kannel_over =
-      client.Get("/cgi-bin/sendsms?from=A&to=12135551234&text=x");
+      client_->Get("/cgi-bin/sendsms?from=A&to=12135551234&text=x");
   const auto elapsed = std::chrono::steady_clock::now() - start;
   // Another sender has a window of its own.
-  EXPECT_EQ(client.Post("/texts", OneText("B")).status, 200);
+  EXPECT_EQ(client_->Post("/texts", OneText("B")).status, 200);
   if (elapsed < std::chrono::seconds(1)) {
     EXPECT_EQ(over.status, 429);
     EXPECT_EQ(kannel_over.status, 429);
@@ -595,10 +574,10 @@ TEST(MockProviderTest, RateLimitAnswers429WithRetryAfter) {
 
   // Whatever the timing, the log never shows more than 5 messages from A
   // within one second.
-  for (int i = 0; i < 20; ++i) client.Post("/texts", OneText("A"));
-  ASSERT_TRUE(provider->Stop().ok());
+  for (int i = 0; i < 20; ++i) client_->Post("/texts", OneText("A"));
+  ASSERT_TRUE(provider_->Stop().ok());
   std::vector<absl::Time> arrivals;
-  for (const json& line : LogLines(options.log_path)) {
+  for (const json& line : Logged()) {
     if (line["from"] != "A") continue;
     absl::Time t;
     std::string error;
@@ -611,21 +590,18 @@ TEST(MockProviderTest, RateLimitAnswers429WithRetryAfter) {
   for (size_t i = 5; i < arrivals.size(); ++i) {
     EXPECT_GE(arrivals[i] - arrivals[i - 5], absl::Seconds(1)) << i;
   }
-  EXPECT_GE(provider->stats().rate_limited, 1);
+  EXPECT_GE(provider_->stats().rate_limited, 1);
 }
 
-TEST(MockProviderTest, ResetRateResetsConnectionsWithoutAccepting) {
-  Options options;
-  options.seed = 3;
-  options.faults.reset_rate = 0.3;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
-  client.UseFreshConnections();
+TEST_F(MockProviderTest, ResetRateResetsConnectionsWithoutAccepting) {
+  options_.seed = 3;
+  options_.faults.reset_rate = 0.3;
+  ASSERT_NO_FATAL_FAILURE(Start());
+  client_->UseFreshConnections();
 
   int ok = 0, failed = 0;
   for (int i = 0; i < 100; ++i) {
-    const Answer answer = client.Post("/texts", OneText());
+    const Answer answer = client_->Post("/texts", OneText());
     if (answer.code == CURLE_OK) {
       EXPECT_EQ(answer.status, 200);
       ++ok;
@@ -639,24 +615,22 @@ TEST(MockProviderTest, ResetRateResetsConnectionsWithoutAccepting) {
   }
   EXPECT_GE(failed, 12);
   EXPECT_LE(failed, 50);
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.resets, failed);
   EXPECT_EQ(stats.accepted, ok);
   EXPECT_EQ(stats.connections, 100);
 }
 
-TEST(MockProviderTest, HangRateLeavesRequestsUnansweredUntilTheClientGivesUp) {
-  Options options;
-  options.seed = 5;
-  options.faults.hang_rate = 0.25;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest,
+       HangRateLeavesRequestsUnansweredUntilTheClientGivesUp) {
+  options_.seed = 5;
+  options_.faults.hang_rate = 0.25;
+  ASSERT_NO_FATAL_FAILURE(Start());
 
   int ok = 0, timed_out = 0;
   for (int i = 0; i < 24; ++i) {
     // Long enough for an answer from a sanitizer build, short for a hang.
-    const Answer answer = client.Post("/texts", OneText(), {}, 400);
+    const Answer answer = client_->Post("/texts", OneText(), {}, 400);
     if (answer.code == CURLE_OPERATION_TIMEDOUT) {
       ++timed_out;
     } else {
@@ -666,22 +640,19 @@ TEST(MockProviderTest, HangRateLeavesRequestsUnansweredUntilTheClientGivesUp) {
   }
   EXPECT_GE(timed_out, 2);
   EXPECT_LE(timed_out, 14);
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.hangs, timed_out);
   EXPECT_EQ(stats.accepted, ok);
 }
 
-TEST(MockProviderTest, GarbageRateAnswersMalformedBodiesWithoutAccepting) {
-  Options options;
-  options.seed = 11;
-  options.faults.garbage_rate = 0.3;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, GarbageRateAnswersMalformedBodiesWithoutAccepting) {
+  options_.seed = 11;
+  options_.faults.garbage_rate = 0.3;
+  ASSERT_NO_FATAL_FAILURE(Start());
 
   int ok = 0, garbage = 0;
   for (int i = 0; i < 100; ++i) {
-    const Answer answer = client.Post("/texts", OneText());
+    const Answer answer = client_->Post("/texts", OneText());
     ASSERT_EQ(answer.status, 200);
     if (answer.Json().is_discarded()) {
       ++garbage;
@@ -692,7 +663,7 @@ TEST(MockProviderTest, GarbageRateAnswersMalformedBodiesWithoutAccepting) {
   int kannel_garbage = 0;
   for (int i = 0; i < 50; ++i) {
     const Answer answer =
-        client.Get("/cgi-bin/sendsms?from=1&to=12135551234&text=x");
+        client_->Get("/cgi-bin/sendsms?from=1&to=12135551234&text=x");
     if (answer.status == 200) {
       EXPECT_FALSE(absl::StartsWith(answer.body, "0:"));
       ++kannel_garbage;
@@ -703,49 +674,40 @@ TEST(MockProviderTest, GarbageRateAnswersMalformedBodiesWithoutAccepting) {
   EXPECT_GE(garbage, 12);
   EXPECT_LE(garbage, 50);
   EXPECT_GE(kannel_garbage, 3);
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.garbage, garbage + kannel_garbage);
   EXPECT_EQ(stats.accepted, ok + 50 - kannel_garbage);
 }
 
-TEST(MockProviderTest, LatencyDelaysAnswersOfMessagesAlreadyAccepted) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  options.faults.latency_ms = 300;
-  options.faults.latency_jitter_ms = 50;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
-  Client client(provider->port());
+TEST_F(MockProviderTest, LatencyDelaysAnswersOfMessagesAlreadyAccepted) {
+  options_.faults.latency_ms = 300;
+  options_.faults.latency_jitter_ms = 50;
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(client.Post("/texts", OneText()).status, 200);
+  EXPECT_EQ(client_->Post("/texts", OneText()).status, 200);
   EXPECT_GE(std::chrono::steady_clock::now() - start,
             std::chrono::milliseconds(300));
 
   // A client that gives up first cannot know the message arrived; it did.
-  EXPECT_EQ(client.Post("/texts", OneText("late"), {}, 100).code,
+  EXPECT_EQ(client_->Post("/texts", OneText("late"), {}, 100).code,
             CURLE_OPERATION_TIMEDOUT);
-  ASSERT_TRUE(provider->Stop().ok());
-  const std::vector<json> lines = LogLines(options.log_path);
+  ASSERT_TRUE(provider_->Stop().ok());
+  const std::vector<json> lines = Logged();
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[1]["from"], "late");
 }
 
-TEST(MockProviderTest, ServesConcurrentClientsOnSeveralThreads) {
-  TempDir dir;
-  Options options;
-  options.log_path = dir.File("log.jsonl");
-  options.threads = 2;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
+TEST_F(MockProviderTest, ServesConcurrentClientsOnSeveralThreads) {
+  options_.threads = 2;
+  ASSERT_NO_FATAL_FAILURE(StartLogged());
 
   constexpr int kClients = 4;
   constexpr int kRequests = 50;
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
-      Client client(provider->port());
+      Client client(provider_->port());
       for (int i = 0; i < kRequests; ++i) {
         // Every client sends the same keys: each key arrives once.
         const json batch = {
@@ -756,35 +718,32 @@ TEST(MockProviderTest, ServesConcurrentClientsOnSeveralThreads) {
     });
   }
   for (std::thread& t : clients) t.join();
-  const Stats stats = provider->stats();
+  const Stats stats = provider_->stats();
   EXPECT_EQ(stats.texts_requests, kClients * kRequests);
   EXPECT_EQ(stats.accepted, kRequests + kClients * kRequests);
   EXPECT_EQ(stats.duplicates, (kClients - 1) * kRequests);
-  ASSERT_TRUE(provider->Stop().ok());
-  EXPECT_EQ(LogLines(options.log_path).size(),
-            static_cast<size_t>(stats.accepted));
+  ASSERT_TRUE(provider_->Stop().ok());
+  EXPECT_EQ(Logged().size(), static_cast<size_t>(stats.accepted));
 }
 
-TEST(MockProviderTest, StopClosesHangingConnections) {
-  Options options;
-  options.faults.hang_rate = 1;
-  std::unique_ptr<MockProvider> provider = Serve(options);
-  ASSERT_NE(provider, nullptr);
+TEST_F(MockProviderTest, StopClosesHangingConnections) {
+  options_.faults.hang_rate = 1;
+  ASSERT_NO_FATAL_FAILURE(Start());
   Answer answer;
   std::thread waiting([&] {
-    Client client(provider->port());
+    Client client(provider_->port());
     answer = client.Post("/texts", OneText());
   });
-  while (provider->stats().hangs == 0) {
+  while (provider_->stats().hangs == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_TRUE(provider->Stop().ok());
+  EXPECT_TRUE(provider_->Stop().ok());
   waiting.join();
   EXPECT_NE(answer.code, CURLE_OK);
   EXPECT_NE(answer.code, CURLE_OPERATION_TIMEDOUT);
 }
 
-TEST(MockProviderTest, RefusesBadOptionsAndABusyPort) {
+TEST_F(MockProviderTest, RefusesBadOptionsAndABusyPort) {
   Options options;
   options.faults.error_rate = 0.6;
   options.faults.hang_rate = 0.6;

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <optional>
 #include <ostream>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -718,6 +719,12 @@ TEST(RateLimiterTest, LanesAreMadeOnceAndOnlyForConfiguredAccounts) {
 
 // --- LaneConfig ---
 
+// LaneLimits has no operator==; as a tuple, a mismatch prints every knob.
+auto Knobs(const LaneLimits& limits) {
+  return std::make_tuple(limits.messages_per_second, limits.segments_per_second,
+                         limits.burst, limits.max_active, limits.adaptive);
+}
+
 TEST(LaneConfigTest, ReadsTheRateKnobsAndIgnoresOtherKeys) {
   const json provider = json::parse(R"({
     "name": "acme", "url": "https://example.com", "timeoutMs": 3000,
@@ -732,40 +739,21 @@ TEST(LaneConfigTest, ReadsTheRateKnobsAndIgnoresOtherKeys) {
       ParseLaneConfig(provider, "providers[0]");
   ASSERT_TRUE(config.ok()) << config.status();
 
-  const LaneLimits account = AccountLimits(*config);
-  EXPECT_EQ(account.messages_per_second, 50);
-  EXPECT_EQ(account.segments_per_second, 75.5);
-  EXPECT_EQ(account.burst, 20);
-  EXPECT_EQ(account.max_active, 8);
-  EXPECT_TRUE(account.adaptive);
-
-  const LaneLimits first = SenderLimits(*config, "+15551234567");
-  EXPECT_EQ(first.messages_per_second, 50);
-  EXPECT_EQ(first.segments_per_second, 1);
-  EXPECT_EQ(first.burst, 20);
-  EXPECT_EQ(first.max_active, 8);
-  EXPECT_TRUE(first.adaptive);
-
-  const LaneLimits second = SenderLimits(*config, "+15557654321");
-  EXPECT_EQ(second.segments_per_second, 75.5);
-  EXPECT_EQ(second.burst, 3);
-  EXPECT_FALSE(second.adaptive);
-
-  const LaneLimits unlisted = SenderLimits(*config, "+15550000000");
-  EXPECT_EQ(unlisted.segments_per_second, 75.5);
-  EXPECT_EQ(unlisted.burst, 20);
+  EXPECT_EQ(Knobs(AccountLimits(*config)), Knobs({50, 75.5, 20, 8, true}));
+  // A sender's own knobs override the account's; the rest it inherits.
+  EXPECT_EQ(Knobs(SenderLimits(*config, "+15551234567")),
+            Knobs({50, 1, 20, 8, true}));
+  EXPECT_EQ(Knobs(SenderLimits(*config, "+15557654321")),
+            Knobs({50, 75.5, 3, 8, false}));
+  EXPECT_EQ(Knobs(SenderLimits(*config, "+15550000000")),
+            Knobs({50, 75.5, 20, 8, true}));
 }
 
 TEST(LaneConfigTest, UnsetKnobsAreUnlimited) {
   const absl::StatusOr<LaneConfig> config =
       ParseLaneConfig(json::object(), "providers[0]");
   ASSERT_TRUE(config.ok()) << config.status();
-  const LaneLimits limits = AccountLimits(*config);
-  EXPECT_EQ(limits.messages_per_second, 0);
-  EXPECT_EQ(limits.segments_per_second, 0);
-  EXPECT_EQ(limits.burst, 1);
-  EXPECT_EQ(limits.max_active, 0);
-  EXPECT_FALSE(limits.adaptive);
+  EXPECT_EQ(Knobs(AccountLimits(*config)), Knobs({0, 0, 1, 0, false}));
   EXPECT_TRUE(config->senders.empty());
 }
 

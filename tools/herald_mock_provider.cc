@@ -35,6 +35,22 @@ void PrintError(const absl::Status& status) {
                status.message().data());
 }
 
+// The defaults go into --help, since most runs leave most faults off.
+template <typename Int>
+void AddCount(CLI::App& app, const std::string& name, Int& count,
+              const std::string& help) {
+  app.add_option(name, count, help)
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
+void AddShare(CLI::App& app, const std::string& name, double& share,
+              const std::string& help) {
+  app.add_option(name, share, help)
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+}
+
 // Waits for SIGINT or SIGTERM, or `max_seconds` when positive. The signals
 // must be blocked in every thread, so that they stay pending for sigwait.
 void WaitForStop(const sigset_t& signals, int max_seconds) {
@@ -90,43 +106,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", options.seed, "Seed of the fault decisions")
       ->capture_default_str();
-  app.add_option("--max-seconds", max_seconds,
-                 "Stop by itself after this many seconds; 0 never")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--latency-ms", faults.latency_ms, "Delay of every answer")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--latency-jitter-ms", faults.latency_jitter_ms,
-                 "Uniform random extra delay, 0..N ms")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--error-rate", faults.error_rate,
-                 "Share of requests answered 500 or 503, accepting nothing")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  app.add_option("--rate-limit", faults.rate_limit,
-                 "Messages per second per sender (sliding 1 s window); over "
-                 "it, 429. 0 is unlimited")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--retry-after", faults.retry_after_s,
-                 "Retry-After seconds of a 429")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  app.add_option("--reset-rate", faults.reset_rate,
-                 "Share of requests whose connection is reset unanswered")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  app.add_option("--hang-rate", faults.hang_rate,
-                 "Share of requests never answered")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  app.add_option("--garbage-rate", faults.garbage_rate,
-                 "Share of requests answered 200 with a malformed body, "
-                 "accepting nothing")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  mp::AddCount(app, "--max-seconds", max_seconds,
+               "Stop by itself after this many seconds; 0 never");
+  mp::AddCount(app, "--latency-ms", faults.latency_ms, "Delay of every answer");
+  mp::AddCount(app, "--latency-jitter-ms", faults.latency_jitter_ms,
+               "Uniform random extra delay, 0..N ms");
+  mp::AddShare(app, "--error-rate", faults.error_rate,
+               "Share of requests answered 500 or 503, accepting nothing");
+  mp::AddCount(app, "--rate-limit", faults.rate_limit,
+               "Messages per second per sender (sliding 1 s window); over "
+               "it, 429. 0 is unlimited");
+  mp::AddCount(app, "--retry-after", faults.retry_after_s,
+               "Retry-After seconds of a 429");
+  mp::AddShare(app, "--reset-rate", faults.reset_rate,
+               "Share of requests whose connection is reset unanswered");
+  mp::AddShare(app, "--hang-rate", faults.hang_rate,
+               "Share of requests never answered");
+  mp::AddShare(app, "--garbage-rate", faults.garbage_rate,
+               "Share of requests answered 200 with a malformed body, "
+               "accepting nothing");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

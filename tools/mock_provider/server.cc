@@ -43,28 +43,28 @@ constexpr absl::string_view kKannelType = "text/html";
 absl::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 beast::string_view Beast(absl::string_view s) { return {s.data(), s.size()}; }
 
-struct Counters {
-  std::atomic<int64_t> connections{0};
-  std::atomic<int64_t> requests{0};
-  std::atomic<int64_t> texts_requests{0};
-  std::atomic<int64_t> sendsms_requests{0};
-  std::atomic<int64_t> invalid{0};
-  std::atomic<int64_t> bad_requests{0};
-  std::atomic<int64_t> auth_failures{0};
-  std::atomic<int64_t> errors_500{0};
-  std::atomic<int64_t> errors_503{0};
-  std::atomic<int64_t> rate_limited{0};
-  std::atomic<int64_t> resets{0};
-  std::atomic<int64_t> hangs{0};
-  std::atomic<int64_t> garbage{0};
-};
+// The server's counts are kept in a Stats, so that its fields are listed once;
+// every access goes through std::atomic_ref. accepted and duplicates stay 0:
+// the log counts those.
+using Counters = Stats;
+static_assert(alignof(int64_t) >= std::atomic_ref<int64_t>::required_alignment);
 
-void Bump(std::atomic<int64_t>& counter, int64_t n = 1) {
-  counter.fetch_add(n, std::memory_order_relaxed);
+// What the server counts itself, as opposed to the log.
+constexpr int64_t Stats::*kServerCounts[] = {
+    &Stats::connections,      &Stats::requests,   &Stats::texts_requests,
+    &Stats::sendsms_requests, &Stats::invalid,    &Stats::bad_requests,
+    &Stats::auth_failures,    &Stats::errors_500, &Stats::errors_503,
+    &Stats::rate_limited,     &Stats::resets,     &Stats::hangs,
+    &Stats::garbage};
+
+// Returns the count before.
+int64_t Bump(int64_t& counter, int64_t n = 1) {
+  return std::atomic_ref<int64_t>(counter).fetch_add(n,
+                                                     std::memory_order_relaxed);
 }
 
-int64_t Read(const std::atomic<int64_t>& counter) {
-  return counter.load(std::memory_order_relaxed);
+int64_t Read(int64_t& counter) {
+  return std::atomic_ref<int64_t>(counter).load(std::memory_order_relaxed);
 }
 
 const std::string* FindParam(
@@ -109,7 +109,8 @@ class Server {
   const Options options_;
   std::unique_ptr<MessageLog> log_;
   std::unique_ptr<SenderRateLimiter> limiter_;  // null when unlimited
-  Counters counters_;
+  // Mutable: a snapshot reads it through atomic_ref, which needs non-const.
+  mutable Counters counters_;
   uint16_t port_ = 0;
 
   // Declared after what the connections use, so that it goes first.
@@ -541,8 +542,7 @@ void internal::Server::Accept() {
                                                           tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;
     if (!ec) {
-      const int64_t ordinal =
-          counters_.connections.fetch_add(1, std::memory_order_relaxed);
+      const int64_t ordinal = Bump(counters_.connections);
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(std::move(socket), this,
@@ -582,22 +582,10 @@ absl::Status internal::Server::Stop() {
 
 Stats internal::Server::stats() const {
   Stats s;
-  s.connections = Read(counters_.connections);
-  s.requests = Read(counters_.requests);
-  s.texts_requests = Read(counters_.texts_requests);
-  s.sendsms_requests = Read(counters_.sendsms_requests);
+  for (int64_t Stats::*count : kServerCounts) s.*count = Read(counters_.*count);
   const MessageLog::Totals totals = log_->totals();
   s.accepted = totals.accepted;
   s.duplicates = totals.duplicates;
-  s.invalid = Read(counters_.invalid);
-  s.bad_requests = Read(counters_.bad_requests);
-  s.auth_failures = Read(counters_.auth_failures);
-  s.errors_500 = Read(counters_.errors_500);
-  s.errors_503 = Read(counters_.errors_503);
-  s.rate_limited = Read(counters_.rate_limited);
-  s.resets = Read(counters_.resets);
-  s.hangs = Read(counters_.hangs);
-  s.garbage = Read(counters_.garbage);
   return s;
 }
 
