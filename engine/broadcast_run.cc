@@ -168,6 +168,8 @@ class Pipeline {
   // waiting for a window are found again by their position.
   absl::Status CheckFilesUnchanged() const;
   void ReportProgress(absl::Time idle_until);
+  // Texts sent so far in the run, over all batches and passes.
+  uint64_t SentSoFar() const;
   void Fail(absl::Status status);
 
   const Broadcast& broadcast_;
@@ -459,6 +461,12 @@ absl::Status Pipeline::CheckFilesUnchanged() const {
   return absl::OkStatus();
 }
 
+uint64_t Pipeline::SentSoFar() const {
+  uint64_t sent = 0;
+  for (const BatchReport& batch : report_->batches) sent += batch.counts.sent;
+  return sent;
+}
+
 void Pipeline::ReportProgress(absl::Time idle_until) {
   if (!options_.on_progress) return;
   const double elapsed = SecondsSince(start_);
@@ -467,10 +475,8 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
     return;
   }
   last_progress_ = elapsed;
-  uint64_t sent = 0;
-  for (const BatchReport& batch : report_->batches) sent += batch.counts.sent;
   options_.on_progress(
-      {rows_committed_, sent, waiting_count_, idle_until, elapsed});
+      {rows_committed_, SentSoFar(), waiting_count_, idle_until, elapsed});
 }
 
 void Pipeline::Pass(const std::vector<RowSelection>* selections) {
@@ -478,10 +484,7 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
   pass.at = clock_->Now();
   const Stopwatch::time_point pass_start = Stopwatch::now();
   const uint64_t rows_before = rows_committed_;
-  uint64_t sent_before = 0;
-  for (const BatchReport& batch : report_->batches) {
-    sent_before += batch.counts.sent;
-  }
+  const uint64_t sent_before = SentSoFar();
 
   chunks_read_.store(-1, std::memory_order_release);
   std::thread reader([this, selections] { ReadAll(selections); });
@@ -513,10 +516,7 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
   if (!read_status_.ok()) Fail(read_status_);
 
   pass.rows = rows_committed_ - rows_before;
-  for (const BatchReport& batch : report_->batches) {
-    pass.sent += batch.counts.sent;
-  }
-  pass.sent -= sent_before;
+  pass.sent = SentSoFar() - sent_before;
   pass.waiting = waiting_count_;
   pass.seconds = SecondsSince(pass_start);
   report_->passes.push_back(pass);
