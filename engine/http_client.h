@@ -1,0 +1,105 @@
+// The I/O core: libcurl's multi interface driven by a Boost.Asio io_context
+// through its socket and timer callbacks (CURLMOPT_SOCKETFUNCTION,
+// CURLMOPT_TIMERFUNCTION, curl_multi_socket_action), so one thread keeps
+// thousands of HTTP transfers in flight over kept-alive connections.
+#ifndef HERALD_ENGINE_HTTP_CLIENT_H_
+#define HERALD_ENGINE_HTTP_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace herald {
+
+struct HttpRequest {
+  std::string method = "POST";  // GET, POST, PUT, ...
+  std::string url;
+  // Sent as given, in order ("Content-Type", "application/json").
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent for every method but GET when not empty
+  // HTTP Basic credentials, used when `username` is not empty. Never logged
+  // and never part of an error message.
+  std::string username;
+  std::string password;
+  // The whole transfer, connecting included; zero takes the client's.
+  absl::Duration timeout = absl::ZeroDuration();
+};
+
+struct HttpResponse {
+  // OK when an HTTP answer arrived (whatever its status). Otherwise why none
+  // did: DeadlineExceeded for a timeout, Unavailable for a connection that
+  // could not be made or broke, Cancelled when the client was destroyed
+  // first, Internal for anything else. The message comes from libcurl and
+  // names the host, never the credentials.
+  absl::Status transport;
+  int status = 0;  // the HTTP status; 0 without an answer
+  std::string body;
+  // The Retry-After header, when there was one: delta-seconds, or an
+  // HTTP-date turned into the time left until it (at least zero).
+  std::optional<absl::Duration> retry_after;
+  absl::Duration elapsed;  // from Start() to the answer
+};
+
+struct HttpClientOptions {
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration timeout = absl::Seconds(30);  // per transfer, by default
+  // Connections kept open per host (libcurl's CURLMOPT_MAX_HOST_CONNECTIONS);
+  // transfers beyond it wait for one. 0: no cap.
+  int max_host_connections = 0;
+  // TLS peer and host verification stay on; this adds a CA bundle (PEM) to
+  // trust, for a provider with a private CA. Empty: the system's bundle.
+  std::string ca_file;
+  // Offer HTTP/2 (over TLS by ALPN) and multiplex transfers on one
+  // connection where the server agrees.
+  bool http2 = true;
+};
+
+// Every method, and the constructor and destructor, must run on the thread
+// that runs `io` (the dispatch I/O thread); the callbacks run there too. Not
+// thread-safe by design: one thread owns the client, the rate limiter and
+// the queues, so nothing locks on the hot path.
+class HttpClient {
+ public:
+  // Fails (Internal) only when libcurl cannot be set up.
+  static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
+      boost::asio::io_context& io, const HttpClientOptions& options);
+
+  // Aborts the transfers still in flight; their callbacks run with
+  // transport Cancelled before it returns.
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  using Callback = std::function<void(HttpResponse)>;
+
+  // Starts `request` and returns at once; `done` runs exactly once, on the
+  // I/O thread, after Start() has returned.
+  void Start(HttpRequest request, Callback done);
+
+  // Transfers started and not yet done.
+  int in_flight() const;
+
+  // Connections libcurl opened so far (CURLINFO_NUM_CONNECTS summed over
+  // transfers): with keep-alive this stays far below the transfer count.
+  int64_t connections_opened() const;
+
+ private:
+  class Impl;
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_HTTP_CLIENT_H_
