@@ -5,9 +5,11 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <queue>
 #include <semaphore>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "concurrentqueue/blockingconcurrentqueue.h"
@@ -37,6 +39,10 @@ struct WorkItem {
 // below. Eight bytes is all a row costs while it waits.
 constexpr int kWaitingIdBits = 40;
 constexpr uint64_t kWaitingIdMask = (uint64_t{1} << kWaitingIdBits) - 1;
+
+// How long the committer waits for answers when it has nothing else to do:
+// short enough to notice a due retry or an opened window soon after.
+constexpr absl::Duration kCollectWait = absl::Milliseconds(100);
 
 constexpr absl::string_view kSkippedReason =
     "no known time zone for this number, and unknownZonePolicy is skip";
@@ -152,10 +158,24 @@ class Pipeline {
   // sends what is sendable now.
   void Commit(const ClassifiedChunk& chunk, bool first_pass);
   // Ends a row ready to send according to its window at `now`: appends its
-  // text, or ends it SKIPPED or TIMEOUT, or keeps it waiting (and drops its
-  // outcome, the last of row_outcomes_).
+  // text, or ends it SKIPPED or TIMEOUT, or keeps it waiting. Only the last
+  // two are final: for the others it drops the row's outcome, the last of
+  // row_outcomes_. `retry_pass`: the row may be one whose attempt failed.
   void Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
-                absl::Time now, RunCounts* counts);
+                absl::Time now, bool retry_pass, RunCounts* counts);
+  // Hands the texts of the chunk being committed to the transport.
+  void Submit();
+  // Records the transport's answers, waiting up to `wait` for one when none
+  // is ready: a row is final, or in CALLBACK until its next attempt.
+  void Collect(absl::Duration wait);
+  void Record(const Delivery& delivery, absl::Time now, RowOutcome* outcome);
+  void AddInvalidSample(uint32_t batch_index, uint64_t line,
+                        absl::string_view reason);
+  // Moves the rows whose next attempt is due at `now` into `selections`;
+  // returns false, with the next due time in `next_due`, when there are none.
+  bool TakeDueCallbacks(absl::Time now, std::vector<RowSelection>* selections,
+                        absl::Time* next_due);
+  bool Retries(TextResult result) const;
   // The wall clock in the first zone of `group` at `now`, formatted once per
   // group and instant.
   absl::string_view LocalTime(ZoneGroupId group, absl::Time now);
@@ -196,6 +216,20 @@ class Pipeline {
   NumberSet seen_;  // numbers already committed, for duplicate scrubbing
   WindowTracker windows_;
   std::vector<std::vector<uint64_t>> waiting_;  // by zone group
+  // Rows between attempts, by waiting id (see kWaitingIdBits), and when
+  // their next attempt is due, earliest first.
+  struct Callback {
+    int attempts = 0;     // made so far
+    int key_attempt = 0;  // the key the next attempt carries
+  };
+  absl::flat_hash_map<uint64_t, Callback> callbacks_;
+  using DueCallback = std::pair<absl::Time, uint64_t>;
+  std::priority_queue<DueCallback, std::vector<DueCallback>,
+                      std::greater<DueCallback>>
+      due_callbacks_;
+  uint64_t in_flight_ = 0;  // texts submitted and not yet answered
+  std::vector<Delivery> deliveries_;
+  std::vector<RowOutcome> delivery_outcomes_;
   std::vector<uint64_t> waiting_by_batch_;
   uint64_t waiting_count_ = 0;
   std::vector<std::string> timeout_reasons_;  // by zone group, made on use
@@ -204,8 +238,6 @@ class Pipeline {
   double last_progress_ = 0;
   Stopwatch::time_point start_;
   std::vector<OutboundText> texts_;
-  std::vector<size_t> text_rows_;  // outcome index of each text
-  std::vector<TextResult> results_;
   std::vector<RowOutcome> row_outcomes_;
 };
 
@@ -286,23 +318,16 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
   RunCounts& counts = report_->batches[chunk.batch].counts;
   rows_committed_ += chunk.rows.size();
   if (first_pass) counts.total += chunk.rows.size();
-  if (stop_) {
-    counts.remaining += chunk.rows.size();
-    return;
-  }
+  if (stop_) return;  // the rows stay unfinished: counted remaining
   const BatchPlan& plan = plans_[chunk.batch];
   const absl::Time now = clock_->Now();
   texts_.clear();
-  text_rows_.clear();
   row_outcomes_.clear();
   auto invalid = [&](RowOutcome* outcome, const ClassifiedRow& row) {
     outcome->state = RecipientState::kInvalid;
     outcome->reason = chunk.TextOf(row);
     ++counts.invalid;
-    if (report_->invalid_samples.size() < kMaxInvalidSamples) {
-      report_->invalid_samples.push_back(
-          {plan.path, row.line, std::string(outcome->reason)});
-    }
+    AddInvalidSample(chunk.batch, row.line, outcome->reason);
   };
   // Each Insert below is a likely cache miss in a table of millions; asking
   // for the slot a few rows ahead overlaps the misses.
@@ -336,38 +361,126 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
       outcome.reason = chunk.TextOf(row);
       ++counts.too_big;
     } else {
-      Dispatch(chunk, row, now, &counts);
+      Dispatch(chunk, row, now, !first_pass, &counts);
     }
   }
-
-  results_.assign(texts_.size(), TextResult::kUndialed);
-  if (absl::Status s = transport_->Send(texts_, absl::MakeSpan(results_));
-      !s.ok()) {
-    // Nothing of this call is known to be sent: those rows stay SELECTED.
-    counts.remaining += texts_.size();
-    Fail(s);
-  } else {
-    for (size_t i = 0; i < texts_.size(); ++i) {
-      RowOutcome& outcome = row_outcomes_[text_rows_[i]];
-      outcome.state = RecipientState::kFinished;
-      outcome.result = results_[i];
-      if (results_[i] == TextResult::kSent) {
-        ++counts.sent;
-        counts.segments += texts_[i].segments;
-      } else {
-        ++counts.errors;
-      }
-    }
-  }
+  Submit();
   if (outcomes_ != nullptr) {
     if (absl::Status s = outcomes_->Record(row_outcomes_); !s.ok()) Fail(s);
+  }
+  Collect(absl::ZeroDuration());
+}
+
+void Pipeline::Submit() {
+  if (texts_.empty()) return;
+  if (absl::Status s = transport_->Submit(texts_); !s.ok()) {
+    // None of them was taken: they stay SELECTED, the run stops.
+    for (const OutboundText& text : texts_) {
+      RowOutcome& outcome = row_outcomes_.emplace_back();
+      outcome.batch = text.batch;
+      outcome.recipient_id = text.recipient_id;
+      outcome.line = text.line;
+      outcome.number = text.to;
+      outcome.state = RecipientState::kSelected;
+    }
+    Fail(s);
+    return;
+  }
+  in_flight_ += texts_.size();
+}
+
+bool Pipeline::Retries(TextResult result) const {
+  const RetryConfig& retry = broadcast_.retry_config;
+  const std::vector<TextResult>& results = retry.retry_results;
+  if (results.empty()) {
+    return result == TextResult::kCarrierTempError ||
+           result == TextResult::kInternalError;
+  }
+  return std::find(results.begin(), results.end(), result) != results.end();
+}
+
+void Pipeline::AddInvalidSample(uint32_t batch_index, uint64_t line,
+                                absl::string_view reason) {
+  if (report_->invalid_samples.size() < kMaxInvalidSamples) {
+    report_->invalid_samples.push_back(
+        {plans_[batch_index].path, line, std::string(reason)});
+  }
+}
+
+void Pipeline::Record(const Delivery& delivery, absl::Time now,
+                      RowOutcome* outcome) {
+  const uint32_t batch_index = delivery.batch - 1;
+  RunCounts& counts = report_->batches[batch_index].counts;
+  outcome->batch = delivery.batch;
+  outcome->recipient_id = delivery.recipient_id;
+  outcome->line = delivery.line;
+  outcome->number = delivery.to;
+  outcome->attempt = delivery.attempt;
+  outcome->provider_id = delivery.provider_id;
+  switch (delivery.status) {
+    case DeliveryStatus::kSent:
+      outcome->state = RecipientState::kFinished;
+      outcome->result = TextResult::kSent;
+      ++counts.sent;
+      counts.segments += delivery.segments;
+      return;
+    case DeliveryStatus::kRejected:
+      outcome->state = RecipientState::kInvalid;
+      outcome->reason = delivery.detail;
+      ++counts.invalid;
+      AddInvalidSample(batch_index, delivery.line, delivery.detail);
+      return;
+    case DeliveryStatus::kFailed:
+    case DeliveryStatus::kNotSent:
+      break;
+  }
+  outcome->result = delivery.result;
+  outcome->reason = delivery.detail;
+  const RetryConfig& retry = broadcast_.retry_config;
+  if (delivery.attempt < retry.max_attempts && Retries(delivery.result)) {
+    outcome->state = RecipientState::kCallback;
+    const uint64_t id =
+        uint64_t{batch_index} << kWaitingIdBits | delivery.recipient_id;
+    callbacks_[id] = {delivery.attempt, delivery.maybe_taken
+                                            ? delivery.key_attempt
+                                            : delivery.attempt + 1};
+    due_callbacks_.emplace(now + absl::Minutes(retry.minutes_between_attempts),
+                           id);
+    return;
+  }
+  outcome->state = RecipientState::kFinished;
+  ++counts.errors;
+}
+
+void Pipeline::Collect(absl::Duration wait) {
+  if (in_flight_ == 0) return;
+  deliveries_.clear();
+  if (absl::Status s = transport_->Collect(wait, &deliveries_); !s.ok()) {
+    Fail(s);
+  }
+  if (deliveries_.empty()) return;
+  in_flight_ -= deliveries_.size();
+  const absl::Time now = clock_->Now();
+  delivery_outcomes_.clear();
+  for (const Delivery& delivery : deliveries_) {
+    // A text the transport gave back unsent stays unfinished.
+    if (delivery.status == DeliveryStatus::kNotSent) continue;
+    Record(delivery, now, &delivery_outcomes_.emplace_back());
+  }
+  if (outcomes_ != nullptr) {
+    if (absl::Status s = outcomes_->Record(delivery_outcomes_); !s.ok()) {
+      Fail(s);
+    }
   }
 }
 
 void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
-                        absl::Time now, RunCounts* counts) {
+                        absl::Time now, bool retry_pass, RunCounts* counts) {
   RowOutcome& outcome = row_outcomes_.back();
   const ZoneGroupId group = row.zone_group;
+  const uint64_t waiting_id =
+      uint64_t{chunk.batch} << kWaitingIdBits | row.recipient_id;
+  auto callback = retry_pass ? callbacks_.find(waiting_id) : callbacks_.end();
   if (!gates_->Sends(group)) {
     outcome.state = RecipientState::kSkipped;
     outcome.reason = kSkippedReason;
@@ -376,12 +489,17 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
   }
   switch (windows_.At(group, now)) {
     case WindowState::kOpen: {
-      outcome.state = RecipientState::kSelected;
-      text_rows_.push_back(row_outcomes_.size() - 1);
+      row_outcomes_.pop_back();  // the transport's answer will end it
       OutboundText& text = texts_.emplace_back();
-      text.batch = outcome.batch;
+      text.batch = plans_[chunk.batch].id;
       text.recipient_id = row.recipient_id;
+      text.line = row.line;
       text.to = row.number;
+      if (callback != callbacks_.end()) {
+        text.attempt = callback->second.attempts + 1;
+        text.key_attempt = callback->second.key_attempt;
+        callbacks_.erase(callback);
+      }
       text.from = broadcast_.from_number;
       text.message = chunk.TextOf(row);
       text.encoding = row.encoding;
@@ -401,11 +519,14 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       outcome.state = RecipientState::kTimeout;
       outcome.reason = reason;
       ++counts->timeout;
+      if (callback != callbacks_.end()) {
+        outcome.attempt = callback->second.attempts;
+        callbacks_.erase(callback);
+      }
       return;
     }
-    case WindowState::kShut:
-      waiting_[group].push_back(uint64_t{chunk.batch} << kWaitingIdBits |
-                                row.recipient_id);
+    case WindowState::kShut:  // a retry keeps its callback until it goes
+      waiting_[group].push_back(waiting_id);
       ++waiting_by_batch_[chunk.batch];
       ++waiting_count_;
       row_outcomes_.pop_back();  // not final yet
@@ -421,6 +542,21 @@ absl::string_view Pipeline::LocalTime(ZoneGroupId group, absl::Time now) {
         absl::ToCivilSecond(now, gates_->Zones(group).front()));
   }
   return text;
+}
+
+bool Pipeline::TakeDueCallbacks(absl::Time now,
+                                std::vector<RowSelection>* selections,
+                                absl::Time* next_due) {
+  bool taken = false;
+  while (!due_callbacks_.empty() && due_callbacks_.top().first <= now) {
+    const uint64_t id = due_callbacks_.top().second;
+    (*selections)[id >> kWaitingIdBits].Add(id & kWaitingIdMask);
+    due_callbacks_.pop();
+    taken = true;
+  }
+  *next_due = due_callbacks_.empty() ? absl::InfiniteFuture()
+                                     : due_callbacks_.top().first;
+  return taken;
 }
 
 bool Pipeline::TakeDueRows(absl::Time now,
@@ -452,10 +588,14 @@ absl::Status Pipeline::CheckFilesUnchanged() const {
     absl::StatusOr<FileVersion> now = StatFileVersion(plans_[b].path);
     if (!now.ok()) return now.status();
     if (*now != versions_[b]) {
+      uint64_t rows = waiting_by_batch_[b];
+      for (const auto& [id, callback] : callbacks_) {
+        rows += (id >> kWaitingIdBits) == b;
+      }
       return absl::FailedPreconditionError(absl::StrCat(
-          plans_[b].path, ": the file changed while ", waiting_by_batch_[b],
-          " of its rows waited for their send window; they are left unsent "
-          "(run again with the file as it was)"));
+          plans_[b].path, ": the file changed while ", rows,
+          " of its rows waited for their send window or their next attempt; "
+          "they are left unsent (run again with the file as it was)"));
     }
   }
   return absl::OkStatus();
@@ -475,8 +615,8 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
     return;
   }
   last_progress_ = elapsed;
-  options_.on_progress(
-      {rows_committed_, SentSoFar(), waiting_count_, idle_until, elapsed});
+  options_.on_progress({rows_committed_, SentSoFar(), waiting_count_,
+                        callbacks_.size(), in_flight_, idle_until, elapsed});
 }
 
 void Pipeline::Pass(const std::vector<RowSelection>* selections) {
@@ -509,6 +649,7 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
       ++next;
       slots_.release();
     }
+    Collect(absl::ZeroDuration());
     ReportProgress(absl::InfinitePast());
   }
   reader.join();
@@ -528,24 +669,30 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
     report_->batches.push_back({plan.id, plan.path, {}});
   }
   Pass(nullptr);
-  while (status_.ok() && waiting_count_ > 0) {
-    if (absl::Status s = CheckFilesUnchanged(); !s.ok()) {
-      Fail(s);
-      break;
-    }
+  while (status_.ok() &&
+         (waiting_count_ > 0 || !due_callbacks_.empty() || in_flight_ > 0)) {
     const absl::Time now = clock_->Now();
     std::vector<RowSelection> selections(plans_.size());
-    absl::Time next_open;
-    if (TakeDueRows(now, &selections, &next_open)) {
+    absl::Time next_open, next_due;
+    const bool opened = TakeDueRows(now, &selections, &next_open);
+    if (TakeDueCallbacks(now, &selections, &next_due) || opened) {
+      if (absl::Status s = CheckFilesUnchanged(); !s.ok()) {
+        Fail(s);
+        break;
+      }
       Pass(&selections);
+    } else if (in_flight_ > 0) {
+      Collect(kCollectWait);
+      ReportProgress(absl::InfinitePast());
     } else {
-      ReportProgress(next_open);
-      clock_->SleepUntil(next_open);
+      const absl::Time next = std::min(next_open, next_due);
+      ReportProgress(next);
+      clock_->SleepUntil(next);
     }
   }
-  for (size_t b = 0; b < plans_.size(); ++b) {
-    report_->batches[b].counts.remaining += waiting_by_batch_[b];
-  }
+  // Stopping: what the transport still holds comes back first, each text
+  // answered or given back unsent.
+  while (in_flight_ > 0) Collect(kCollectWait);
 
   if (absl::Status s = transport_->Finish(); !s.ok()) Fail(s);
   if (outcomes_ != nullptr) {
@@ -617,8 +764,12 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
   Pipeline pipeline(broadcast, options, std::move(plans), std::move(versions),
                     &dnc, &*gates, clock, transport, outcomes, &report);
   report.status = pipeline.Run(start);
-  for (const BatchReport& batch : report.batches) {
-    report.totals.Add(batch.counts);
+  for (BatchReport& batch : report.batches) {
+    RunCounts& counts = batch.counts;
+    counts.remaining = counts.total - counts.sent - counts.invalid -
+                       counts.dup - counts.dnc - counts.too_big -
+                       counts.errors - counts.skipped - counts.timeout;
+    report.totals.Add(counts);
   }
   report.ended_at = clock->Now();
   report.elapsed_seconds = SecondsSince(start);

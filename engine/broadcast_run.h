@@ -6,10 +6,14 @@
 // number, DNC, template) in parallel; the calling thread commits chunks in
 // file order, which makes duplicate scrubbing deterministic (the first row
 // of a number wins), hands the sendable texts to the transport and records
-// every row's outcome. A sendable row whose recipient's window is closed waits
-// (a few bytes: its row id under its zone group) and a later pass re-reads
-// the files for the waiting rows once their window opens; rows that never get
-// a window end TIMEOUT. See docs/ARCHITECTURE.md.
+// every row's outcome as it becomes known: at once for a row that is not
+// sent, when the transport answers for one that is. A sendable row whose
+// recipient's window is closed waits (a few bytes: its row id under its zone
+// group) and a later pass re-reads the files for the waiting rows once their
+// window opens; rows that never get a window end TIMEOUT. A failed attempt
+// that retryConfig retries puts its row in CALLBACK, and a later pass sends
+// it again when the attempt is due and its window is open. See
+// docs/ARCHITECTURE.md.
 #ifndef HERALD_ENGINE_BROADCAST_RUN_H_
 #define HERALD_ENGINE_BROADCAST_RUN_H_
 
@@ -35,17 +39,19 @@ namespace herald {
 // dnc + too_big + errors + skipped + timeout + remaining; a run that
 // completes has remaining 0.
 struct RunCounts {
-  uint64_t total = 0;      // data rows read
-  uint64_t sent = 0;       // FINISHED with result SENT
-  uint64_t invalid = 0;    // INVALID
-  uint64_t dup = 0;        // DUP
-  uint64_t dnc = 0;        // DNC (result DNT)
-  uint64_t too_big = 0;    // FINISHED with result TOO_BIG
-  uint64_t errors = 0;     // FINISHED with another result
-  uint64_t skipped = 0;    // SKIPPED: no known zone, unknownZonePolicy skip
-  uint64_t timeout = 0;    // TIMEOUT: no window before the broadcast's end
-  uint64_t remaining = 0;  // read but not final (the run stopped early)
-  uint64_t segments = 0;   // segments of the texts sent
+  uint64_t total = 0;    // data rows read
+  uint64_t sent = 0;     // FINISHED with result SENT
+  uint64_t invalid = 0;  // INVALID
+  uint64_t dup = 0;      // DUP
+  uint64_t dnc = 0;      // DNC (result DNT)
+  uint64_t too_big = 0;  // FINISHED with result TOO_BIG
+  uint64_t errors = 0;   // FINISHED with another result
+  uint64_t skipped = 0;  // SKIPPED: no known zone, unknownZonePolicy skip
+  uint64_t timeout = 0;  // TIMEOUT: no window before the broadcast's end
+  // Read but not final (the run stopped early): waiting for a window or an
+  // attempt, or handed to a transport that could not say what became of it.
+  uint64_t remaining = 0;
+  uint64_t segments = 0;  // segments of the texts sent
 
   void Add(const RunCounts& other);
 };
@@ -66,7 +72,9 @@ struct RowIssue {
 struct RunProgress {
   uint64_t rows = 0;  // rows committed so far, counting each pass
   uint64_t sent = 0;
-  uint64_t waiting = 0;  // rows waiting for their window
+  uint64_t waiting = 0;    // rows waiting for their window
+  uint64_t callbacks = 0;  // rows waiting for their next attempt (CALLBACK)
+  uint64_t in_flight = 0;  // texts with the transport, not yet answered
   // When the run is idle until a window opens: that instant; else
   // absl::InfinitePast().
   absl::Time idle_until = absl::InfinitePast();

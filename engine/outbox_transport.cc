@@ -1,7 +1,5 @@
 #include "engine/outbox_transport.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 
 namespace herald {
@@ -14,8 +12,7 @@ absl::StatusOr<std::unique_ptr<OutboxTransport>> OutboxTransport::Create(
       new OutboxTransport(*std::move(file), clock));
 }
 
-absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
-                                   absl::Span<TextResult> results) {
+absl::Status OutboxTransport::Submit(absl::Span<const OutboundText> texts) {
   const absl::Time now = clock_->Now();
   for (size_t i = 0; i < texts.size(); ++i) {
     const OutboundText& text = texts[i];
@@ -40,7 +37,7 @@ absl::Status OutboxTransport::Send(absl::Span<const OutboundText> texts,
   }
   // A text counts as sent once its line is in the file, not in our buffer.
   if (absl::Status s = file_->Flush(); !s.ok()) return s;
-  std::fill(results.begin(), results.end(), TextResult::kSent);
+  AnswerSent(texts);
   return absl::OkStatus();
 }
 

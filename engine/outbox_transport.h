@@ -19,15 +19,14 @@ namespace herald {
 //    "sentAt":"2026-11-22T13:40:05.123Z"}
 // and, for a text with zone names, "zone":"America/Chicago" and its
 // "localTime":"2026-11-22T07:40:05". Every text it accepts is
-// SENT. `sentAt` is the clock's time at Send().
-class OutboxTransport : public Transport {
+// SENT once its line is written. `sentAt` is the clock's time at Submit().
+class OutboxTransport : public ImmediateTransport {
  public:
   // Creates or truncates the outbox at `path`. `clock` must outlive this.
   static absl::StatusOr<std::unique_ptr<OutboxTransport>> Create(
       const std::string& path, Clock* clock);
 
-  absl::Status Send(absl::Span<const OutboundText> texts,
-                    absl::Span<TextResult> results) override;
+  absl::Status Submit(absl::Span<const OutboundText> texts) override;
   absl::Status Finish() override;
 
  private:

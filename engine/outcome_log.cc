@@ -29,6 +29,13 @@ absl::Status JsonlOutcomeLog::Record(absl::Span<const RowOutcome> outcomes) {
       absl::StrAppend(&line_, ",\"result\":\"", ResultName(*outcome.result),
                       "\"");
     }
+    if (outcome.attempt > 0) {
+      absl::StrAppend(&line_, ",\"attempt\":", outcome.attempt);
+    }
+    if (!outcome.provider_id.empty()) {
+      line_.append(",\"providerId\":");
+      AppendJsonString(outcome.provider_id, &line_);
+    }
     if (!outcome.reason.empty()) {
       line_.append(",\"reason\":");
       AppendJsonString(outcome.reason, &line_);

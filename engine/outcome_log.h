@@ -23,11 +23,16 @@ struct RowOutcome {
   PhoneNumber number = 0;     // 0 when the number could not be read
   RecipientState state = RecipientState::kReady;
   std::optional<TextResult> result;
-  absl::string_view reason;  // why INVALID or TOO_BIG; empty otherwise
+  // Why INVALID, TOO_BIG, or an attempt failed, in words; empty otherwise.
+  absl::string_view reason;
+  int attempt = 0;                // the attempt this records; 0: none made
+  absl::string_view provider_id;  // the provider's message id, if it gave one
 };
 
 // The seam for recording outcomes (a file now, the store later). Entries
-// arrive in row order within a batch, from one thread.
+// arrive from one thread. A row has one entry for its final state, and before
+// it one CALLBACK entry per failed attempt that is retried; rows sent through
+// a provider finish in the order the provider answers, not in row order.
 class OutcomeSink {
  public:
   virtual ~OutcomeSink() = default;
@@ -38,8 +43,9 @@ class OutcomeSink {
 // Writes outcomes as JSON lines:
 //   {"batch":1,"recipientId":7,"line":8,"to":"12135551234","state":"FINISHED",
 //    "result":"SENT"}
-// with "reason" for INVALID and TOO_BIG rows and no "to" when the number was
-// unreadable.
+// with "attempt" for rows that were sent (or tried), "providerId" when the
+// provider gave one, "reason" when there is one, and no "to" when the number
+// was unreadable.
 class JsonlOutcomeLog : public OutcomeSink {
  public:
   static absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> Create(

@@ -1,11 +1,8 @@
 #include "engine/preview_transport.h"
 
-#include <algorithm>
-
 namespace herald {
 
-absl::Status PreviewTransport::Send(absl::Span<const OutboundText> texts,
-                                    absl::Span<TextResult> results) {
+absl::Status PreviewTransport::Submit(absl::Span<const OutboundText> texts) {
   for (const OutboundText& text : texts) {
     Tally& tally = tallies_[static_cast<size_t>(text.encoding)];
     ++tally.texts;
@@ -16,7 +13,7 @@ absl::Status PreviewTransport::Send(absl::Span<const OutboundText> texts,
                        text.segments});
     }
   }
-  std::fill(results.begin(), results.end(), TextResult::kSent);
+  AnswerSent(texts);
   return absl::OkStatus();
 }
 

@@ -13,7 +13,7 @@
 
 namespace herald {
 
-class PreviewTransport : public Transport {
+class PreviewTransport : public ImmediateTransport {
  public:
   struct Text {
     uint32_t batch = 0;
@@ -32,8 +32,7 @@ class PreviewTransport : public Transport {
   explicit PreviewTransport(size_t keep) : keep_(keep) {}
 
   // Accepts every text (result SENT, meaning "would be sent").
-  absl::Status Send(absl::Span<const OutboundText> texts,
-                    absl::Span<TextResult> results) override;
+  absl::Status Submit(absl::Span<const OutboundText> texts) override;
   absl::Status Finish() override { return absl::OkStatus(); }
 
   const std::vector<Text>& kept() const { return kept_; }
