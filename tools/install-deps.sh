@@ -17,6 +17,7 @@ packages=(
   libcli11-dev
   tzdata
   python3
+  kannel kannel-extras
 )
 
 missing=()
