@@ -2,6 +2,7 @@
 // every row's outcome checked.
 #include "engine/broadcast_run.h"
 
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -90,8 +91,9 @@ class BroadcastRunTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
         OutboxTransport::Create(outbox_path_, run_clock_);
     EXPECT_TRUE(outbox.ok()) << outbox.status();
-    absl::StatusOr<RunReport> report =
-        RunBroadcast(broadcast_, options, outbox->get(), &sink_);
+    absl::StatusOr<RunReport> report = RunBroadcast(
+        broadcast_, options, transport_ != nullptr ? transport_ : outbox->get(),
+        &sink_);
     EXPECT_TRUE(report.ok()) << report.status();
     if (!report.ok()) return {};
     ExpectCountsAddUp(report->totals);
@@ -116,6 +118,7 @@ class BroadcastRunTest : public ::testing::Test {
   std::string outbox_path_ = dir_.File("outbox.jsonl");
   VirtualClock clock_;  // Friday 2026-11-06 21:20 UTC, 16:20 in New York
   Clock* run_clock_ = &clock_;
+  Transport* transport_ = nullptr;  // null: the outbox
   absl::Time deadline_ = absl::InfiniteFuture();
   Broadcast broadcast_;
   CsvReaderOptions csv_;
@@ -568,6 +571,215 @@ TEST_F(WaitingRunTest, AContactsFileChangedWhileRowsWaitStopsTheRun) {
   EXPECT_THAT(report.status.message(), HasSubstr("changed"));
   EXPECT_EQ(report.totals.sent, 0u);
   EXPECT_EQ(report.totals.remaining, 3u);  // waiting, never sent
+}
+
+// Retries. A transport that answers each attempt as a script says, and
+// remembers when (on the run's clock) each attempt was handed over.
+class ScriptedTransport : public Transport {
+ public:
+  struct Answer {
+    DeliveryStatus status = DeliveryStatus::kSent;
+    TextResult result = TextResult::kSent;
+    bool maybe_taken = false;
+  };
+  // The answer to attempt `attempt` for the number `to`.
+  using Script = std::function<Answer(PhoneNumber to, int attempt)>;
+  struct Attempt {
+    int attempt;
+    int key_attempt;
+    absl::Time at;
+  };
+
+  ScriptedTransport(Clock* clock, Script script)
+      : clock_(clock), script_(std::move(script)) {}
+
+  absl::Status Submit(absl::Span<const OutboundText> texts) override {
+    for (const OutboundText& text : texts) {
+      attempts_[text.to].push_back(
+          {text.attempt, text.key_attempt, clock_->Now()});
+      const Answer answer = script_(text.to, text.attempt);
+      Delivery& d = answered_.emplace_back();
+      d.batch = text.batch;
+      d.recipient_id = text.recipient_id;
+      d.line = text.line;
+      d.to = text.to;
+      d.attempt = text.attempt;
+      d.key_attempt = text.key_attempt;
+      d.segments = text.segments;
+      d.status = answer.status;
+      d.result = answer.result;
+      d.maybe_taken = answer.maybe_taken;
+      if (answer.status != DeliveryStatus::kSent) d.detail = "scripted";
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Collect(absl::Duration, std::vector<Delivery>* out) override {
+    for (Delivery& d : answered_) out->push_back(std::move(d));
+    answered_.clear();
+    return absl::OkStatus();
+  }
+  absl::Status Finish() override { return absl::OkStatus(); }
+
+  const std::vector<Attempt>& attempts(PhoneNumber to) { return attempts_[to]; }
+
+ private:
+  Clock* clock_;
+  Script script_;
+  std::vector<Delivery> answered_;
+  std::map<PhoneNumber, std::vector<Attempt>> attempts_;
+};
+
+class RetryRunTest : public BroadcastRunTest {
+ protected:
+  static constexpr PhoneNumber kLucky = 12135550001;  // fails twice, then SENT
+  static constexpr PhoneNumber kDown = 12135550002;   // INTERNAL_ERROR always
+  static constexpr PhoneNumber kBad = 12135550003;    // CARRIER_ERROR
+  static constexpr PhoneNumber kRefused = 12135550004;  // rejected: INVALID
+
+  RetryRunTest()
+      : transport_impl_(&clock_, [](PhoneNumber to, int attempt) {
+          using Answer = ScriptedTransport::Answer;
+          switch (to) {
+            case kLucky:
+              return attempt < 3 ? Answer{DeliveryStatus::kFailed,
+                                          TextResult::kCarrierTempError, false}
+                                 : Answer{};
+            case kDown:
+              return Answer{DeliveryStatus::kFailed, TextResult::kInternalError,
+                            true};
+            case kBad:
+              return Answer{DeliveryStatus::kFailed, TextResult::kCarrierError,
+                            false};
+            case kRefused:
+              return Answer{DeliveryStatus::kRejected,
+                            TextResult::kInternalError, false};
+          }
+          return Answer{};
+        }) {
+    transport_ = &transport_impl_;
+    broadcast_.retry_config.max_attempts = 3;
+    broadcast_.retry_config.minutes_between_attempts = 5;
+  }
+
+  std::string Contacts() {
+    return dir_.Write("contacts.csv",
+                      "phoneNumber,firstName\n"
+                      "2135550001,Lucky\n2135550002,Down\n"
+                      "2135550003,Bad\n2135550004,Refused\n"
+                      "2135550005,Fine\n");
+  }
+
+  // The entries the sink recorded for `to`, in order.
+  std::vector<RecordingSink::Entry> EntriesFor(PhoneNumber to) {
+    std::vector<RecordingSink::Entry> entries;
+    for (const auto& e : sink_.entries) {
+      if (e.outcome.number == to) entries.push_back(e);
+    }
+    return entries;
+  }
+
+  ScriptedTransport transport_impl_;
+};
+
+TEST_F(RetryRunTest, FailedAttemptsRetryAsConfiguredAndEveryAttemptIsRecorded) {
+  const absl::Time start = clock_.Now();
+  const RunReport report = Run({Contacts()});
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.totals.sent, 2u);    // Lucky on its third attempt, Fine
+  EXPECT_EQ(report.totals.errors, 2u);  // Down after 3 attempts, Bad after 1
+  EXPECT_EQ(report.totals.invalid, 1u);
+  EXPECT_EQ(report.totals.remaining, 0u);
+
+  // Spaced by minutesBetweenAttempts on the run's clock.
+  const auto& lucky = transport_impl_.attempts(kLucky);
+  ASSERT_EQ(lucky.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(lucky[i].attempt, i + 1);
+    EXPECT_EQ(lucky[i].at, start + absl::Minutes(5 * i));
+  }
+  EXPECT_EQ(transport_impl_.attempts(kDown).size(), 3u);
+  EXPECT_EQ(transport_impl_.attempts(kBad).size(), 1u);  // not a retry result
+
+  // CALLBACK for each failed attempt that is retried, then the final state.
+  std::vector<std::pair<RecipientState, int>> lucky_states;
+  for (const auto& e : EntriesFor(kLucky)) {
+    lucky_states.emplace_back(e.outcome.state, e.outcome.attempt);
+  }
+  EXPECT_THAT(lucky_states,
+              ::testing::ElementsAre(std::pair(RecipientState::kCallback, 1),
+                                     std::pair(RecipientState::kCallback, 2),
+                                     std::pair(RecipientState::kFinished, 3)));
+  const auto down = EntriesFor(kDown);
+  ASSERT_EQ(down.size(), 3u);
+  EXPECT_EQ(down.back().outcome.state, RecipientState::kFinished);
+  EXPECT_EQ(down.back().outcome.result, TextResult::kInternalError);
+  EXPECT_EQ(down.back().outcome.attempt, 3);
+  const auto refused = EntriesFor(kRefused);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].outcome.state, RecipientState::kInvalid);
+  EXPECT_EQ(refused[0].reason, "scripted");
+}
+
+TEST_F(RetryRunTest, ARetryAfterAnUnansweredAttemptKeepsItsIdempotencyKey) {
+  Run({Contacts()});
+  // Down's attempts may each have reached the provider: one key for all.
+  for (const auto& a : transport_impl_.attempts(kDown)) {
+    EXPECT_EQ(a.key_attempt, 1) << "attempt " << a.attempt;
+  }
+  // Lucky's failures were answered: each attempt has a key of its own.
+  for (const auto& a : transport_impl_.attempts(kLucky)) {
+    EXPECT_EQ(a.key_attempt, a.attempt);
+  }
+}
+
+TEST_F(RetryRunTest, RetryResultsChooseWhatIsRetried) {
+  broadcast_.retry_config.retry_results = {TextResult::kCarrierError};
+  const RunReport report = Run({Contacts()});
+  EXPECT_EQ(transport_impl_.attempts(kBad).size(), 3u);
+  EXPECT_EQ(transport_impl_.attempts(kDown).size(), 1u);
+  EXPECT_EQ(transport_impl_.attempts(kLucky).size(), 1u);
+  EXPECT_EQ(report.totals.errors, 3u);
+}
+
+TEST_F(RetryRunTest, ZeroMinutesRetriesAtOnce) {
+  broadcast_.retry_config.minutes_between_attempts = 0;
+  const absl::Time start = clock_.Now();
+  const RunReport report = Run({Contacts()});
+  EXPECT_EQ(report.totals.sent, 2u);
+  for (const auto& a : transport_impl_.attempts(kLucky)) {
+    EXPECT_EQ(a.at, start);
+  }
+}
+
+TEST_F(RetryRunTest, ARetryWaitsForTheRecipientsWindow) {
+  // The clock says 13:20 in Los Angeles, where the numbers are; the window
+  // closes at 13:30, before the retry is due, and opens again at 09:00 the
+  // next day.
+  broadcast_.local_time_restriction = {true, {9, 0, 0}, {13, 30, 0}};
+  broadcast_.resume_next_day = true;
+  broadcast_.retry_config.minutes_between_attempts = 15;
+  const RunReport report = Run({Contacts()});
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.totals.sent, 2u);
+  const absl::TimeZone los_angeles = LoadZone("America/Los_Angeles");
+  const auto& lucky = transport_impl_.attempts(kLucky);
+  ASSERT_EQ(lucky.size(), 3u);
+  EXPECT_EQ(absl::FormatTime("%a %H:%M", lucky[1].at, los_angeles),
+            "Sat 09:00");
+  EXPECT_EQ(absl::FormatTime("%a %H:%M", lucky[2].at, los_angeles),
+            "Sat 09:15");
+}
+
+TEST_F(RetryRunTest, ARetryWithNoWindowLeftEndsTimeout) {
+  broadcast_.local_time_restriction = {true, {9, 0, 0}, {13, 30, 0}};
+  broadcast_.resume_next_day = false;  // the first window is the only one
+  broadcast_.retry_config.minutes_between_attempts = 15;
+  const RunReport report = Run({Contacts()});
+  EXPECT_EQ(report.totals.timeout, 2u);  // Lucky and Down, after attempt 1
+  const auto lucky = EntriesFor(kLucky);
+  ASSERT_EQ(lucky.size(), 2u);
+  EXPECT_EQ(lucky[1].outcome.state, RecipientState::kTimeout);
+  EXPECT_EQ(lucky[1].outcome.attempt, 1);
 }
 
 }  // namespace
