@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <functional>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "engine/file_io.h"
+#include "engine/json_field.h"
 #include "engine/message_template.h"
 #include "engine/phone_number.h"
 #include "nlohmann/json.hpp"
@@ -20,137 +19,25 @@ namespace {
 
 using nlohmann::json;
 
-// Validates one JSON value at a dotted path and reports errors that name it.
-// Checking is by hand rather than with json::get<>, whose exceptions would
-// name a C++ type instead of the user's field.
-class Field {
- public:
-  Field(absl::string_view source, std::string path, const json& value)
-      : source_(source), path_(std::move(path)), value_(value) {}
-
-  const json& value() const { return value_; }
-  const std::string& path() const { return path_; }
-
-  Field Child(absl::string_view key, const json& value) const {
-    return Field(
-        source_,
-        path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key),
-        value);
-  }
-  Field Element(size_t index, const json& value) const {
-    return Field(source_, absl::StrCat(path_, "[", index, "]"), value);
-  }
-
-  absl::Status Error(absl::string_view problem) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source_, ": ", path_, ": ", problem));
-  }
-
-  absl::StatusOr<std::string> String() const {
-    if (!value_.is_string()) return Error(Expected("a string"));
-    return value_.get<std::string>();
-  }
-
-  absl::StatusOr<bool> Bool() const {
-    if (value_.is_boolean()) return value_.get<bool>();
-    if (value_.is_string()) {
-      const std::string& text = value_.get_ref<const std::string&>();
-      if (text == "true") return true;
-      if (text == "false") return false;
-    }
-    return Error(Expected("true or false"));
-  }
-
-  absl::StatusOr<int> Int(int min, int max) const {
-    if (!value_.is_number_integer()) {
-      return Error(
-          Expected(absl::StrCat("an integer from ", min, " to ", max)));
-    }
-    // Past INT64_MAX only an unsigned read is exact; any such value is out
-    // of range, and the message quotes it as written.
-    const int64_t v = value_.is_number_unsigned() &&
-                              value_.get<uint64_t>() > uint64_t{INT64_MAX}
-                          ? INT64_MAX
-                          : value_.get<int64_t>();
-    if (v < min || v > max) {
-      return Error(absl::StrCat("must be from ", min, " to ", max, ", got ",
-                                value_.dump()));
-    }
-    return static_cast<int>(v);
-  }
-
-  // Calls `each` for every element of an array.
-  absl::Status Array(
-      const std::function<absl::Status(const Field&)>& each) const {
-    if (!value_.is_array()) return Error(Expected("an array"));
-    for (size_t i = 0; i < value_.size(); ++i) {
-      if (absl::Status s = each(Element(i, value_[i])); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  // Calls the handler registered for each member of an object; a member with
-  // no handler is an unknown field.
-  absl::Status Object(
-      const std::vector<std::pair<absl::string_view,
-                                  std::function<absl::Status(const Field&)>>>&
-          handlers) const {
-    if (!value_.is_object()) return Error(Expected("an object"));
-    for (const auto& [key, member] : value_.items()) {
-      auto it = std::find_if(handlers.begin(), handlers.end(),
-                             [&](const auto& h) { return h.first == key; });
-      if (it == handlers.end()) {
-        std::vector<absl::string_view> known;
-        for (const auto& h : handlers) known.push_back(h.first);
-        return Child(key, member)
-            .Error(absl::StrCat("unknown field (known here: ",
-                                absl::StrJoin(known, ", "), ")"));
-      }
-      if (absl::Status s = it->second(Child(key, member)); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  std::string Expected(absl::string_view what) const {
-    return absl::StrCat(
-        "expected ", what, ", got ", value_.type_name(),
-        value_.is_primitive() ? absl::StrCat(" ", value_.dump()) : "");
-  }
-
-  absl::string_view source_;
-  std::string path_;
-  const json& value_;
-};
-
-// Wraps a StatusOr-returning read so a handler can assign in one line.
-template <typename T, typename Read>
-absl::Status Assign(T* target, Read read) {
-  auto value = read();
-  if (!value.ok()) return value.status();
-  *target = *std::move(value);
-  return absl::OkStatus();
-}
-
-absl::Status ParseTimeOfDay(const Field& field, TimeOfDay* out) {
+absl::Status ParseTimeOfDay(const JsonField& field, TimeOfDay* out) {
   return field.Object({
       {"hour",
-       [&](const Field& f) {
-         return Assign(&out->hour, [&] { return f.Int(0, 23); });
+       [&](const JsonField& f) {
+         return AssignField(&out->hour, [&] { return f.Int(0, 23); });
        }},
       {"minute",
-       [&](const Field& f) {
-         return Assign(&out->minute, [&] { return f.Int(0, 59); });
+       [&](const JsonField& f) {
+         return AssignField(&out->minute, [&] { return f.Int(0, 59); });
        }},
       {"second",
-       [&](const Field& f) {
-         return Assign(&out->second, [&] { return f.Int(0, 59); });
+       [&](const JsonField& f) {
+         return AssignField(&out->second, [&] { return f.Int(0, 59); });
        }},
   });
 }
 
 // Reads v1.1's "HH:mm:ss".
-absl::Status ParseClockTime(const Field& field, TimeOfDay* out) {
+absl::Status ParseClockTime(const JsonField& field, TimeOfDay* out) {
   absl::StatusOr<std::string> text = field.String();
   if (!text.ok()) return text.status();
   int hour, minute, second;
@@ -168,7 +55,7 @@ absl::Status ParseClockTime(const Field& field, TimeOfDay* out) {
 }
 
 // Reads an IANA zone name the system's tzdata knows.
-absl::Status ParseZoneName(const Field& field, bool allow_empty,
+absl::Status ParseZoneName(const JsonField& field, bool allow_empty,
                            std::string* out) {
   absl::StatusOr<std::string> name = field.String();
   if (!name.ok()) return name.status();
@@ -186,20 +73,21 @@ absl::Status ParseZoneName(const Field& field, bool allow_empty,
   return absl::OkStatus();
 }
 
-absl::Status ParseDate(const Field& field, std::optional<absl::CivilDay>* out) {
+absl::Status ParseDate(const JsonField& field,
+                       std::optional<absl::CivilDay>* out) {
   int year = -1, month = -1, day = -1;
   absl::Status s = field.Object({
       {"year",
-       [&](const Field& f) {
-         return Assign(&year, [&] { return f.Int(1970, 9999); });
+       [&](const JsonField& f) {
+         return AssignField(&year, [&] { return f.Int(1970, 9999); });
        }},
       {"month",
-       [&](const Field& f) {
-         return Assign(&month, [&] { return f.Int(1, 12); });
+       [&](const JsonField& f) {
+         return AssignField(&month, [&] { return f.Int(1, 12); });
        }},
       {"day",
-       [&](const Field& f) {
-         return Assign(&day, [&] { return f.Int(1, 31); });
+       [&](const JsonField& f) {
+         return AssignField(&day, [&] { return f.Int(1, 31); });
        }},
   });
   if (!s.ok()) return s;
@@ -254,28 +142,8 @@ constexpr std::array<std::pair<absl::string_view, ComplianceProfile>, 2>
         {"tcpa", ComplianceProfile::kTcpa},
     }};
 
-// Reads a string that must be one of `table`'s names.
-template <typename T, size_t N>
-absl::Status ParseEnum(
-    const Field& field,
-    const std::array<std::pair<absl::string_view, T>, N>& table, T* out) {
-  absl::StatusOr<std::string> name = field.String();
-  if (!name.ok()) return name.status();
-  for (const auto& [known, value] : table) {
-    if (known == *name) {
-      *out = value;
-      return absl::OkStatus();
-    }
-  }
-  std::vector<absl::string_view> names;
-  for (const auto& entry : table) names.push_back(entry.first);
-  return field.Error(absl::StrCat("unknown value \"", *name,
-                                  "\" (expected one of ",
-                                  absl::StrJoin(names, ", "), ")"));
-}
-
 // "intersection", "skip", or the IANA name of a fixed zone.
-absl::Status ParseUnknownZonePolicy(const Field& field,
+absl::Status ParseUnknownZonePolicy(const JsonField& field,
                                     UnknownZonePolicy* out) {
   absl::StatusOr<std::string> name = field.String();
   if (!name.ok()) return name.status();
@@ -295,40 +163,41 @@ absl::Status ParseUnknownZonePolicy(const Field& field,
   return absl::OkStatus();
 }
 
-absl::Status ParseSchedule(const Field& field, Schedule* out) {
+absl::Status ParseSchedule(const JsonField& field, Schedule* out) {
   absl::Status s = field.Object({
       {"enabled",
-       [&](const Field& f) {
-         return Assign(&out->enabled, [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->enabled, [&] { return f.Bool(); });
        }},
       {"startTimeOfDay",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          out->start_time_of_day.emplace();
          return ParseTimeOfDay(f, &*out->start_time_of_day);
        }},
       {"stopTimeOfDay",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          out->stop_time_of_day.emplace();
          return ParseTimeOfDay(f, &*out->stop_time_of_day);
        }},
       {"daysOfWeek",
-       [&](const Field& f) {
-         return f.Array([&](const Field& day) {
+       [&](const JsonField& f) {
+         return f.Array([&](const JsonField& day) {
            absl::Weekday weekday;
-           if (absl::Status e = ParseEnum(day, kWeekdays, &weekday); !e.ok())
+           if (absl::Status e = ParseJsonEnum(day, kWeekdays, &weekday);
+               !e.ok())
              return e;
            out->days_of_week.push_back(weekday);
            return absl::OkStatus();
          });
        }},
       {"timeZone",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          return ParseZoneName(f, /*allow_empty=*/true, &out->time_zone);
        }},
       {"startDate",
-       [&](const Field& f) { return ParseDate(f, &out->start_date); }},
+       [&](const JsonField& f) { return ParseDate(f, &out->start_date); }},
       {"stopDate",
-       [&](const Field& f) { return ParseDate(f, &out->stop_date); }},
+       [&](const JsonField& f) { return ParseDate(f, &out->stop_date); }},
   });
   if (!s.ok()) return s;
   if (out->start_date && out->stop_date && *out->stop_date < *out->start_date) {
@@ -337,20 +206,20 @@ absl::Status ParseSchedule(const Field& field, Schedule* out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseRetryConfig(const Field& field, RetryConfig* out) {
+absl::Status ParseRetryConfig(const JsonField& field, RetryConfig* out) {
   return field.Object({
       {"maxAttempts",
-       [&](const Field& f) {
-         return Assign(&out->max_attempts, [&] { return f.Int(1, 100); });
+       [&](const JsonField& f) {
+         return AssignField(&out->max_attempts, [&] { return f.Int(1, 100); });
        }},
       {"minutesBetweenAttempts",
-       [&](const Field& f) {
-         return Assign(&out->minutes_between_attempts,
-                       [&] { return f.Int(0, 7 * 24 * 60); });
+       [&](const JsonField& f) {
+         return AssignField(&out->minutes_between_attempts,
+                            [&] { return f.Int(0, 7 * 24 * 60); });
        }},
       {"retryResults",
-       [&](const Field& f) {
-         return f.Array([&](const Field& item) {
+       [&](const JsonField& f) {
+         return f.Array([&](const JsonField& item) {
            absl::StatusOr<std::string> name = item.String();
            if (!name.ok()) return name.status();
            std::optional<TextResult> result = ParseResultName(*name);
@@ -363,11 +232,12 @@ absl::Status ParseRetryConfig(const Field& field, RetryConfig* out) {
          });
        }},
       {"retryPhoneTypes",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          out->retry_phone_types.clear();
-         return f.Array([&](const Field& item) {
+         return f.Array([&](const JsonField& item) {
            PhoneType type;
-           if (absl::Status e = ParseEnum(item, kPhoneTypes, &type); !e.ok())
+           if (absl::Status e = ParseJsonEnum(item, kPhoneTypes, &type);
+               !e.ok())
              return e;
            out->retry_phone_types.push_back(type);
            return absl::OkStatus();
@@ -376,28 +246,28 @@ absl::Status ParseRetryConfig(const Field& field, RetryConfig* out) {
   });
 }
 
-absl::Status ParseLocalTimeRestriction(const Field& field,
+absl::Status ParseLocalTimeRestriction(const JsonField& field,
                                        LocalTimeRestriction* out) {
   absl::Status s = field.Object({
       {"enabled",
-       [&](const Field& f) {
-         return Assign(&out->enabled, [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->enabled, [&] { return f.Bool(); });
        }},
       {"beginHour",
-       [&](const Field& f) {
-         return Assign(&out->begin.hour, [&] { return f.Int(0, 23); });
+       [&](const JsonField& f) {
+         return AssignField(&out->begin.hour, [&] { return f.Int(0, 23); });
        }},
       {"beginMinute",
-       [&](const Field& f) {
-         return Assign(&out->begin.minute, [&] { return f.Int(0, 59); });
+       [&](const JsonField& f) {
+         return AssignField(&out->begin.minute, [&] { return f.Int(0, 59); });
        }},
       {"endHour",
-       [&](const Field& f) {
-         return Assign(&out->end.hour, [&] { return f.Int(0, 23); });
+       [&](const JsonField& f) {
+         return AssignField(&out->end.hour, [&] { return f.Int(0, 23); });
        }},
       {"endMinute",
-       [&](const Field& f) {
-         return Assign(&out->end.minute, [&] { return f.Int(0, 59); });
+       [&](const JsonField& f) {
+         return AssignField(&out->end.minute, [&] { return f.Int(0, 59); });
        }},
   });
   if (!s.ok()) return s;
@@ -408,7 +278,7 @@ absl::Status ParseLocalTimeRestriction(const Field& field,
   return absl::OkStatus();
 }
 
-absl::Status ParseFromNumber(const Field& field, std::string* out) {
+absl::Status ParseFromNumber(const JsonField& field, std::string* out) {
   std::string text;
   if (field.value().is_number_unsigned()) {
     text = std::to_string(field.value().get<uint64_t>());
@@ -434,19 +304,21 @@ absl::Status ParseFromNumber(const Field& field, std::string* out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
+absl::Status ParseTopLevel(const JsonField& root, Broadcast* out) {
   absl::Status s = root.Object({
       {"name",
-       [&](const Field& f) {
-         absl::Status s = Assign(&out->name, [&] { return f.String(); });
+       [&](const JsonField& f) {
+         absl::Status s = AssignField(&out->name, [&] { return f.String(); });
          if (s.ok() && out->name.empty()) return f.Error("must not be empty");
          return s;
        }},
       {"fromNumber",
-       [&](const Field& f) { return ParseFromNumber(f, &out->from_number); }},
+       [&](const JsonField& f) {
+         return ParseFromNumber(f, &out->from_number);
+       }},
       {"labels",
-       [&](const Field& f) {
-         return f.Array([&](const Field& item) {
+       [&](const JsonField& f) {
+         return f.Array([&](const JsonField& item) {
            absl::StatusOr<std::string> label = item.String();
            if (!label.ok()) return label.status();
            out->labels.push_back(*label);
@@ -454,67 +326,71 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
          });
        }},
       {"message",
-       [&](const Field& f) {
-         return Assign(&out->message, [&] { return f.String(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->message, [&] { return f.String(); });
        }},
       {"bigMessageStrategy",
-       [&](const Field& f) {
-         return ParseEnum(f, kStrategies, &out->big_message_strategy);
+       [&](const JsonField& f) {
+         return ParseJsonEnum(f, kStrategies, &out->big_message_strategy);
        }},
       {"localTimeRestriction",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          return ParseLocalTimeRestriction(f, &out->local_time_restriction);
        }},
       {"schedules",
-       [&](const Field& f) {
-         return f.Array([&](const Field& item) {
+       [&](const JsonField& f) {
+         return f.Array([&](const JsonField& item) {
            out->schedules.emplace_back();
            return ParseSchedule(item, &out->schedules.back());
          });
        }},
       {"retryConfig",
-       [&](const Field& f) { return ParseRetryConfig(f, &out->retry_config); }},
+       [&](const JsonField& f) {
+         return ParseRetryConfig(f, &out->retry_config);
+       }},
       {"maxActive",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          int value;
-         if (absl::Status s = Assign(&value, [&] { return f.Int(1, 1000000); });
+         if (absl::Status s =
+                 AssignField(&value, [&] { return f.Int(1, 1000000); });
              !s.ok())
            return s;
          out->max_active = value;
          return absl::OkStatus();
        }},
       {"resumeNextDay",
-       [&](const Field& f) {
-         return Assign(&out->resume_next_day, [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->resume_next_day, [&] { return f.Bool(); });
        }},
       {"scrubDuplicates",
-       [&](const Field& f) {
-         return Assign(&out->scrub_duplicates, [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->scrub_duplicates, [&] { return f.Bool(); });
        }},
       {"bracePlaceholders",
-       [&](const Field& f) {
-         return Assign(&out->template_options.brace_placeholders,
-                       [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->template_options.brace_placeholders,
+                            [&] { return f.Bool(); });
        }},
       {"missingAttributePolicy",
-       [&](const Field& f) {
-         return ParseEnum(f, kMissingPolicies, &out->template_options.missing);
+       [&](const JsonField& f) {
+         return ParseJsonEnum(f, kMissingPolicies,
+                              &out->template_options.missing);
        }},
       {"smartEncoding",
-       [&](const Field& f) {
-         return Assign(&out->smart_encoding, [&] { return f.Bool(); });
+       [&](const JsonField& f) {
+         return AssignField(&out->smart_encoding, [&] { return f.Bool(); });
        }},
       {"maxSegments",
-       [&](const Field& f) {
-         return Assign(&out->max_segments, [&] { return f.Int(1, 255); });
+       [&](const JsonField& f) {
+         return AssignField(&out->max_segments, [&] { return f.Int(1, 255); });
        }},
       {"LocalRestrictBegin",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          out->local_time_restriction.enabled = true;
          return ParseClockTime(f, &out->local_time_restriction.begin);
        }},
       {"LocalRestrictEnd",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          // "Latest time a client can be contacted": the last allowed second,
          // so the exclusive end is one second later.
          out->local_time_restriction.enabled = true;
@@ -526,15 +402,15 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
          return absl::OkStatus();
        }},
       {"complianceProfile",
-       [&](const Field& f) {
-         return ParseEnum(f, kComplianceProfiles, &out->compliance_profile);
+       [&](const JsonField& f) {
+         return ParseJsonEnum(f, kComplianceProfiles, &out->compliance_profile);
        }},
       {"unknownZonePolicy",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          return ParseUnknownZonePolicy(f, &out->unknown_zone_policy);
        }},
       {"accountTimeZone",
-       [&](const Field& f) {
+       [&](const JsonField& f) {
          return ParseZoneName(f, /*allow_empty=*/false,
                               &out->account_time_zone);
        }},
@@ -551,39 +427,15 @@ absl::Status ParseTopLevel(const Field& root, Broadcast* out) {
   return absl::OkStatus();
 }
 
-// Converts a byte offset into "line L, column C" for syntax errors.
-std::string Position(absl::string_view text, size_t offset) {
-  offset = std::min(offset, text.size());
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return absl::StrCat("line ", line, ", column ", column);
-}
-
 }  // namespace
 
 absl::StatusOr<Broadcast> ParseBroadcast(absl::string_view text,
                                          absl::string_view source) {
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // e.byte is one past the offending character.
-    const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    std::string what = e.what();
-    const size_t detail = what.find("- ");
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": not valid JSON at ", Position(text, offset), ": ",
-        detail == std::string::npos ? what : what.substr(detail + 2)));
-  }
+  absl::StatusOr<json> parsed = ParseJsonDocument(text, source);
+  if (!parsed.ok()) return parsed.status();
+  const json& root = *parsed;
   Broadcast broadcast;
-  if (absl::Status s = ParseTopLevel(Field(source, "", root), &broadcast);
+  if (absl::Status s = ParseTopLevel(JsonField(source, "", root), &broadcast);
       !s.ok()) {
     if (!root.is_object()) {
       return absl::InvalidArgumentError(

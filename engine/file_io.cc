@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -51,6 +52,36 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   }
   ::close(fd);
   return contents;
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0) {
+    return ErrnoStatus(errno, "cannot stat", path);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": not a regular file"));
+  }
+  if ((info.st_mode & 077) != 0) {
+    const unsigned mode = info.st_mode & 07777;
+    const char octal[] = {static_cast<char>('0' + (mode >> 9 & 7)),
+                          static_cast<char>('0' + (mode >> 6 & 7)),
+                          static_cast<char>('0' + (mode >> 3 & 7)),
+                          static_cast<char>('0' + (mode & 7)), '\0'};
+    return absl::PermissionDeniedError(
+        absl::StrCat(path, ": group or others may access it (mode ", octal,
+                     "); chmod 600 it first"));
+  }
+  absl::StatusOr<std::string> contents = ReadFile(path);
+  if (!contents.ok()) return contents.status();
+  std::string secret = *std::move(contents);
+  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": empty password"));
+  }
+  return secret;
 }
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(

@@ -21,6 +21,13 @@ absl::Status ErrnoStatus(int err, absl::string_view what,
 // Returns the contents of the file at `path`; errors name the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// Returns the secret (a password) in the file at `path` without its trailing
+// newline. A secret that others could read is no secret, so a file that is
+// not regular, or that group or others may read or write, is refused
+// (PermissionDenied, saying its mode and to chmod 600 it), as is an empty
+// one. Errors name the path, never the contents.
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
+
 // What identifies a version of a file's contents for a reader that comes
 // back to it: size and modification time.
 struct FileVersion {

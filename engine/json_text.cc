@@ -22,8 +22,13 @@ bool WordNeedsEscape(uint64_t word) {
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
+  AppendJsonEscaped(text, out);
+  out->push_back('"');
+}
+
+void AppendJsonEscaped(absl::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;  // start of the pending run of bytes that need no escape
   size_t i = 0;
   for (; i < text.size(); ++i) {
@@ -62,7 +67,6 @@ void AppendJsonString(absl::string_view text, std::string* out) {
     }
   }
   out->append(text.data() + run, text.size() - run);
-  out->push_back('"');
 }
 
 void UtcMillisFormatter::Append(absl::Time t, std::string* out) {

@@ -14,6 +14,10 @@ namespace herald {
 // control characters are escaped, everything else is copied as it is.
 void AppendJsonString(absl::string_view text, std::string* out);
 
+// Appends `text` escaped as AppendJsonString does, without the quotes: for
+// text that goes inside a string of a JSON template.
+void AppendJsonEscaped(absl::string_view text, std::string* out);
+
 // Formats instants as "2026-11-22T13:40:05.123Z" (UTC, milliseconds). Caches
 // the text of the current second, since a run stamps millions of lines within
 // a few seconds. Not thread-safe.

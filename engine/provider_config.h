@@ -29,7 +29,9 @@ namespace herald {
 
 enum class ProviderType {
   kCallFire,  // POST {url}/texts, a JSON array of TextRecipient per request
-  kKannel,    // Kannel smsbox's cgi-bin/sendsms, one message per request
+  kKannel,    // Kannel smsbox's cgi-bin/sendsms, one message per GET request
+              // (smsbox takes no form POST), so its query carries the
+              // password: the URL must never be logged
   kHttp,      // one request per message from the templates below
 };
 
@@ -47,16 +49,22 @@ enum class StatusVerdict {
 // ${toE164} ("+1..."), ${from}, ${message}, ${key} (the idempotency key),
 // ${segments} and ${encoding} ("GSM-7"/"UCS-2") may appear in `url`, header
 // values and `body`; in `url` they are percent-encoded, in `body` escaped as
-// `body_escaping` says, in headers inserted as they are.
+// `body_escaping` says (json: inside a JSON string, without quotes), in
+// headers inserted as they are (so ${message}, which may hold a line break,
+// is refused there). An Idempotency-Key header carrying ${key} is added
+// unless `headers` has one, and a Content-Type that follows `body_escaping`
+// unless `headers` has one. `username` goes as HTTP Basic auth.
 struct HttpTemplate {
   enum class Escaping { kJson, kForm, kNone };
-  std::string method = "POST";                              // "method"
+  std::string method = "POST";                               // "method"
   std::vector<std::pair<std::string, std::string>> headers;  // "headers"
-  std::string body;                                         // "body"
-  Escaping body_escaping = Escaping::kJson;                 // "bodyEscaping"
+  std::string body;                                          // "body"
+  Escaping body_escaping = Escaping::kJson;                  // "bodyEscaping"
   // "statusResults": keys are an exact status ("202") or a class ("2xx");
-  // the exact key wins. Statuses no key covers: 2xx SENT, 429 THROTTLED,
-  // other 4xx INVALID, 5xx CARRIER_TEMP_ERROR.
+  // the exact key wins. A class key does not cover 401, 403 and 429, which
+  // mean the same everywhere; only an exact key changes them. Statuses no
+  // key covers: 2xx SENT, 401/403 the credentials refused (the run stops),
+  // 429 THROTTLED, other 4xx INVALID, 5xx CARRIER_TEMP_ERROR.
   std::vector<std::pair<std::string, StatusVerdict>> status_results;
 };
 
@@ -66,7 +74,9 @@ struct ProviderConfig {
   // "url": callfire, the API base ("https://api.callfire.com/v2", herald
   // appends "/texts"); kannel, the sendsms URL; http, the URL template.
   std::string url;
-  std::string username;  // "username"; empty: no credentials are sent
+  // "username"; empty: no credentials are sent. callfire and http send it
+  // as HTTP Basic auth, kannel as its username/password parameters.
+  std::string username;
   std::string password;  // read from passwordEnv / passwordFile; secret
   LaneConfig lanes;      // the rate knobs and "senders" (ratelimit/)
   // "batchSize": texts per request, 1..1000; callfire only (default 100),
@@ -90,9 +100,10 @@ std::optional<std::string> ProcessEnv(absl::string_view name);
 // checked: an unknown key, a wrong type, a missing url, a duplicate name, an
 // unset passwordEnv variable or a passwordFile that others may read returns
 // InvalidArgument naming the file and the field, e.g.
-// "providers.json: providers[1].passwordFile: /etc/p is readable by others
-// (mode 0644); make it 0600". `passwordFile` paths are relative to the
-// file's folder. The password's value is never part of an error.
+// "providers.json: providers[1].passwordFile: /etc/p: group or others may
+// access it (mode 0644); chmod 600 it first". A syntax error names the line
+// and column. `passwordFile` and `caFile` paths are relative to the file's
+// folder. The password's value is never part of an error.
 absl::StatusOr<std::vector<ProviderConfig>> ParseProvidersFile(
     absl::string_view json, absl::string_view path, const EnvLookup& env);
 

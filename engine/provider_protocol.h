@@ -24,7 +24,7 @@ namespace herald {
 // One text as a provider gets it.
 struct ProviderText {
   PhoneNumber to = 0;
-  std::string from;
+  std::string from;     // empty: the provider's default sender
   std::string message;  // UTF-8
   SmsEncoding encoding = SmsEncoding::kGsm7;
   int segments = 1;

@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "engine/utf8.h"
+
 namespace herald {
 namespace {
 
@@ -16,7 +18,6 @@ constexpr int kGsm7Part = 153;
 constexpr int kUcs2Single = 70;
 constexpr int kUcs2Part = 67;
 
-constexpr char32_t kReplacementCharacter = 0xFFFD;
 constexpr char32_t kEuroSign = 0x20AC;
 
 // GSM 03.38 basic-table characters outside ASCII, each one septet.
@@ -56,40 +57,6 @@ int GsmSeptets(char32_t c) {
 
 int Ucs2Units(char32_t c) { return c >= 0x10000 ? 2 : 1; }
 
-struct Utf8Char {
-  char32_t code_point;
-  int length;  // bytes
-};
-
-bool IsContinuation(uint8_t b) { return (b & 0xC0) == 0x80; }
-
-// Decodes the character at `p` (< `end`). A byte that does not start a valid,
-// shortest-form UTF-8 sequence decodes as U+FFFD of length 1.
-Utf8Char DecodeAt(const uint8_t* p, const uint8_t* end) {
-  const uint8_t b0 = p[0];
-  if (b0 < 0x80) return {b0, 1};
-  const ptrdiff_t available = end - p;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    if (available >= 2 && IsContinuation(p[1])) {
-      return {(char32_t{b0} & 0x1F) << 6 | (p[1] & 0x3F), 2};
-    }
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (available >= 3 && IsContinuation(p[1]) && IsContinuation(p[2])) {
-      const char32_t c =
-          (char32_t{b0} & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-      if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) return {c, 3};
-    }
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (available >= 4 && IsContinuation(p[1]) && IsContinuation(p[2]) &&
-        IsContinuation(p[3])) {
-      const char32_t c = (char32_t{b0} & 0x07) << 18 | (p[1] & 0x3F) << 12 |
-                         (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-      if (c >= 0x10000 && c <= 0x10FFFF) return {c, 4};
-    }
-  }
-  return {kReplacementCharacter, 1};
-}
-
 const uint8_t* Bytes(absl::string_view text) {
   return reinterpret_cast<const uint8_t*>(text.data());
 }
@@ -120,7 +87,7 @@ void WalkParts(absl::string_view text, SmsEncoding encoding, OnPart on_part) {
   const uint8_t* const end = begin + text.size();
   int fill = 0;
   for (const uint8_t* p = begin; p < end;) {
-    const Utf8Char c = DecodeAt(p, end);
+    const Utf8Char c = DecodeUtf8At(p, end);
     const int cost = Cost(c.code_point, encoding);
     if (fill + cost > capacity) {
       on_part(static_cast<size_t>(p - begin));
@@ -137,7 +104,7 @@ int Units(absl::string_view text, SmsEncoding encoding) {
   const uint8_t* const end = p + text.size();
   int64_t units = 0;
   while (p < end && units <= INT_MAX) {
-    const Utf8Char c = DecodeAt(p, end);
+    const Utf8Char c = DecodeUtf8At(p, end);
     units += Cost(c.code_point, encoding);
     p += c.length;
   }
@@ -250,7 +217,7 @@ inline const uint8_t* TallyCharacter(const uint8_t* p, const uint8_t* end,
     tally->units += 1;
     return p + 1;
   }
-  const Utf8Char c = DecodeAt(p, end);
+  const Utf8Char c = DecodeUtf8At(p, end);
   const int septets = GsmSeptets(c.code_point);
   if (septets == 2) tally->Extension();
   tally->not_gsm |= septets == 0;
@@ -370,16 +337,6 @@ bool SmartReplacement(char32_t c, absl::string_view* replacement) {
 
 }  // namespace
 
-absl::string_view EncodingName(SmsEncoding encoding) {
-  switch (encoding) {
-    case SmsEncoding::kGsm7:
-      return "GSM-7";
-    case SmsEncoding::kUcs2:
-      return "UCS-2";
-  }
-  return "UCS-2";
-}
-
 SmsSegmentation Segment(absl::string_view text) {
   const Tally tally = TallyText(text);
   if (tally.not_gsm) {
@@ -412,7 +369,7 @@ absl::string_view TrimToOneSegment(absl::string_view text,
   const uint8_t* const end = begin + text.size();
   int fill = 0;
   for (const uint8_t* p = begin; p < end;) {
-    const Utf8Char c = DecodeAt(p, end);
+    const Utf8Char c = DecodeUtf8At(p, end);
     int cost;
     if (encoding == SmsEncoding::kGsm7) {
       cost = GsmSeptets(c.code_point);
@@ -432,7 +389,7 @@ std::vector<std::string> Ucs2Characters(absl::string_view text) {
   const uint8_t* const begin = Bytes(text);
   const uint8_t* const end = begin + text.size();
   for (const uint8_t* p = begin; p < end;) {
-    const Utf8Char c = DecodeAt(p, end);
+    const Utf8Char c = DecodeUtf8At(p, end);
     if (GsmSeptets(c.code_point) == 0) {
       // A malformed byte is shown as U+FFFD: the preview must stay UTF-8.
       const absl::string_view character =
@@ -460,7 +417,7 @@ void AppendSmartEncoded(absl::string_view text, std::string* out) {
       ++p;
       continue;
     }
-    const Utf8Char c = DecodeAt(p, end);
+    const Utf8Char c = DecodeUtf8At(p, end);
     absl::string_view replacement;
     if (SmartReplacement(c.code_point, &replacement)) {
       out->append(reinterpret_cast<const char*>(run), p - run);

@@ -25,8 +25,11 @@ namespace herald {
 
 enum class SmsEncoding : uint8_t { kGsm7, kUcs2 };
 
-// Returns "GSM-7" or "UCS-2".
-absl::string_view EncodingName(SmsEncoding encoding);
+// Returns "GSM-7" or "UCS-2". Inline so that code that only names the
+// encoding (the provider protocols) needs no link to the engine.
+inline absl::string_view EncodingName(SmsEncoding encoding) {
+  return encoding == SmsEncoding::kGsm7 ? "GSM-7" : "UCS-2";
+}
 
 // How a text goes over the air.
 struct SmsSegmentation {

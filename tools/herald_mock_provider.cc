@@ -20,6 +20,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/file_io.h"
 #include "tools/mock_provider/options.h"
 #include "tools/mock_provider/server.h"
 
@@ -134,7 +135,8 @@ int main(int argc, char** argv) {
 
   const char* env_password = std::getenv("MOCK_PASSWORD");
   if (!password_file.empty()) {
-    absl::StatusOr<std::string> password = mp::ReadPasswordFile(password_file);
+    absl::StatusOr<std::string> password =
+        herald::ReadSecretFile(password_file);
     if (!password.ok()) {
       mp::PrintError(password.status());
       return mp::kExitBadFlags;

@@ -1,13 +1,9 @@
 #include "tools/mock_provider/options.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "engine/file_io.h"
 
 namespace herald::mock_provider {
 namespace {
@@ -64,26 +60,6 @@ absl::Status ValidateOptions(const Options& options) {
                                           : "a user needs a password");
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> ReadPasswordFile(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return ErrnoStatus(errno, "cannot stat", path);
-  }
-  if ((st.st_mode & 077) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        path, ": group or others may access it; chmod 600 it first"));
-  }
-  absl::StatusOr<std::string> contents = ReadFile(path);
-  if (!contents.ok()) return contents.status();
-  std::string password = *std::move(contents);
-  if (!password.empty() && password.back() == '\n') password.pop_back();
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (password.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": empty password"));
-  }
-  return password;
 }
 
 }  // namespace herald::mock_provider

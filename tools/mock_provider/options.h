@@ -7,7 +7,6 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "absl/status/statusor.h"
 
 namespace herald::mock_provider {
 
@@ -58,11 +57,6 @@ struct Options {
 // Retry-After, threads outside 1..256, a non-positive flush interval, or a
 // password without a user and the other way round.
 absl::Status ValidateOptions(const Options& options);
-
-// Returns the password in the file at `path` without its trailing newline.
-// Refuses a file that group or others may read or write, since the password
-// would not be secret; errors never include the contents.
-absl::StatusOr<std::string> ReadPasswordFile(const std::string& path);
 
 }  // namespace herald::mock_provider
 

@@ -1,0 +1,192 @@
+// Reading JSON input files field by field, with errors that name the file
+// and the field's path ("campaign.json: retryConfig.maxAttempts: ...") or,
+// for a syntax error, the line and column. Shared by the broadcast
+// definition and the providers file.
+//
+// Header-only so that each library that reads a file keeps nlohmann_json a
+// private dependency of its own.
+#ifndef HERALD_ENGINE_JSON_FIELD_H_
+#define HERALD_ENGINE_JSON_FIELD_H_
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "nlohmann/json.hpp"
+
+namespace herald {
+
+// Validates one JSON value at a dotted path and reports errors that name it.
+// Checking is by hand rather than with json::get<>, whose exceptions would
+// name a C++ type instead of the user's field.
+class JsonField {
+ public:
+  using Handler = std::function<absl::Status(const JsonField&)>;
+
+  JsonField(absl::string_view source, std::string path,
+            const nlohmann::json& value)
+      : source_(source), path_(std::move(path)), value_(value) {}
+
+  const nlohmann::json& value() const { return value_; }
+  const std::string& path() const { return path_; }
+
+  JsonField Child(absl::string_view key, const nlohmann::json& value) const {
+    return JsonField(
+        source_,
+        path_.empty() ? std::string(key) : absl::StrCat(path_, ".", key),
+        value);
+  }
+  JsonField Element(size_t index, const nlohmann::json& value) const {
+    return JsonField(source_, absl::StrCat(path_, "[", index, "]"), value);
+  }
+
+  absl::Status Error(absl::string_view problem) const {
+    return absl::InvalidArgumentError(
+        path_.empty() ? absl::StrCat(source_, ": ", problem)
+                      : absl::StrCat(source_, ": ", path_, ": ", problem));
+  }
+
+  absl::StatusOr<std::string> String() const {
+    if (!value_.is_string()) return Error(Expected("a string"));
+    return value_.get<std::string>();
+  }
+
+  // Also takes the strings "true" and "false", as CallFire's examples send.
+  absl::StatusOr<bool> Bool() const {
+    if (value_.is_boolean()) return value_.get<bool>();
+    if (value_.is_string()) {
+      const std::string& text = value_.get_ref<const std::string&>();
+      if (text == "true") return true;
+      if (text == "false") return false;
+    }
+    return Error(Expected("true or false"));
+  }
+
+  absl::StatusOr<int> Int(int min, int max) const {
+    if (!value_.is_number_integer()) {
+      return Error(
+          Expected(absl::StrCat("an integer from ", min, " to ", max)));
+    }
+    // Past INT64_MAX only an unsigned read is exact; any such value is out
+    // of range, and the message quotes it as written.
+    const int64_t v = value_.is_number_unsigned() &&
+                              value_.get<uint64_t>() > uint64_t{INT64_MAX}
+                          ? INT64_MAX
+                          : value_.get<int64_t>();
+    if (v < min || v > max) {
+      return Error(absl::StrCat("must be from ", min, " to ", max, ", got ",
+                                value_.dump()));
+    }
+    return static_cast<int>(v);
+  }
+
+  // Calls `each` for every element of an array.
+  absl::Status Array(const Handler& each) const {
+    if (!value_.is_array()) return Error(Expected("an array"));
+    for (size_t i = 0; i < value_.size(); ++i) {
+      if (absl::Status s = each(Element(i, value_[i])); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Calls the handler registered for each member of an object; a member with
+  // no handler is an unknown field.
+  absl::Status Object(const std::vector<std::pair<absl::string_view, Handler>>&
+                          handlers) const {
+    if (!value_.is_object()) return Error(Expected("an object"));
+    for (const auto& [key, member] : value_.items()) {
+      auto it = std::find_if(handlers.begin(), handlers.end(),
+                             [&](const auto& h) { return h.first == key; });
+      if (it == handlers.end()) {
+        std::vector<absl::string_view> known;
+        for (const auto& h : handlers) known.push_back(h.first);
+        return Child(key, member)
+            .Error(absl::StrCat("unknown field (known here: ",
+                                absl::StrJoin(known, ", "), ")"));
+      }
+      if (absl::Status s = it->second(Child(key, member)); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // "expected <what>, got <the value's type and value>".
+  std::string Expected(absl::string_view what) const {
+    return absl::StrCat(
+        "expected ", what, ", got ", value_.type_name(),
+        value_.is_primitive() ? absl::StrCat(" ", value_.dump()) : "");
+  }
+
+ private:
+  absl::string_view source_;
+  std::string path_;
+  const nlohmann::json& value_;
+};
+
+// Wraps a StatusOr-returning read so a handler can assign in one line.
+template <typename T, typename Read>
+absl::Status AssignField(T* target, Read read) {
+  auto value = read();
+  if (!value.ok()) return value.status();
+  *target = *std::move(value);
+  return absl::OkStatus();
+}
+
+// Reads a string that must be one of `table`'s names.
+template <typename T, size_t N>
+absl::Status ParseJsonEnum(
+    const JsonField& field,
+    const std::array<std::pair<absl::string_view, T>, N>& table, T* out) {
+  absl::StatusOr<std::string> name = field.String();
+  if (!name.ok()) return name.status();
+  for (const auto& [known, value] : table) {
+    if (known == *name) {
+      *out = value;
+      return absl::OkStatus();
+    }
+  }
+  std::vector<absl::string_view> names;
+  for (const auto& entry : table) names.push_back(entry.first);
+  return field.Error(absl::StrCat("unknown value \"", *name,
+                                  "\" (expected one of ",
+                                  absl::StrJoin(names, ", "), ")"));
+}
+
+// Parses `text`, the contents of the file `source`. A syntax error is
+// InvalidArgument naming the file, line and column:
+// "campaign.json: not valid JSON at line 3, column 7: ...".
+inline absl::StatusOr<nlohmann::json> ParseJsonDocument(
+    absl::string_view text, absl::string_view source) {
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is one past the offending character.
+    const size_t offset = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    const std::string what = e.what();
+    const size_t detail = what.find("- ");
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": not valid JSON at line ", line, ", column ", column, ": ",
+        detail == std::string::npos ? what : what.substr(detail + 2)));
+  }
+}
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_JSON_FIELD_H_
