@@ -25,23 +25,34 @@ namespace herald {
 struct HttpRequest {
   std::string method = "POST";  // GET, POST, PUT, ...
   std::string url;
-  // Sent as given, in order ("Content-Type", "application/json").
+  // Sent as given, in order ("Content-Type", "application/json"); an empty
+  // value is sent empty. A name that is empty, or a name or value holding
+  // CR, LF or NUL, fails the request (InvalidArgument) before it is sent.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // sent for every method but GET when not empty
+  // Sent for every method but GET and HEAD when not empty (a POST always
+  // sends one, if empty). Without a Content-Type header, libcurl labels it
+  // application/x-www-form-urlencoded.
+  std::string body;
   // HTTP Basic credentials, used when `username` is not empty. Never logged
   // and never part of an error message.
   std::string username;
   std::string password;
-  // The whole transfer, connecting included; zero takes the client's.
+  // The whole transfer, connecting included; zero takes the client's. A
+  // transfer waiting for a connection (max_host_connections) is timed from
+  // Start() too, though it only ends once a connection frees up.
   absl::Duration timeout = absl::ZeroDuration();
 };
 
 struct HttpResponse {
   // OK when an HTTP answer arrived (whatever its status). Otherwise why none
   // did: DeadlineExceeded for a timeout, Unavailable for a connection that
-  // could not be made or broke, Cancelled when the client was destroyed
-  // first, Internal for anything else. The message comes from libcurl and
-  // names the host, never the credentials.
+  // could not be made (name resolution and TLS included) or broke (a reset,
+  // nothing or half an answer received), Cancelled when the client was
+  // destroyed first, InvalidArgument for a malformed header, Internal for
+  // anything else. The message comes from libcurl and names the host, never
+  // the credentials. libcurl itself sends a request again, once, when a
+  // reused kept-alive connection turns out dead before any answer; only
+  // when that fails too is the transfer Unavailable.
   absl::Status transport;
   int status = 0;  // the HTTP status; 0 without an answer
   std::string body;
@@ -55,13 +66,15 @@ struct HttpClientOptions {
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration timeout = absl::Seconds(30);  // per transfer, by default
   // Connections kept open per host (libcurl's CURLMOPT_MAX_HOST_CONNECTIONS);
-  // transfers beyond it wait for one. 0: no cap.
+  // transfers beyond it wait for one. 0: no cap, so with HTTP/1.1 each
+  // concurrent transfer opens its own connection (and file descriptor).
   int max_host_connections = 0;
-  // TLS peer and host verification stay on; this adds a CA bundle (PEM) to
-  // trust, for a provider with a private CA. Empty: the system's bundle.
+  // TLS peer and host verification stay on; this is a CA bundle (PEM) to
+  // trust, for a provider with a private CA (libcurl's CURLOPT_CAINFO, in
+  // place of the system's bundle file). Empty: the system's bundle.
   std::string ca_file;
   // Offer HTTP/2 (over TLS by ALPN) and multiplex transfers on one
-  // connection where the server agrees.
+  // connection where the server agrees. Plain http:// stays HTTP/1.1.
   bool http2 = true;
 };
 
@@ -76,7 +89,8 @@ class HttpClient {
       boost::asio::io_context& io, const HttpClientOptions& options);
 
   // Aborts the transfers still in flight; their callbacks run with
-  // transport Cancelled before it returns.
+  // transport Cancelled, in the order they were started, before it returns.
+  // May be called from a callback.
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
