@@ -21,6 +21,8 @@
 #include "engine/outcome_log.h"
 #include "engine/phone_number.h"
 #include "engine/preview_transport.h"
+#include "engine/provider_config.h"
+#include "engine/provider_transport.h"
 #include "engine/recipient_gates.h"
 #include "engine/run_report.h"
 #include "engine/sms_encoding.h"
@@ -47,9 +49,12 @@ struct RunFlags {
   bool quiet = false;
   size_t limit = 10;  // render: texts to show
   std::string clock = "real";
-  std::string start;     // virtual clock: when the run begins
-  std::string deadline;  // nothing is sent from then on
-  std::string tz_data;   // NPA-NXX zone data overriding the built-in table
+  std::string start;      // virtual clock: when the run begins
+  std::string deadline;   // nothing is sent from then on
+  std::string tz_data;    // NPA-NXX zone data overriding the built-in table
+  std::string providers;  // providers file
+  std::string provider;   // the provider to send through; none: the outbox
+  std::string run_id;     // idempotency key prefix; default from the inputs
 };
 
 // What `run` and `lookup` use for time.
@@ -159,15 +164,74 @@ void PrintInvalidSamples(const RunReport& report, absl::string_view more) {
   }
 }
 
+// Names this broadcast in idempotency keys: a 64-bit FNV-1a hash of the
+// campaign file and the contact paths, so the same command run again carries
+// the same keys and a provider that saw a text before drops the repeat.
+absl::StatusOr<std::string> DefaultRunId(const RunFlags& flags) {
+  absl::StatusOr<std::string> campaign = ReadFile(flags.campaign);
+  if (!campaign.ok()) return campaign.status();
+  uint64_t hash = 0xcbf29ce484222325;
+  auto mix = [&hash](absl::string_view bytes) {
+    for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3;
+    hash = (hash ^ 0xff) * 0x100000001b3;  // ends each part
+  };
+  mix(*campaign);
+  for (const std::string& path : flags.contacts) mix(path);
+  return absl::StrFormat("h%016x", hash);
+}
+
+// The transport `run` sends through: the provider named by --provider, or
+// the outbox file.
+absl::StatusOr<std::unique_ptr<Transport>> MakeTransport(const RunFlags& flags,
+                                                         Clock* clock) {
+  if (flags.provider.empty()) {
+    if (!flags.providers.empty()) {
+      return absl::InvalidArgumentError(
+          "--providers needs --provider NAME to choose one");
+    }
+    absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
+        OutboxTransport::Create(flags.outbox, clock);
+    if (!outbox.ok()) return outbox.status();
+    return std::unique_ptr<Transport>(*std::move(outbox));
+  }
+  if (flags.providers.empty()) {
+    return absl::InvalidArgumentError("--provider needs --providers FILE");
+  }
+  absl::StatusOr<std::vector<ProviderConfig>> providers =
+      LoadProvidersFile(flags.providers, ProcessEnv);
+  if (!providers.ok()) return providers.status();
+  auto it = std::find_if(
+      providers->begin(), providers->end(),
+      [&](const ProviderConfig& p) { return p.name == flags.provider; });
+  if (it == providers->end()) {
+    std::vector<std::string> names;
+    for (const ProviderConfig& p : *providers) names.push_back(p.name);
+    return absl::InvalidArgumentError(
+        absl::StrCat(flags.providers, ": no provider named \"", flags.provider,
+                     "\"; it has ", absl::StrJoin(names, ", ")));
+  }
+  ProviderTransportOptions options;
+  options.key_prefix = flags.run_id;
+  if (options.key_prefix.empty()) {
+    absl::StatusOr<std::string> id = DefaultRunId(flags);
+    if (!id.ok()) return id.status();
+    options.key_prefix = *id;
+  }
+  absl::StatusOr<std::unique_ptr<ProviderTransport>> transport =
+      ProviderTransport::Create(*it, options);
+  if (!transport.ok()) return transport.status();
+  return std::unique_ptr<Transport>(*std::move(transport));
+}
+
 int Run(const RunFlags& flags) {
   absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
   if (!broadcast.ok()) return Fail(broadcast.status());
 
   absl::StatusOr<TimeSetup> time = MakeTimeSetup(flags);
   if (!time.ok()) return Fail(time.status());
-  absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-      OutboxTransport::Create(flags.outbox, time->clock);
-  if (!outbox.ok()) return Fail(outbox.status());
+  absl::StatusOr<std::unique_ptr<Transport>> transport =
+      MakeTransport(flags, time->clock);
+  if (!transport.ok()) return Fail(transport.status());
   std::unique_ptr<JsonlOutcomeLog> outcomes;
   if (!flags.outcomes.empty()) {
     absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> log =
@@ -183,10 +247,14 @@ int Run(const RunFlags& flags) {
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
     options.on_progress = [](const RunProgress& p) {
-      std::fprintf(stderr, "\rherald: %llu rows, %llu sent, %llu waiting",
+      std::fprintf(stderr,
+                   "\rherald: %llu rows, %llu sent, %llu in flight, %llu "
+                   "waiting, %llu to retry",
                    static_cast<unsigned long long>(p.rows),
                    static_cast<unsigned long long>(p.sent),
-                   static_cast<unsigned long long>(p.waiting));
+                   static_cast<unsigned long long>(p.in_flight),
+                   static_cast<unsigned long long>(p.waiting),
+                   static_cast<unsigned long long>(p.callbacks));
       if (p.idle_until != absl::InfinitePast()) {
         std::fprintf(stderr, ", idle until %s   ", Utc(p.idle_until).c_str());
       } else {
@@ -197,7 +265,7 @@ int Run(const RunFlags& flags) {
   }
 
   absl::StatusOr<RunReport> report =
-      RunBroadcast(*broadcast, options, outbox->get(), outcomes.get());
+      RunBroadcast(*broadcast, options, transport->get(), outcomes.get());
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!report.ok()) return Fail(report.status());
 
@@ -239,7 +307,15 @@ int Run(const RunFlags& flags) {
       }
     }
     PrintInvalidSamples(*report, "all of them in --report or --outcomes");
-    std::cout << "  outbox: " << flags.outbox << "\n";
+    if (const auto* provider =
+            dynamic_cast<const ProviderTransport*>(transport->get())) {
+      const ProviderTransportStats stats = provider->stats();
+      std::cout << "  provider " << flags.provider << ": " << stats.requests
+                << " requests (" << stats.throttled << " throttled) over "
+                << stats.connections << " connection(s)\n";
+    } else {
+      std::cout << "  outbox: " << flags.outbox << "\n";
+    }
   }
   if (!report->status.ok()) {
     std::cerr << "herald: run stopped: " << report->status.message() << "\n";
@@ -413,6 +489,14 @@ int main(int argc, char** argv) {
   run->add_option("--outcomes", flags.outcomes,
                   "Write every row's final state here as JSON lines");
   run->add_flag("--quiet", flags.quiet, "No progress line and no summary");
+  run->add_option("--providers", flags.providers,
+                  "Providers file (JSON): URLs, credential sources, limits");
+  run->add_option("--provider", flags.provider,
+                  "Send through this provider of --providers instead of the "
+                  "outbox");
+  run->add_option("--run-id", flags.run_id,
+                  "Prefix of the idempotency keys (default: a hash of the "
+                  "campaign file and the contact paths)");
 
   CLI::App* render = app.add_subcommand(
       "render", "Show the messages a broadcast would send and their cost");
