@@ -191,14 +191,7 @@ absl::Status ProviderTransport::Impl::Submit(
     out.segments = text.segments;
     out.idempotency_key = IdempotencyKey(options_.key_prefix, text.batch,
                                          text.recipient_id, text.key_attempt);
-    Delivery& delivery = pending[i].delivery;
-    delivery.batch = text.batch;
-    delivery.recipient_id = text.recipient_id;
-    delivery.line = text.line;
-    delivery.to = text.to;
-    delivery.attempt = text.attempt;
-    delivery.key_attempt = text.key_attempt;
-    delivery.segments = text.segments;
+    pending[i].delivery = DeliveryFor(text);
   }
   submitted_count_ += texts.size();
   incoming_.enqueue_bulk(std::make_move_iterator(pending.begin()),

@@ -17,16 +17,21 @@ absl::Status ImmediateTransport::Collect(absl::Duration /*wait*/,
   return absl::OkStatus();
 }
 
+Delivery DeliveryFor(const OutboundText& text) {
+  Delivery delivery;
+  delivery.batch = text.batch;
+  delivery.recipient_id = text.recipient_id;
+  delivery.line = text.line;
+  delivery.to = text.to;
+  delivery.attempt = text.attempt;
+  delivery.key_attempt = text.key_attempt;
+  delivery.segments = text.segments;
+  return delivery;
+}
+
 void ImmediateTransport::AnswerSent(absl::Span<const OutboundText> texts) {
   for (const OutboundText& text : texts) {
-    Delivery& delivery = answered_.emplace_back();
-    delivery.batch = text.batch;
-    delivery.recipient_id = text.recipient_id;
-    delivery.line = text.line;
-    delivery.to = text.to;
-    delivery.attempt = text.attempt;
-    delivery.key_attempt = text.key_attempt;
-    delivery.segments = text.segments;
+    answered_.push_back(DeliveryFor(text));
   }
 }
 

@@ -65,6 +65,10 @@ struct Delivery {
   std::string provider_id;  // the provider's message id, when it gave one
 };
 
+// The Delivery for `text` with its identity filled in and status kSent; the
+// transport sets the rest once the provider has answered.
+Delivery DeliveryFor(const OutboundText& text);
+
 // The name a provider sees for one delivery of the broadcast: the same for
 // the attempts that share a key attempt, different for every other.
 // `prefix` names the broadcast (e.g. a hash of its definition and files).

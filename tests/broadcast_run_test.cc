@@ -598,14 +598,7 @@ class ScriptedTransport : public Transport {
       attempts_[text.to].push_back(
           {text.attempt, text.key_attempt, clock_->Now()});
       const Answer answer = script_(text.to, text.attempt);
-      Delivery& d = answered_.emplace_back();
-      d.batch = text.batch;
-      d.recipient_id = text.recipient_id;
-      d.line = text.line;
-      d.to = text.to;
-      d.attempt = text.attempt;
-      d.key_attempt = text.key_attempt;
-      d.segments = text.segments;
+      Delivery& d = answered_.emplace_back(DeliveryFor(text));
       d.status = answer.status;
       d.result = answer.result;
       d.maybe_taken = answer.maybe_taken;
