@@ -73,8 +73,7 @@ class ProviderTransport::Impl {
   void Drain();
   void Pump();
   // Starts one request with up to `count` texts from the head of `queue`.
-  void StartRequest(SenderQueue* queue, int count, int segments,
-                    absl::Time now);
+  void StartRequest(SenderQueue* queue, int count);
   // How many texts from the head of `queue` the next request may carry, and
   // their segments: up to the protocol's batch, and never more than a
   // lane's burst, so that no request overruns a burst on its own.
@@ -84,6 +83,8 @@ class ProviderTransport::Impl {
   // Hands `text` back to the pipeline once Publish() runs, which it does
   // after each group of answers.
   void Answer(PendingText* text);
+  // Answers `text` NOT_SENT: the transport stopped before it could be sent.
+  void GiveBack(PendingText* text);
   void Publish();
   // After the provider refused the credentials: everything held goes back
   // unsent, and nothing more is sent.
@@ -233,6 +234,11 @@ void ProviderTransport::Impl::Answer(PendingText* text) {
   unpublished_.push_back(std::move(text->delivery));
 }
 
+void ProviderTransport::Impl::GiveBack(PendingText* text) {
+  text->delivery.status = DeliveryStatus::kNotSent;
+  Answer(text);
+}
+
 void ProviderTransport::Impl::Publish() {
   if (unpublished_.empty()) return;
   const size_t count = unpublished_.size();
@@ -263,8 +269,7 @@ void ProviderTransport::Impl::Drain() {
     drained_.resize(n);
     for (PendingText& text : drained_) {
       if (given_up_) {
-        text.delivery.status = DeliveryStatus::kNotSent;
-        Answer(&text);
+        GiveBack(&text);
       } else {
         QueueFor(text.text.from)->texts.push_back(std::move(text));
       }
@@ -320,7 +325,7 @@ void ProviderTransport::Impl::Pump() {
         continue;
       }
       queue->lanes->TryAcquire(count, segments, now);
-      StartRequest(queue, count, segments, now);
+      StartRequest(queue, count);
       started = true;
     }
     if (!sender_order_.empty()) {
@@ -340,9 +345,7 @@ void ProviderTransport::Impl::Pump() {
   }
 }
 
-void ProviderTransport::Impl::StartRequest(SenderQueue* queue, int count,
-                                           int /*segments*/,
-                                           absl::Time /*now*/) {
+void ProviderTransport::Impl::StartRequest(SenderQueue* queue, int count) {
   std::vector<PendingText> texts;
   texts.reserve(count);
   for (int i = 0; i < count; ++i) {
@@ -352,12 +355,11 @@ void ProviderTransport::Impl::StartRequest(SenderQueue* queue, int count,
   std::vector<const ProviderText*> views;
   views.reserve(count);
   for (const PendingText& text : texts) views.push_back(&text.text);
-  HttpRequest request = protocol_->BuildRequest(views);
-  request.timeout = config_.timeout;
-  client_->Start(std::move(request), [this, queue, texts = std::move(texts)](
-                                         HttpResponse response) mutable {
-    OnResponse(queue, std::move(texts), response);
-  });
+  client_->Start(
+      protocol_->BuildRequest(views),
+      [this, queue, texts = std::move(texts)](HttpResponse response) mutable {
+        OnResponse(queue, std::move(texts), response);
+      });
 }
 
 void ProviderTransport::Impl::OnResponse(SenderQueue* queue,
@@ -367,8 +369,7 @@ void ProviderTransport::Impl::OnResponse(SenderQueue* queue,
   connections_ = client_ != nullptr ? client_->connections_opened() : 0;
   if (given_up_) {  // stopping, or the credentials were refused
     for (PendingText& text : texts) {
-      text.delivery.status = DeliveryStatus::kNotSent;
-      Answer(&text);
+      GiveBack(&text);
     }
     Publish();
     return;
@@ -379,8 +380,7 @@ void ProviderTransport::Impl::OnResponse(SenderQueue* queue,
       !s.ok()) {
     queue->lanes->OnFailure();
     for (PendingText& text : texts) {
-      text.delivery.status = DeliveryStatus::kNotSent;
-      Answer(&text);
+      GiveBack(&text);
     }
     GiveUp(std::move(s));
     return;
@@ -398,11 +398,11 @@ void ProviderTransport::Impl::OnResponse(SenderQueue* queue,
     queue->texts.push_front(std::move(texts[i]));
   }
   for (size_t i = 0; i < texts.size(); ++i) {
-    const TextAnswer& answer = answers[i];
+    TextAnswer& answer = answers[i];
     if (answer.kind == AnswerKind::kThrottled) continue;
     Delivery& delivery = texts[i].delivery;
-    delivery.provider_id = answer.provider_id;
-    delivery.detail = answer.detail;
+    delivery.provider_id = std::move(answer.provider_id);
+    delivery.detail = std::move(answer.detail);
     switch (answer.kind) {
       case AnswerKind::kAccepted:
         delivery.status = DeliveryStatus::kSent;
@@ -441,8 +441,7 @@ void ProviderTransport::Impl::GiveUp(absl::Status status) {
   timer_.cancel();
   for (SenderQueue* queue : sender_order_) {
     for (PendingText& text : queue->texts) {
-      text.delivery.status = DeliveryStatus::kNotSent;
-      Answer(&text);
+      GiveBack(&text);
     }
     queue->texts.clear();
   }
