@@ -17,34 +17,47 @@ constexpr std::array<std::pair<TextResult, absl::string_view>, 8> kResults = {{
     {TextResult::kUndialed, "UNDIALED"},
 }};
 
+constexpr std::array<std::pair<RecipientState, absl::string_view>, 11> kStates =
+    {{
+        {RecipientState::kReady, "READY"},
+        {RecipientState::kSelected, "SELECTED"},
+        {RecipientState::kCallback, "CALLBACK"},
+        {RecipientState::kDisabled, "DISABLED"},
+        {RecipientState::kFinished, "FINISHED"},
+        {RecipientState::kDnc, "DNC"},
+        {RecipientState::kDup, "DUP"},
+        {RecipientState::kInvalid, "INVALID"},
+        {RecipientState::kTimeout, "TIMEOUT"},
+        {RecipientState::kPeriodLimit, "PERIOD_LIMIT"},
+        {RecipientState::kSkipped, "SKIPPED"},
+    }};
+
 }  // namespace
 
 absl::string_view StateName(RecipientState state) {
-  switch (state) {
-    case RecipientState::kReady:
-      return "READY";
-    case RecipientState::kSelected:
-      return "SELECTED";
-    case RecipientState::kCallback:
-      return "CALLBACK";
-    case RecipientState::kDisabled:
-      return "DISABLED";
-    case RecipientState::kFinished:
-      return "FINISHED";
-    case RecipientState::kDnc:
-      return "DNC";
-    case RecipientState::kDup:
-      return "DUP";
-    case RecipientState::kInvalid:
-      return "INVALID";
-    case RecipientState::kTimeout:
-      return "TIMEOUT";
-    case RecipientState::kPeriodLimit:
-      return "PERIOD_LIMIT";
-    case RecipientState::kSkipped:
-      return "SKIPPED";
+  for (const auto& [value, name] : kStates) {
+    if (value == state) return name;
   }
   return "UNKNOWN";
+}
+
+std::optional<RecipientState> ParseStateName(absl::string_view name) {
+  for (const auto& [value, known] : kStates) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+bool IsFinal(RecipientState state) {
+  switch (state) {
+    case RecipientState::kReady:
+    case RecipientState::kSelected:
+    case RecipientState::kCallback:
+    case RecipientState::kDisabled:
+      return false;
+    default:
+      return true;
+  }
 }
 
 absl::string_view ResultName(TextResult result) {

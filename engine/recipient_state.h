@@ -38,6 +38,13 @@ enum class TextResult : uint8_t {
 absl::string_view StateName(RecipientState state);
 absl::string_view ResultName(TextResult result);
 
+// The inverse of StateName; nullopt for a name that is not a state.
+std::optional<RecipientState> ParseStateName(absl::string_view name);
+
+// Whether a recipient in `state` is done with: every state but READY,
+// SELECTED, CALLBACK and DISABLED.
+bool IsFinal(RecipientState state);
+
 // The inverse of ResultName; nullopt for a name that is not a text result.
 std::optional<TextResult> ParseResultName(absl::string_view name);
 
