@@ -143,7 +143,16 @@ class Pipeline {
         waiting_by_batch_(plans_.size()),
         timeout_reasons_(gates->group_count()),
         local_times_(gates->group_count(),
-                     {absl::InfinitePast(), std::string()}) {}
+                     {absl::InfinitePast(), std::string()}) {
+    if (options.resume != nullptr) {
+      for (const ResumePoint::Callback& c : options.resume->callbacks) {
+        const uint64_t id =
+            uint64_t{c.batch - 1} << kWaitingIdBits | c.recipient_id;
+        callbacks_[id] = {c.attempts, c.key_attempt};
+        due_callbacks_.emplace(c.due, id);
+      }
+    }
+  }
 
   // Runs until every row is final, or to the first failure.
   absl::Status Run(Stopwatch::time_point start);
@@ -188,6 +197,12 @@ class Pipeline {
   // waiting for a window are found again by their position.
   absl::Status CheckFilesUnchanged() const;
   void ReportProgress(absl::Time idle_until);
+  // Stops the run, keeping what is not final for a later one, once the
+  // caller asked for it.
+  void CheckInterrupt();
+  // Whether an earlier run settled the row (final, or waiting for its next
+  // attempt): the first pass then leaves it alone.
+  bool SettledEarlier(uint32_t batch_index, uint64_t recipient_id) const;
   // Texts sent so far in the run, over all batches and passes.
   uint64_t SentSoFar() const;
   void Fail(absl::Status status);
@@ -339,11 +354,22 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
     if (scrub && i + kPrefetchDistance < chunk.rows.size()) {
       seen_.Prefetch(chunk.rows[i + kPrefetchDistance].number);
     }
+    if (first_pass && SettledEarlier(chunk.batch, row.recipient_id)) {
+      // Its number still counts for scrubbing the duplicates after it.
+      if (scrub && row.verdict != RowVerdict::kInvalid) {
+        seen_.Insert(row.number);
+      }
+      continue;
+    }
     RowOutcome& outcome = row_outcomes_.emplace_back();
     outcome.batch = plan.id;
     outcome.recipient_id = row.recipient_id;
     outcome.line = row.line;
     outcome.number = row.number;
+    outcome.at = now;
+    if (row.verdict != RowVerdict::kInvalid) {
+      outcome.zone = gates_->ZoneNames(row.zone_group);
+    }
     if (row.verdict == RowVerdict::kInvalid) {
       invalid(&outcome, row);
     } else if (scrub && !seen_.Insert(row.number)) {
@@ -381,6 +407,7 @@ void Pipeline::Submit() {
       outcome.recipient_id = text.recipient_id;
       outcome.line = text.line;
       outcome.number = text.to;
+      outcome.at = clock_->Now();
       outcome.state = RecipientState::kSelected;
     }
     Fail(s);
@@ -416,7 +443,12 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
   outcome->line = delivery.line;
   outcome->number = delivery.to;
   outcome->attempt = delivery.attempt;
+  outcome->answered = true;
   outcome->provider_id = delivery.provider_id;
+  outcome->at = now;
+  outcome->message = delivery.message;
+  outcome->segments = delivery.segments;
+  outcome->zone = delivery.zone_names;
   switch (delivery.status) {
     case DeliveryStatus::kSent:
       outcome->state = RecipientState::kFinished;
@@ -441,11 +473,13 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
     outcome->state = RecipientState::kCallback;
     const uint64_t id =
         uint64_t{batch_index} << kWaitingIdBits | delivery.recipient_id;
-    callbacks_[id] = {delivery.attempt, delivery.maybe_taken
-                                            ? delivery.key_attempt
-                                            : delivery.attempt + 1};
-    due_callbacks_.emplace(now + absl::Minutes(retry.minutes_between_attempts),
-                           id);
+    const Callback callback = {delivery.attempt, delivery.maybe_taken
+                                                     ? delivery.key_attempt
+                                                     : delivery.attempt + 1};
+    callbacks_[id] = callback;
+    outcome->key_attempt = callback.key_attempt;
+    outcome->next_attempt = now + absl::Minutes(retry.minutes_between_attempts);
+    due_callbacks_.emplace(outcome->next_attempt, id);
     return;
   }
   outcome->state = RecipientState::kFinished;
@@ -504,10 +538,8 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       text.message = chunk.TextOf(row);
       text.encoding = row.encoding;
       text.segments = row.segments;
-      if (!gates_->unrestricted()) {
-        text.zone_names = gates_->ZoneNames(group);
-        text.local_time = LocalTime(group, now);
-      }
+      text.zone_names = gates_->ZoneNames(group);
+      if (!gates_->unrestricted()) text.local_time = LocalTime(group, now);
       return;
     }
     case WindowState::kOver: {
@@ -601,6 +633,25 @@ absl::Status Pipeline::CheckFilesUnchanged() const {
   return absl::OkStatus();
 }
 
+bool Pipeline::SettledEarlier(uint32_t batch_index,
+                              uint64_t recipient_id) const {
+  if (options_.resume == nullptr) return false;
+  const std::vector<ResumePoint::Batch>& batches = options_.resume->batches;
+  return (batch_index < batches.size() &&
+          batches[batch_index].IsFinal(recipient_id)) ||
+         callbacks_.contains(uint64_t{batch_index} << kWaitingIdBits |
+                             recipient_id);
+}
+
+void Pipeline::CheckInterrupt() {
+  if (options_.interrupt != nullptr && options_.interrupt->load() &&
+      status_.ok()) {
+    Fail(absl::CancelledError(
+        "interrupted: answers in flight were collected, the rest is left for "
+        "a resumed run"));
+  }
+}
+
 uint64_t Pipeline::SentSoFar() const {
   uint64_t sent = 0;
   for (const BatchReport& batch : report_->batches) sent += batch.counts.sent;
@@ -651,6 +702,7 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
     }
     Collect(absl::ZeroDuration());
     ReportProgress(absl::InfinitePast());
+    CheckInterrupt();
   }
   reader.join();
   for (std::thread& worker : workers) worker.join();
@@ -667,18 +719,42 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
   start_ = start;
   for (const BatchPlan& plan : plans_) {
     report_->batches.push_back({plan.id, plan.path, {}});
+    if (options_.resume != nullptr &&
+        plan.id <= options_.resume->batches.size()) {
+      report_->batches.back().counts =
+          options_.resume->batches[plan.id - 1].counts;
+    }
   }
   Pass(nullptr);
+  if (outcomes_ != nullptr && status_.ok()) {
+    for (const BatchReport& batch : report_->batches) {
+      if (absl::Status s =
+              outcomes_->RecordBatchSize(batch.id, batch.counts.total);
+          !s.ok()) {
+        Fail(s);
+      }
+    }
+  }
   while (status_.ok() &&
          (waiting_count_ > 0 || !due_callbacks_.empty() || in_flight_ > 0)) {
     const absl::Time now = clock_->Now();
     std::vector<RowSelection> selections(plans_.size());
     absl::Time next_open, next_due;
     const bool opened = TakeDueRows(now, &selections, &next_open);
-    if (TakeDueCallbacks(now, &selections, &next_due) || opened) {
+    const bool retries = TakeDueCallbacks(now, &selections, &next_due);
+    if (retries || opened) {
       if (absl::Status s = CheckFilesUnchanged(); !s.ok()) {
         Fail(s);
         break;
+      }
+      // A retry's idempotency key follows from its row's CALLBACK outcome:
+      // that must be durable before the retry leaves, or a crash could
+      // send it again under another key.
+      if (retries && outcomes_ != nullptr) {
+        if (absl::Status s = outcomes_->Flush(); !s.ok()) {
+          Fail(s);
+          break;
+        }
       }
       Pass(&selections);
     } else if (in_flight_ > 0) {
@@ -687,8 +763,9 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
     } else {
       const absl::Time next = std::min(next_open, next_due);
       ReportProgress(next);
-      clock_->SleepUntil(next);
+      clock_->SleepUntil(next, options_.interrupt);
     }
+    CheckInterrupt();
   }
   // Stopping: what the transport still holds comes back first, each text
   // answered or given back unsent.

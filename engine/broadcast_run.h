@@ -17,6 +17,7 @@
 #ifndef HERALD_ENGINE_BROADCAST_RUN_H_
 #define HERALD_ENGINE_BROADCAST_RUN_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +55,30 @@ struct RunCounts {
   uint64_t segments = 0;  // segments of the texts sent
 
   void Add(const RunCounts& other);
+};
+
+// Where a run picks up: the rows already settled. A run given one skips the
+// final rows and schedules the CALLBACK rows at their due time.
+struct ResumePoint {
+  struct Batch {
+    std::vector<bool> final_rows;  // by recipient id - 1
+    // Of those rows, by state (total and remaining stay 0).
+    RunCounts counts;
+
+    bool IsFinal(uint64_t recipient_id) const {
+      return recipient_id - 1 < final_rows.size() &&
+             final_rows[recipient_id - 1];
+    }
+  };
+  struct Callback {
+    uint32_t batch = 0;  // 1-based
+    uint64_t recipient_id = 0;
+    int attempts = 0;
+    int key_attempt = 0;
+    absl::Time due;
+  };
+  std::vector<Batch> batches;  // index batch id - 1
+  std::vector<Callback> callbacks;
 };
 
 struct BatchReport {
@@ -107,6 +132,15 @@ struct RunOptions {
   Clock* clock = nullptr;
   const ZoneTable* zones = nullptr;
   absl::Time deadline = absl::InfiniteFuture();
+
+  // A run that picks up where an earlier one over the same files stopped:
+  // its final rows are counted and not sent again, its CALLBACK rows get
+  // their next attempt when it is due. Null for a fresh run.
+  const ResumePoint* resume = nullptr;
+  // When it becomes true (a signal handler may set it), the run takes no new
+  // rows, collects the answers to what is in flight, and returns with status
+  // Cancelled; the rest stays unfinished for a later run to resume.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct RunReport {

@@ -28,7 +28,7 @@ absl::Status OutboxTransport::Submit(absl::Span<const OutboundText> texts) {
                     "\",\"segments\":", text.segments,
                     ",\"attempt\":", text.attempt, ",\"sentAt\":\"");
     sent_at_.Append(now, &line_);
-    if (!text.zone_names.empty()) {
+    if (!text.local_time.empty()) {
       absl::StrAppend(&line_, "\",\"zone\":\"", text.zone_names,
                       "\",\"localTime\":\"", text.local_time);
     }

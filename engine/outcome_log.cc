@@ -48,4 +48,31 @@ absl::Status JsonlOutcomeLog::Record(absl::Span<const RowOutcome> outcomes) {
 
 absl::Status JsonlOutcomeLog::Finish() { return file_->Close(); }
 
+absl::Status OutcomeTee::Record(absl::Span<const RowOutcome> outcomes) {
+  for (OutcomeSink* sink : sinks_) {
+    if (absl::Status s = sink->Record(outcomes); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutcomeTee::RecordBatchSize(uint32_t batch, uint64_t rows) {
+  for (OutcomeSink* sink : sinks_) {
+    if (absl::Status s = sink->RecordBatchSize(batch, rows); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutcomeTee::Flush() {
+  for (OutcomeSink* sink : sinks_) {
+    if (absl::Status s = sink->Flush(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutcomeTee::Finish() {
+  absl::Status first;
+  for (OutcomeSink* sink : sinks_) first.Update(sink->Finish());
+  return first;
+}
+
 }  // namespace herald

@@ -231,6 +231,7 @@ ProviderTransportStats ProviderTransport::Impl::stats() const {
 }
 
 void ProviderTransport::Impl::Answer(PendingText* text) {
+  text->delivery.message = std::move(text->text.message);
   unpublished_.push_back(std::move(text->delivery));
 }
 

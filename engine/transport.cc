@@ -26,12 +26,14 @@ Delivery DeliveryFor(const OutboundText& text) {
   delivery.attempt = text.attempt;
   delivery.key_attempt = text.key_attempt;
   delivery.segments = text.segments;
+  delivery.zone_names = text.zone_names;
   return delivery;
 }
 
 void ImmediateTransport::AnswerSent(absl::Span<const OutboundText> texts) {
   for (const OutboundText& text : texts) {
-    answered_.push_back(DeliveryFor(text));
+    Delivery& delivery = answered_.emplace_back(DeliveryFor(text));
+    delivery.message.assign(text.message.data(), text.message.size());
   }
 }
 

@@ -33,9 +33,10 @@ struct OutboundText {
   int key_attempt = 1;
   SmsEncoding encoding = SmsEncoding::kGsm7;
   int segments = 1;  // what the provider bills and rate-limits
-  // When the broadcast has time rules: the recipient's zone(s), '&'-joined,
-  // and the wall clock in the first of them when the text was handed over
-  // ("2026-11-23T09:00:00"). Empty when no rule applies.
+  // The recipient's zone(s), '&'-joined (empty when unknown), valid for the
+  // whole run; and when the broadcast has time rules, the wall clock in the
+  // first of them when the text was handed over ("2026-11-23T09:00:00"),
+  // else empty.
   absl::string_view zone_names;
   absl::string_view local_time;
 };
@@ -61,12 +62,15 @@ struct Delivery {
   // kFailed: the provider may have taken it anyway (no answer, or one that
   // could not be read), so a retry keeps this attempt's key.
   bool maybe_taken = false;
-  std::string detail;       // for people, when not kSent; never a secret
-  std::string provider_id;  // the provider's message id, when it gave one
+  std::string detail;            // for people, when not kSent; never a secret
+  std::string provider_id;       // the provider's message id, when it gave one
+  std::string message;           // the text as handed over
+  absl::string_view zone_names;  // OutboundText::zone_names
 };
 
 // The Delivery for `text` with its identity filled in and status kSent; the
-// transport sets the rest once the provider has answered.
+// transport sets the rest (and the message, which it may have a copy of to
+// move) once the provider has answered.
 Delivery DeliveryFor(const OutboundText& text);
 
 // The name a provider sees for one delivery of the broadcast: the same for

@@ -1,5 +1,7 @@
 #include "scheduler/clock.h"
 
+#include <algorithm>
+
 #include "absl/time/clock.h"
 
 namespace herald {
@@ -8,12 +10,16 @@ namespace {
 class SystemClock : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
-  void SleepUntil(absl::Time t) override {
+  void SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) override {
     for (absl::Duration left = t - absl::Now(); left > absl::ZeroDuration();
          left = t - absl::Now()) {
-      absl::SleepFor(left);
+      if (interrupt != nullptr && interrupt->load()) return;
+      absl::SleepFor(std::min(left, kInterruptCheck));
     }
   }
+
+ private:
+  static constexpr absl::Duration kInterruptCheck = absl::Milliseconds(100);
 };
 
 }  // namespace
@@ -23,7 +29,8 @@ Clock* RealClock() {
   return clock;
 }
 
-void VirtualClock::SleepUntil(absl::Time t) {
+void VirtualClock::SleepUntil(absl::Time t,
+                              const std::atomic<bool>* /*interrupt*/) {
   const int64_t target = absl::ToUnixNanos(t);
   int64_t now = nanos_.load(std::memory_order_acquire);
   while (now < target && !nanos_.compare_exchange_weak(

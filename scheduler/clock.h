@@ -17,8 +17,10 @@ class Clock {
   // The current instant. Thread-safe.
   virtual absl::Time Now() const = 0;
 
-  // Returns once Now() >= `t`, at once when it already is.
-  virtual void SleepUntil(absl::Time t) = 0;
+  // Returns once Now() >= `t`, at once when it already is, or soon (within
+  // a tenth of a second) after `*interrupt` becomes true; `interrupt` may be
+  // null.
+  virtual void SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) = 0;
 };
 
 // The system's wall clock. The returned object lives forever.
@@ -35,7 +37,7 @@ class VirtualClock : public Clock {
   absl::Time Now() const override {
     return absl::FromUnixNanos(nanos_.load(std::memory_order_acquire));
   }
-  void SleepUntil(absl::Time t) override;
+  void SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) override;
 
  private:
   std::atomic<int64_t> nanos_;  // since the Unix epoch

@@ -546,14 +546,14 @@ class EditingClock : public VirtualClock {
  public:
   EditingClock(absl::Time start, std::string path)
       : VirtualClock(start), path_(std::move(path)) {}
-  void SleepUntil(absl::Time t) override {
+  void SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) override {
     if (!edited_) {
       edited_ = true;
       FILE* f = fopen(path_.c_str(), "a");
       fputs("415-555-0199,Late\n", f);
       fclose(f);
     }
-    VirtualClock::SleepUntil(t);
+    VirtualClock::SleepUntil(t, interrupt);
   }
 
  private:

@@ -1,7 +1,9 @@
 // The herald command line. `herald run` sends a broadcast over contact CSVs.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -28,6 +30,8 @@
 #include "engine/sms_encoding.h"
 #include "scheduler/clock.h"
 #include "timezone/zone_table.h"
+#include "tools/run_flags.h"
+#include "tools/run_state.h"
 
 namespace herald {
 namespace {
@@ -36,26 +40,6 @@ namespace {
 constexpr int kExitCompleted = 0;
 constexpr int kExitStopped = 1;  // the run began but did not finish
 constexpr int kExitBadInput = 2;
-
-struct RunFlags {
-  std::string campaign;
-  std::vector<std::string> contacts;
-  std::vector<std::string> dnc;
-  std::string outbox = "outbox.jsonl";
-  std::string report;
-  std::string outcomes;
-  std::string phone_column;
-  int workers = 0;
-  bool quiet = false;
-  size_t limit = 10;  // render: texts to show
-  std::string clock = "real";
-  std::string start;      // virtual clock: when the run begins
-  std::string deadline;   // nothing is sent from then on
-  std::string tz_data;    // NPA-NXX zone data overriding the built-in table
-  std::string providers;  // providers file
-  std::string provider;   // the provider to send through; none: the outbox
-  std::string run_id;     // idempotency key prefix; default from the inputs
-};
 
 // What `run` and `lookup` use for time.
 struct TimeSetup {
@@ -181,7 +165,7 @@ absl::StatusOr<std::string> DefaultRunId(const RunFlags& flags) {
 }
 
 // The transport `run` sends through: the provider named by --provider, or
-// the outbox file.
+// the outbox file. flags.run_id must be set.
 absl::StatusOr<std::unique_ptr<Transport>> MakeTransport(const RunFlags& flags,
                                                          Clock* clock) {
   if (flags.provider.empty()) {
@@ -212,20 +196,42 @@ absl::StatusOr<std::unique_ptr<Transport>> MakeTransport(const RunFlags& flags,
   }
   ProviderTransportOptions options;
   options.key_prefix = flags.run_id;
-  if (options.key_prefix.empty()) {
-    absl::StatusOr<std::string> id = DefaultRunId(flags);
-    if (!id.ok()) return id.status();
-    options.key_prefix = *id;
-  }
   absl::StatusOr<std::unique_ptr<ProviderTransport>> transport =
       ProviderTransport::Create(*it, options);
   if (!transport.ok()) return transport.status();
   return std::unique_ptr<Transport>(*std::move(transport));
 }
 
-int Run(const RunFlags& flags) {
+// Set by SIGINT and SIGTERM: the run drains what is in flight and stops.
+std::atomic<bool> interrupted{false};
+
+void OnStopSignal(int) { interrupted = true; }
+
+// The first SIGINT or SIGTERM asks the run to stop cleanly; a second one
+// kills it the usual way (the store still lets it resume).
+void CatchStopSignals() {
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int Run(RunFlags flags) {
   absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
   if (!broadcast.ok()) return Fail(broadcast.status());
+  if (flags.run_id.empty()) {
+    absl::StatusOr<std::string> id = DefaultRunId(flags);
+    if (!id.ok()) return Fail(id.status());
+    flags.run_id = *id;
+  }
+  std::optional<RunState> state;
+  if (!flags.state.empty()) {
+    absl::StatusOr<RunState> opened = OpenRunState(flags, *broadcast, {});
+    if (!opened.ok()) return Fail(opened.status());
+    state = *std::move(opened);
+  }
 
   absl::StatusOr<TimeSetup> time = MakeTimeSetup(flags);
   if (!time.ok()) return Fail(time.status());
@@ -240,10 +246,20 @@ int Run(const RunFlags& flags) {
     outcomes = *std::move(log);
   }
 
+  std::vector<OutcomeSink*> sinks;
+  if (outcomes != nullptr) sinks.push_back(outcomes.get());
+  if (state.has_value()) sinks.push_back(state->store.get());
+  OutcomeTee recorded(sinks);
+
   RunOptions options = InputOptions(flags);
   options.clock = time->clock;
   options.zones = &time->zones;
   options.deadline = time->deadline;
+  if (state.has_value() && state->resume.has_value()) {
+    options.resume = &*state->resume;
+  }
+  options.interrupt = &interrupted;
+  CatchStopSignals();
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
     options.on_progress = [](const RunProgress& p) {
@@ -265,9 +281,16 @@ int Run(const RunFlags& flags) {
   }
 
   absl::StatusOr<RunReport> report =
-      RunBroadcast(*broadcast, options, transport->get(), outcomes.get());
+      RunBroadcast(*broadcast, options, transport->get(),
+                   sinks.empty() ? nullptr : &recorded);
   if (show_progress) std::fprintf(stderr, "\r\033[K");
   if (!report.ok()) return Fail(report.status());
+  if (state.has_value()) {
+    absl::Status marked =
+        state->store->SetStatus(report->status.ok() ? "FINISHED" : "STOPPED");
+    if (marked.ok()) marked = state->store->Flush();
+    if (!marked.ok()) return Fail(marked);
+  }
 
   for (const std::string& warning : report->warnings) {
     std::cerr << "herald: warning: " << warning << "\n";
@@ -322,6 +345,14 @@ int Run(const RunFlags& flags) {
     return kExitStopped;
   }
   return kExitCompleted;
+}
+
+// `herald resume`: the stored command, run again.
+int Resume(const std::string& state_dir, bool quiet) {
+  absl::StatusOr<RunFlags> flags = ReadStoredRunFlags(state_dir);
+  if (!flags.ok()) return Fail(flags.status());
+  flags->quiet = quiet;
+  return Run(*std::move(flags));
 }
 
 // `herald render`: every row through the pipeline, nothing sent; shows the
@@ -497,6 +528,17 @@ int main(int argc, char** argv) {
   run->add_option("--run-id", flags.run_id,
                   "Prefix of the idempotency keys (default: a hash of the "
                   "campaign file and the contact paths)");
+  run->add_option("--state", flags.state,
+                  "Keep the broadcast's state in DIR (SQLite); the same "
+                  "command again, or `herald resume`, continues it");
+
+  std::string resume_dir;
+  bool resume_quiet = false;
+  CLI::App* resume = app.add_subcommand(
+      "resume", "Continue the broadcast kept in a state directory");
+  resume->add_option("--state", resume_dir, "The broadcast's state directory")
+      ->required();
+  resume->add_flag("--quiet", resume_quiet, "No progress line and no summary");
 
   CLI::App* render = app.add_subcommand(
       "render", "Show the messages a broadcast would send and their cost");
@@ -536,6 +578,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : herald::kExitBadInput;
   }
   if (run->parsed()) return herald::Run(flags);
+  if (resume->parsed()) return herald::Resume(resume_dir, resume_quiet);
   if (render->parsed()) return herald::Render(flags);
   if (lookup->parsed()) return herald::Lookup(lookup_flags);
   return herald::kExitBadInput;
