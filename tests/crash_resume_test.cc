@@ -1,0 +1,211 @@
+// herald killed with SIGKILL at random moments across one broadcast, against
+// the mock provider with its faults on, and started again each time with the
+// same command: in the end every row is final, the mock took every sendable
+// message exactly once, and the store's counts equal the mock's.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_util.h"
+#include "tools/mock_provider/server.h"
+
+extern char** environ;
+
+namespace herald {
+namespace {
+
+constexpr int kRows = 100000;
+constexpr int kKills = 20;
+
+// Starts `argv` with stdout and stderr into `log`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc =
+      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+// One integer from `sql` on the database at `path`.
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t value = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      value = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return value;
+}
+
+// The numbers of the texts the store says were sent.
+std::multiset<std::string> SentNumbers(const std::string& path) {
+  std::multiset<std::string> numbers;
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db,
+                     "SELECT to_number FROM texts WHERE state = 'FINISHED' "
+                     "AND result = 'SENT'",
+                     -1, &stmt, nullptr);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    numbers.insert(std::to_string(sqlite3_column_int64(stmt, 0)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return numbers;
+}
+
+TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(RunCommand(absl::StrCat(HERALD_GEN_BINARY, " --rows ", kRows,
+                                    " --out ", dir.File("contacts.csv"),
+                                    " --seed 5 --dup-rate 0.01 "
+                                    "--invalid-rate 0.01 --quiet"),
+                       &output),
+            0)
+      << output;
+  dir.Write("campaign.json",
+            R"({"name":"crash","fromNumber":"19206596476",)"
+            R"("message":"Hello ${firstName}, the food bank opens at 9",)"
+            R"("scrubDuplicates":true,)"
+            R"("retryConfig":{"maxAttempts":20,"minutesBetweenAttempts":0}})");
+
+  mock_provider::Options mock_options;
+  mock_options.user = "herald";
+  mock_options.password = "mock-secret";
+  mock_options.log_path = dir.File("arrived.jsonl");
+  mock_options.seed = 3;
+  mock_options.faults.error_rate = 0.03;
+  mock_options.faults.reset_rate = 0.01;
+  mock_options.faults.garbage_rate = 0.01;
+  mock_options.faults.hang_rate = 0.002;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  // Slow enough that twenty kills land inside the broadcast.
+  dir.Write("providers.json",
+            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
+                         R"(","username":"herald",)",
+                         R"("passwordEnv":"HERALD_TEST_MOCK_PASSWORD",)",
+                         R"("batchSize":50,"timeoutMs":1000,)",
+                         R"("messagesPerSecond":8000,"burst":400,)",
+                         R"("maxActive":8}]})"));
+  setenv("HERALD_TEST_MOCK_PASSWORD", "mock-secret", 1);
+  const std::vector<std::string> command = {
+      HERALD_BINARY, "run",
+      "--campaign",  dir.File("campaign.json"),
+      "--contacts",  dir.File("contacts.csv"),
+      "--providers", dir.File("providers.json"),
+      "--provider",  "cf",
+      "--state",     dir.File("state"),
+      "--quiet"};
+  const std::string log = dir.File("herald.log");
+
+  std::mt19937 random(20261122);
+  std::uniform_int_distribution<int> delay_ms(150, 700);
+  int kills = 0;
+  while (kills < kKills) {
+    const pid_t pid = Spawn(command, log);
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, WNOHANG), 0)
+        << "the broadcast ended after " << kills << " kills, before " << kKills
+        << ":\n"
+        << ReadWholeFile(log);
+    kill(pid, SIGKILL);
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    ++kills;
+  }
+  // The last run goes to the end.
+  const pid_t pid = Spawn(command, log);
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << ReadWholeFile(log);
+  ASSERT_TRUE((*mock)->Stop().ok());
+  const mock_provider::Stats mock_stats = (*mock)->stats();
+
+  // Every row is final in the store.
+  const std::string db = dir.File("state/broadcast.db");
+  EXPECT_EQ(QueryInt(db, "SELECT size FROM batches WHERE id = 1"), kRows);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM texts"), kRows);
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT count(*) FROM texts WHERE state IN "
+                     "('READY', 'SELECTED', 'CALLBACK', 'DISABLED')"),
+            0);
+  EXPECT_EQ(QueryInt(db, "SELECT status = 'FINISHED' FROM broadcast"), 1);
+
+  // The mock took each message once: its log has each number once, the
+  // numbers the store says were sent, and nothing else.
+  std::multiset<std::string> arrived;
+  std::set<std::string> keys;
+  for (absl::string_view line : absl::StrSplit(
+           ReadWholeFile(dir.File("arrived.jsonl")), '\n', absl::SkipEmpty())) {
+    const nlohmann::json message = nlohmann::json::parse(line);
+    arrived.insert(message.at("to").get<std::string>());
+    keys.insert(message.at("key").get<std::string>());
+  }
+  std::set<std::string> distinct(arrived.begin(), arrived.end());
+  EXPECT_EQ(distinct.size(), arrived.size()) << "a number arrived twice";
+  EXPECT_EQ(keys.size(), arrived.size());
+  const std::multiset<std::string> sent = SentNumbers(db);
+  EXPECT_EQ(sent, arrived);
+
+  // The store's counts are the mock's.
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT count(*) FROM texts WHERE state = 'FINISHED' "
+                     "AND result = 'SENT'"),
+            mock_stats.accepted);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM attempts WHERE result = 'SENT'"),
+            mock_stats.accepted);
+  // Every sendable row was sent: the faults were all retried away.
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT count(*) FROM texts WHERE state = 'FINISHED' "
+                     "AND result <> 'SENT'"),
+            0);
+  std::cerr << "kills " << kills << ", mock accepted " << mock_stats.accepted
+            << ", duplicates dropped " << mock_stats.duplicates << ", faults "
+            << mock_stats.errors_500 + mock_stats.errors_503 +
+                   mock_stats.resets + mock_stats.hangs + mock_stats.garbage
+            << "\n";
+}
+
+}  // namespace
+}  // namespace herald
