@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   mp::Options options;
   mp::FaultOptions& faults = options.faults;
   std::string password_file;
+  std::string hook_secret_env;
   int max_seconds = 0;
   app.add_option("--port", options.port, "Port on 127.0.0.1; 0 picks one")
       ->capture_default_str();
@@ -126,6 +127,11 @@ int main(int argc, char** argv) {
   mp::AddShare(app, "--garbage-rate", faults.garbage_rate,
                "Share of requests answered 200 with a malformed body, "
                "accepting nothing");
+  app.add_option("--hook-secret-env", hook_secret_env,
+                 "Check the X-Herald-Signature of POST /hooks requests with "
+                 "the secret in this environment variable; 401 when wrong");
+  mp::AddCount(app, "--hook-fail-first", options.hook_fail_first,
+               "Answer the first N POST /hooks requests 500");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -144,6 +150,17 @@ int main(int argc, char** argv) {
     options.password = *std::move(password);
   } else if (env_password != nullptr && !options.user.empty()) {
     options.password = env_password;
+  }
+  if (!hook_secret_env.empty()) {
+    const char* secret = std::getenv(hook_secret_env.c_str());
+    if (secret == nullptr || *secret == '\0') {
+      std::fprintf(stderr,
+                   "herald-mock-provider: --hook-secret-env: the environment "
+                   "variable %s is not set or empty\n",
+                   hook_secret_env.c_str());
+      return mp::kExitBadFlags;
+    }
+    options.hook_secret = secret;
   }
   if (absl::Status s = mp::ValidateOptions(options); !s.ok()) {
     mp::PrintError(s);

@@ -44,7 +44,8 @@ absl::Status ValidateOptions(const Options& options) {
        {std::pair<absl::string_view, int64_t>{"latency", f.latency_ms},
         {"latency jitter", f.latency_jitter_ms},
         {"rate limit", f.rate_limit},
-        {"Retry-After", f.retry_after_s}}) {
+        {"Retry-After", f.retry_after_s},
+        {"hook failures", options.hook_fail_first}}) {
     if (absl::Status s = CheckNotNegative(name, value); !s.ok()) return s;
   }
   if (options.threads < 1 || options.threads > 256) {

@@ -50,12 +50,19 @@ struct Options {
   // and of requests on each connection.
   uint64_t seed = 1;
   FaultOptions faults;
+  // POST /hooks, the webhook receiver: when set, a request whose
+  // X-Herald-Signature does not sign its body with this secret is answered
+  // 401.
+  std::string hook_secret;
+  // The first this many POST /hooks requests that no fault took are answered
+  // 500: an endpoint that fails for a while, then recovers.
+  int64_t hook_fail_first = 0;
 };
 
 // Returns InvalidArgument naming the first setting out of range: shares
-// outside [0, 1] or adding up to more than 1, negative latencies, rates or
-// Retry-After, threads outside 1..256, a non-positive flush interval, or a
-// password without a user and the other way round.
+// outside [0, 1] or adding up to more than 1, negative latencies, rates,
+// Retry-After or hook failures, threads outside 1..256, a non-positive flush
+// interval, or a password without a user and the other way round.
 absl::Status ValidateOptions(const Options& options);
 
 }  // namespace herald::mock_provider

@@ -20,7 +20,9 @@
 #include "boost/asio/write.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
+#include "engine/hmac.h"
 #include "tools/mock_provider/faults.h"
+#include "tools/mock_provider/hooks.h"
 #include "tools/mock_provider/message_log.h"
 #include "tools/mock_provider/protocol.h"
 
@@ -51,11 +53,14 @@ static_assert(alignof(int64_t) >= std::atomic_ref<int64_t>::required_alignment);
 
 // What the server counts itself, as opposed to the log.
 constexpr int64_t Stats::*kServerCounts[] = {
-    &Stats::connections,      &Stats::requests,   &Stats::texts_requests,
-    &Stats::sendsms_requests, &Stats::invalid,    &Stats::bad_requests,
-    &Stats::auth_failures,    &Stats::errors_500, &Stats::errors_503,
-    &Stats::rate_limited,     &Stats::resets,     &Stats::hangs,
-    &Stats::garbage};
+    &Stats::connections,    &Stats::requests,
+    &Stats::texts_requests, &Stats::sendsms_requests,
+    &Stats::invalid,        &Stats::bad_requests,
+    &Stats::auth_failures,  &Stats::errors_500,
+    &Stats::errors_503,     &Stats::rate_limited,
+    &Stats::resets,         &Stats::hangs,
+    &Stats::garbage,        &Stats::hook_requests,
+    &Stats::hooks_accepted, &Stats::hook_bad_signatures};
 
 // Returns the count before.
 int64_t Bump(int64_t& counter, int64_t n = 1) {
@@ -84,7 +89,9 @@ namespace internal {
 class Server {
  public:
   Server(const Options& options, std::unique_ptr<MessageLog> log)
-      : options_(options), log_(std::move(log)) {
+      : options_(options),
+        log_(std::move(log)),
+        hook_failures_left_(options.hook_fail_first) {
     if (options_.faults.rate_limit > 0) {
       limiter_ =
           std::make_unique<SenderRateLimiter>(options_.faults.rate_limit);
@@ -101,6 +108,16 @@ class Server {
   MessageLog& log() { return *log_; }
   SenderRateLimiter* limiter() { return limiter_.get(); }
   Counters& counters() { return counters_; }
+  HookLog& hooks() { return hooks_; }
+
+  // True for each of the first options().hook_fail_first calls.
+  bool TakeHookFailure() {
+    int64_t left = hook_failures_left_.load();
+    while (left > 0 &&
+           !hook_failures_left_.compare_exchange_weak(left, left - 1)) {
+    }
+    return left > 0;
+  }
 
  private:
   void Accept();
@@ -109,6 +126,8 @@ class Server {
   const Options options_;
   std::unique_ptr<MessageLog> log_;
   std::unique_ptr<SenderRateLimiter> limiter_;  // null when unlimited
+  HookLog hooks_;
+  std::atomic<int64_t> hook_failures_left_;
   // Mutable: a snapshot reads it through atomic_ref, which needs non-const.
   mutable Counters counters_;
   uint16_t port_ = 0;
@@ -162,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void HandleTexts(const FaultRoll& roll);
   void HandleSendsms(const FaultRoll& roll);
   void HandleStats();
+  void HandleHook(const FaultRoll& roll);
   // Runs the rate limit over texts_; answers 429 and returns false when over.
   bool Admit(bool callfire);
   // Accepts texts_ into the log; answers 500 and returns false on a log error.
@@ -226,16 +246,21 @@ void Session::OnRequest(const error_code& ec) {
   const absl::string_view path = target.substr(0, target.find('?'));
   const bool texts = path == "/texts" || path == "/v2/texts";
   const bool sendsms = path == "/cgi-bin/sendsms";
+  const bool hooks = path == "/hooks";
   const http::verb method = request.method();
 
   if (path == "/stats" && method == http::verb::get) {
     HandleStats();
+  } else if (hooks && method == http::verb::get) {
+    Begin(http::status::ok, kJson);
+    response_.body() = server_->hooks().Json();
   } else if ((texts && method == http::verb::post) ||
              (sendsms &&
-              (method == http::verb::get || method == http::verb::post))) {
+              (method == http::verb::get || method == http::verb::post)) ||
+             (hooks && method == http::verb::post)) {
     const FaultRoll roll = dice_.Roll();
     Counters& counters = server_->counters();
-    Bump(counters.requests);
+    Bump(hooks ? counters.hook_requests : counters.requests);
     switch (roll.fault) {
       case Fault::kReset:
         Bump(counters.resets);
@@ -248,8 +273,10 @@ void Session::OnRequest(const error_code& ec) {
     }
     if (texts) {
       HandleTexts(roll);
-    } else {
+    } else if (sendsms) {
       HandleSendsms(roll);
+    } else {
+      HandleHook(roll);
     }
     if (roll.latency.count() > 0) {
       timer_.expires_after(roll.latency);
@@ -257,7 +284,7 @@ void Session::OnRequest(const error_code& ec) {
           [self = shared_from_this()](const error_code&) { self->Write(); });
       return;
     }
-  } else if (texts || sendsms || path == "/stats") {
+  } else if (texts || sendsms || hooks || path == "/stats") {
     Begin(http::status::method_not_allowed, "text/plain");
     response_.body() = "Method not allowed";
   } else {
@@ -497,6 +524,34 @@ void Session::HandleSendsms(const FaultRoll& roll) {
   response_.body() = "0: Accepted for delivery";
 }
 
+void Session::HandleHook(const FaultRoll& roll) {
+  const Request& request = parser_->get();
+  const absl::string_view signature = View(request[kWebhookSignatureHeader]);
+  Counters& counters = server_->counters();
+  // Garbage and the rate limit are about texts; a receiver has neither.
+  if (!AnswerError(roll.fault, /*callfire=*/true)) {
+    if (server_->TakeHookFailure()) {
+      Bump(counters.errors_500);
+      Begin(http::status::internal_server_error, kJson);
+      response_.body() = CallFireError(500, "failing on purpose");
+    } else {
+      const HookVerdict verdict =
+          CheckHook(server_->options().hook_secret, signature, request.body());
+      Begin(static_cast<http::status>(verdict.status), kJson);
+      if (verdict.status == 200) {
+        Bump(counters.hooks_accepted);
+        response_.body() = "{}";
+      } else {
+        Bump(verdict.status == 401 ? counters.hook_bad_signatures
+                                   : counters.bad_requests);
+        response_.body() = CallFireError(verdict.status, verdict.message);
+      }
+    }
+  }
+  server_->hooks().Add({arrived_, static_cast<int>(response_.result_int()),
+                        std::string(signature), request.body()});
+}
+
 void Session::HandleStats() {
   // Every message acknowledged before this request is in the file after it.
   if (absl::Status flushed = server_->log().Flush(); !flushed.ok()) {
@@ -597,6 +652,9 @@ std::string StatsJson(const Stats& s) {
       ",\"messagesAccepted\":", s.accepted, ",\"duplicates\":", s.duplicates,
       ",\"invalidRecipients\":", s.invalid, ",\"badRequests\":", s.bad_requests,
       ",\"authFailures\":", s.auth_failures,
+      ",\"hookRequests\":", s.hook_requests,
+      ",\"hooksAccepted\":", s.hooks_accepted,
+      ",\"hookBadSignatures\":", s.hook_bad_signatures,
       ",\"faults\":{\"error500\":", s.errors_500,
       ",\"error503\":", s.errors_503, ",\"rateLimited\":", s.rate_limited,
       ",\"reset\":", s.resets, ",\"hang\":", s.hangs,
@@ -623,6 +681,10 @@ MockProvider::~MockProvider() { Stop().IgnoreError(); }
 uint16_t MockProvider::port() const { return server_->port(); }
 
 Stats MockProvider::stats() const { return server_->stats(); }
+
+std::vector<HookRequest> MockProvider::hook_requests() const {
+  return server_->hooks().requests();
+}
 
 absl::Status MockProvider::Stop() { return server_->Stop(); }
 

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tools/mock_provider/hooks.h"
 #include "tools/mock_provider/options.h"
 
 namespace herald::mock_provider {
@@ -31,12 +33,16 @@ struct Stats {
   int64_t resets = 0;
   int64_t hangs = 0;
   int64_t garbage = 0;
+  int64_t hook_requests = 0;        // POST /hooks, whatever became of them
+  int64_t hooks_accepted = 0;       // answered 200
+  int64_t hook_bad_signatures = 0;  // answered 401
 };
 
 // Returns `stats` as GET /stats answers it:
 //   {"connections":1,"requests":2,"textsRequests":1,"sendsmsRequests":1,
 //    "messagesAccepted":5,"duplicates":1,"invalidRecipients":0,
-//    "badRequests":0,"authFailures":0,"faults":{"error500":0,"error503":0,
+//    "badRequests":0,"authFailures":0,"hookRequests":0,"hooksAccepted":0,
+//    "hookBadSignatures":0,"faults":{"error500":0,"error503":0,
 //    "rateLimited":0,"reset":0,"hang":0,"garbage":0}}
 std::string StatsJson(const Stats& stats);
 
@@ -61,6 +67,9 @@ class MockProvider {
 
   // A snapshot of the counts; thread-safe.
   Stats stats() const;
+
+  // Every answered POST /hooks request so far, in order; thread-safe.
+  std::vector<HookRequest> hook_requests() const;
 
   // Stops serving, closes every connection (hanging ones included), then
   // flushes and closes the log. Returns the log's first write error; later
