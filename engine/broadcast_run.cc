@@ -649,6 +649,7 @@ void Pipeline::CheckInterrupt() {
     Fail(absl::CancelledError(
         "interrupted: answers in flight were collected, the rest is left for "
         "a resumed run"));
+    transport_->StopSending();
   }
 }
 

@@ -63,6 +63,9 @@ class ProviderTransport::Impl {
   absl::Status Start();
   // Ends the I/O thread; what it still holds is dropped.
   void Stop();
+  void StopSending() {
+    boost::asio::post(io_, [this] { HoldBack(); });
+  }
 
   absl::Status Submit(absl::Span<const OutboundText> texts);
   absl::Status Collect(absl::Duration wait, std::vector<Delivery>* out);
@@ -89,6 +92,8 @@ class ProviderTransport::Impl {
   // After the provider refused the credentials: everything held goes back
   // unsent, and nothing more is sent.
   void GiveUp(absl::Status status);
+  // Everything queued goes back unsent; requests made are still answered.
+  void HoldBack();
   SenderQueue* QueueFor(const std::string& sender);
 
   const ProviderConfig config_;
@@ -109,6 +114,7 @@ class ProviderTransport::Impl {
   std::mutex room_mutex_;
   std::condition_variable room_;
   std::atomic<bool> given_up_{false};
+  bool holding_back_ = false;  // I/O thread: StopSending() was called
   mutable std::mutex failure_mutex_;
   absl::Status failure_;           // why it gave up; guarded by failure_mutex_
   bool failure_reported_ = false;  // committer only
@@ -269,7 +275,7 @@ void ProviderTransport::Impl::Drain() {
     const size_t n = incoming_.try_dequeue_bulk(drained_.begin(), kDrainBulk);
     drained_.resize(n);
     for (PendingText& text : drained_) {
-      if (given_up_) {
+      if (given_up_ || holding_back_) {
         GiveBack(&text);
       } else {
         QueueFor(text.text.from)->texts.push_back(std::move(text));
@@ -306,7 +312,7 @@ int ProviderTransport::Impl::NextRequestSize(const SenderQueue& queue,
 }
 
 void ProviderTransport::Impl::Pump() {
-  if (given_up_) return;
+  if (given_up_ || holding_back_) return;
   const absl::Time now = absl::Now();
   absl::Time wake = absl::InfiniteFuture();
   // Round robin: each sender in turn starts at most one request per round,
@@ -439,6 +445,11 @@ void ProviderTransport::Impl::GiveUp(absl::Status status) {
     if (failure_.ok()) failure_ = std::move(status);
   }
   given_up_ = true;
+  HoldBack();
+}
+
+void ProviderTransport::Impl::HoldBack() {
+  holding_back_ = true;
   timer_.cancel();
   for (SenderQueue* queue : sender_order_) {
     for (PendingText& text : queue->texts) {
@@ -461,6 +472,8 @@ ProviderTransport::ProviderTransport(std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
 
 ProviderTransport::~ProviderTransport() { impl_->Stop(); }
+
+void ProviderTransport::StopSending() { impl_->StopSending(); }
 
 absl::Status ProviderTransport::Submit(absl::Span<const OutboundText> texts) {
   return impl_->Submit(texts);

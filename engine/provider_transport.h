@@ -63,6 +63,7 @@ class ProviderTransport : public Transport {
                        std::vector<Delivery>* out) override;
 
   absl::Status Finish() override;
+  void StopSending() override;
 
   // Thread-safe snapshot.
   ProviderTransportStats stats() const;

@@ -284,6 +284,9 @@ class SqliteStore::Writer {
       }
       space_.notify_all();
       absl::Status s = Apply(writes);
+      // Announced before Flush() returns, so a caller that flushed has seen
+      // every event of what it recorded.
+      if (s.ok() && options_.on_finished) Announce(writes);
       {
         std::lock_guard lock(mu_);
         if (!s.ok() && status_.ok()) status_ = Error(s);
@@ -292,7 +295,6 @@ class SqliteStore::Writer {
       committed_cv_.notify_all();
       space_.notify_all();
       if (!s.ok()) break;
-      if (options_.on_finished) Announce(writes);
       writes.outcomes.clear();
       writes.text.clear();
       writes.batch_sizes.clear();

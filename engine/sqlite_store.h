@@ -111,7 +111,8 @@ struct SqliteStoreOptions {
   // Append a row to `events` for each text that becomes final.
   bool record_events = false;
   // Called on the writer thread, after each commit, with the texts that
-  // became final in it. Must not block for long: the writer waits.
+  // became final in it (and before a Flush() waiting for that commit
+  // returns). Must not block for long: the writer waits.
   std::function<void(absl::Span<const TextRecord>)> on_finished;
 };
 

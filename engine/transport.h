@@ -98,6 +98,11 @@ class Transport {
   virtual absl::Status Collect(absl::Duration wait,
                                std::vector<Delivery>* out) = 0;
 
+  // Sends nothing more: texts not yet handed to the provider come back from
+  // Collect() kNotSent, requests already made are answered as usual. How a
+  // run stops early and stays resumable.
+  virtual void StopSending() {}
+
   // Makes everything sent so far durable and lets go of the provider. Called
   // once, when every submitted text has come back.
   virtual absl::Status Finish() = 0;

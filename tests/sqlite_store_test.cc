@@ -1,0 +1,266 @@
+#include "engine/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace herald {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1795000000);
+
+StoredBroadcast Broadcast() {
+  StoredBroadcast b;
+  b.run_id = "h0123";
+  b.name = "food bank";
+  b.from_number = "67076";
+  b.definition = R"({"name":"food bank"})";
+  b.inputs = R"({"contacts":["/data/a.csv"]})";
+  b.status = "RUNNING";
+  b.created = kT0;
+  return b;
+}
+
+RowOutcome Outcome(uint32_t batch, uint64_t row, RecipientState state,
+                   std::optional<TextResult> result = std::nullopt) {
+  RowOutcome o;
+  o.batch = batch;
+  o.recipient_id = row;
+  o.line = row + 1;
+  o.number = 12135550100 + row;
+  o.state = state;
+  o.result = result;
+  o.at = kT0 + absl::Seconds(row);
+  return o;
+}
+
+// An answered attempt, as the run records a provider's answer.
+RowOutcome Answered(uint32_t batch, uint64_t row, int attempt,
+                    RecipientState state, TextResult result) {
+  RowOutcome o = Outcome(batch, row, state, result);
+  o.attempt = attempt;
+  o.answered = true;
+  o.message = "Hello there";
+  o.segments = 1;
+  o.zone = "America/Los_Angeles";
+  o.provider_id = attempt == 1 ? "first" : "second";
+  return o;
+}
+
+int64_t QueryInt(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t value = -1;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    value = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<SqliteStore> Open(SqliteStoreOptions options = {}) {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::Open(path_, std::move(options));
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  TempDir dir_;
+  const std::string path_ = StorePath(dir_.path());
+};
+
+TEST_F(SqliteStoreTest, KeepsTheBroadcastAndItsBatchesAcrossOpens) {
+  {
+    std::unique_ptr<SqliteStore> store = Open();
+    absl::StatusOr<std::optional<StoredBroadcast>> none =
+        store->ReadBroadcast();
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+    const StoredBatch batches[] = {{1, "/data/a.csv", {120, 77}, std::nullopt},
+                                   {2, "/data/b.csv", {30, 78}, std::nullopt}};
+    ASSERT_TRUE(store->WriteBroadcast(Broadcast(), batches).ok());
+    ASSERT_TRUE(store->RecordBatchSize(2, 3).ok());
+    ASSERT_TRUE(store->SetStatus("STOPPED").ok());
+    ASSERT_TRUE(store->Finish().ok());
+  }
+  std::unique_ptr<SqliteStore> store = Open();
+  absl::StatusOr<std::optional<StoredBroadcast>> read = store->ReadBroadcast();
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->run_id, "h0123");
+  EXPECT_EQ((*read)->name, "food bank");
+  EXPECT_EQ((*read)->from_number, "67076");
+  EXPECT_EQ((*read)->inputs, R"({"contacts":["/data/a.csv"]})");
+  EXPECT_EQ((*read)->status, "STOPPED");
+  EXPECT_EQ((*read)->created, kT0);
+  absl::StatusOr<std::vector<StoredBatch>> batches = store->ReadBatches();
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 2u);
+  EXPECT_EQ((*batches)[0].path, "/data/a.csv");
+  EXPECT_EQ((*batches)[0].version, (FileVersion{120, 77}));
+  EXPECT_FALSE((*batches)[0].size.has_value());
+  EXPECT_EQ((*batches)[1].size, 3u);
+}
+
+TEST_F(SqliteStoreTest, ResumePointHoldsFinalRowsCountsAndCallbacks) {
+  std::unique_ptr<SqliteStore> store = Open();
+  RowOutcome callback = Answered(1, 4, 1, RecipientState::kCallback,
+                                 TextResult::kCarrierTempError);
+  callback.key_attempt = 1;  // no answer: the retry keeps the key
+  callback.next_attempt = kT0 + absl::Minutes(60);
+  RowOutcome invalid = Outcome(1, 2, RecipientState::kInvalid);
+  invalid.reason = "column \"phone\": too short";
+  const std::vector<RowOutcome> first = {
+      Answered(1, 1, 1, RecipientState::kFinished, TextResult::kSent),
+      invalid,
+      Outcome(1, 3, RecipientState::kDup),
+      callback,
+      Outcome(2, 1, RecipientState::kDnc, TextResult::kDnt),
+      Outcome(2, 2, RecipientState::kTimeout),
+  };
+  ASSERT_TRUE(store->Record(first).ok());
+  ASSERT_TRUE(store->Flush().ok());
+
+  absl::StatusOr<ResumePoint> point = store->ReadResumePoint(2);
+  ASSERT_TRUE(point.ok()) << point.status();
+  ASSERT_EQ(point->batches.size(), 2u);
+  const ResumePoint::Batch& one = point->batches[0];
+  EXPECT_TRUE(one.IsFinal(1));
+  EXPECT_TRUE(one.IsFinal(2));
+  EXPECT_TRUE(one.IsFinal(3));
+  EXPECT_FALSE(one.IsFinal(4));  // CALLBACK is not final
+  EXPECT_FALSE(one.IsFinal(5));  // never recorded
+  EXPECT_EQ(one.counts.sent, 1u);
+  EXPECT_EQ(one.counts.segments, 1u);
+  EXPECT_EQ(one.counts.invalid, 1u);
+  EXPECT_EQ(one.counts.dup, 1u);
+  EXPECT_EQ(point->batches[1].counts.dnc, 1u);
+  EXPECT_EQ(point->batches[1].counts.timeout, 1u);
+  ASSERT_EQ(point->callbacks.size(), 1u);
+  const ResumePoint::Callback& c = point->callbacks[0];
+  EXPECT_EQ(c.batch, 1u);
+  EXPECT_EQ(c.recipient_id, 4u);
+  EXPECT_EQ(c.attempts, 1);
+  EXPECT_EQ(c.key_attempt, 1);
+  EXPECT_EQ(c.due, kT0 + absl::Minutes(60));
+
+  // The retry succeeds: one text, two attempts, the first's message kept.
+  RowOutcome sent =
+      Answered(1, 4, 2, RecipientState::kFinished, TextResult::kSent);
+  sent.message = {};
+  sent.at = kT0 + absl::Minutes(61);
+  ASSERT_TRUE(store->Record({&sent, 1}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(
+      QueryInt(path_, "SELECT attempts FROM texts WHERE id = 10000000004"), 2);
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT count(*) FROM attempts WHERE text_id = "
+                     "10000000004"),
+            2);
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT message = 'Hello there' FROM texts WHERE id = "
+                     "10000000004"),
+            1);
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT created < modified FROM texts WHERE id = "
+                     "10000000004"),
+            1);
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 6);
+  // Rows that were never sent have no attempt; events only with a webhook.
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM attempts"), 3);
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM events"), 0);
+}
+
+TEST_F(SqliteStoreTest, FinishedTextsReachTheCallbackAndTheEventsTable) {
+  std::mutex mu;
+  std::vector<TextRecord> finished;
+  SqliteStoreOptions options;
+  options.record_events = true;
+  options.on_finished = [&](absl::Span<const TextRecord> texts) {
+    std::lock_guard lock(mu);
+    finished.insert(finished.end(), texts.begin(), texts.end());
+  };
+  std::unique_ptr<SqliteStore> store = Open(std::move(options));
+  ASSERT_TRUE(store->WriteBroadcast(Broadcast(), {}).ok());
+  RowOutcome callback =
+      Answered(1, 7, 1, RecipientState::kCallback, TextResult::kInternalError);
+  callback.key_attempt = 2;
+  ASSERT_TRUE(store->Record({&callback, 1}).ok());
+  const RowOutcome sent =
+      Answered(1, 7, 2, RecipientState::kFinished, TextResult::kSent);
+  const RowOutcome dup = Outcome(1, 8, RecipientState::kDup);
+  ASSERT_TRUE(store->Record({sent, dup}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+
+  std::lock_guard lock(mu);
+  ASSERT_EQ(finished.size(), 2u);
+  const TextRecord& text = finished[0];
+  EXPECT_EQ(text.id, 10000000007u);
+  EXPECT_EQ(text.from, "67076");
+  EXPECT_EQ(text.state, RecipientState::kFinished);
+  EXPECT_EQ(text.result, TextResult::kSent);
+  EXPECT_EQ(text.message, "Hello there");
+  ASSERT_EQ(text.records.size(), 2u);
+  EXPECT_EQ(text.records[0].result, TextResult::kInternalError);
+  EXPECT_EQ(text.records[0].segments, 0);
+  EXPECT_EQ(text.records[1].provider_id, "second");
+  EXPECT_EQ(text.records[1].segments, 1);
+  EXPECT_EQ(finished[1].state, RecipientState::kDup);
+  // One event per final text; none for the CALLBACK.
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM events"), 2);
+  EXPECT_EQ(QueryInt(path_, "SELECT min(text_id) FROM events"), 10000000007);
+}
+
+TEST_F(SqliteStoreTest, RefusesAStoreItCannotCreate) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(dir_.File("missing/dir/broadcast.db"));
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("missing/dir/broadcast.db"));
+}
+
+TEST_F(SqliteStoreTest, ResumePointRefusesRowsOfAnotherBroadcast) {
+  std::unique_ptr<SqliteStore> store = Open();
+  const RowOutcome stray = Outcome(3, 1, RecipientState::kDup);
+  ASSERT_TRUE(store->Record({&stray, 1}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  absl::StatusOr<ResumePoint> point = store->ReadResumePoint(2);
+  ASSERT_FALSE(point.ok());
+  EXPECT_THAT(point.status().message(), HasSubstr("batch 3"));
+}
+
+TEST_F(SqliteStoreTest, ManyOutcomesAllLand) {
+  std::unique_ptr<SqliteStore> store = Open();
+  std::vector<RowOutcome> chunk;
+  for (uint64_t row = 1; row <= 50000; ++row) {
+    chunk.push_back(
+        Answered(1, row, 1, RecipientState::kFinished, TextResult::kSent));
+    if (chunk.size() == 1000) {
+      ASSERT_TRUE(store->Record(chunk).ok());
+      chunk.clear();
+    }
+  }
+  ASSERT_TRUE(store->Finish().ok());
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 50000);
+  EXPECT_EQ(QueryInt(path_, "SELECT sum(segments) FROM attempts"), 50000);
+  absl::StatusOr<ResumePoint> point = store->ReadResumePoint(1);
+  ASSERT_TRUE(point.ok());
+  EXPECT_EQ(point->batches[0].counts.sent, 50000u);
+  EXPECT_THAT(point->callbacks, ElementsAre());
+}
+
+}  // namespace
+}  // namespace herald
