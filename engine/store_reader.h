@@ -65,7 +65,7 @@ struct StoreCounts {
   uint64_t dup = 0;       // DUP
   uint64_t invalid = 0;   // INVALID
   uint64_t too_big = 0;   // result TOO_BIG, whatever the state
-  uint64_t errors = 0;    // FINISHED with a result but SENT, TOO_BIG, DNT
+  uint64_t errors = 0;    // FINISHED, and not SENT, TOO_BIG or DNT
   uint64_t timeout = 0;   // TIMEOUT
   uint64_t callback = 0;  // CALLBACK: waiting for a retry
   uint64_t skipped = 0;   // SKIPPED
