@@ -200,6 +200,19 @@ TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
                      "SELECT count(*) FROM texts WHERE state = 'FINISHED' "
                      "AND result <> 'SENT'"),
             0);
+  // And `herald stats` says the same.
+  ASSERT_EQ(RunCommand(absl::StrCat(HERALD_BINARY, " stats --state ",
+                                    dir.File("state")),
+                       &output),
+            0)
+      << output;
+  const nlohmann::json stats = nlohmann::json::parse(output);
+  EXPECT_EQ(stats["sentCount"], mock_stats.accepted);
+  EXPECT_EQ(stats["totalCount"], kRows);
+  EXPECT_EQ(stats["remainingOutboundCount"], 0);
+  EXPECT_EQ(
+      stats["sentCount"].get<int64_t>() + stats["unsentCount"].get<int64_t>(),
+      kRows);
   std::cerr << "kills " << kills << ", mock accepted " << mock_stats.accepted
             << ", duplicates dropped " << mock_stats.duplicates << ", faults "
             << mock_stats.errors_500 + mock_stats.errors_503 +

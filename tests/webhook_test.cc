@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +40,7 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // Every test's secret: no error message, log line or count may hold it.
 constexpr char kSecret[] = "hook-s3cr3t-Pa55";
@@ -739,6 +741,67 @@ TEST_F(WebhookNotifierTest, MockReceiverChecksSignaturesAndListsRequests) {
   EXPECT_EQ(stats.hooks_accepted, 1);
   EXPECT_EQ(stats.hook_bad_signatures, 2);
   EXPECT_EQ(stats.requests, 0);  // the sending endpoints' count
+}
+
+// `herald run --webhook`: every recipient's Finished event reaches the
+// endpoint once, even when it fails at first, with the text as the store
+// keeps it; the messages themselves went out regardless.
+TEST_F(WebhookNotifierTest, RunPostsEveryFinishedEventThroughTheCli) {
+  mock_provider::Options options;
+  options.hook_fail_first = 3;
+  StartMock(options);
+  std::string contacts = "phoneNumber,firstName\n";
+  for (int i = 0; i < 120; ++i) {
+    absl::StrAppend(&contacts, "213555", 1000 + i, ",n", i, "\n");
+  }
+  absl::StrAppend(&contacts, "2135551000,again\n", "12,short\n");
+  dir_.Write("contacts.csv", contacts);
+  dir_.Write(
+      "campaign.json",
+      R"({"name":"hooks","fromNumber":"67076","message":"Hi ${firstName}",)"
+      R"("scrubDuplicates":true})");
+  dir_.Write(
+      "providers.json",
+      absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                   R"("url":"http://127.0.0.1:)", mock_->port(), R"("}]})"));
+  dir_.Write("hook.json",
+             absl::StrCat(R"({"url":"http://127.0.0.1:)", mock_->port(),
+                          R"(/hooks","id":4321,"name":"events",)",
+                          R"("secretEnv":"HERALD_TEST_HOOK_SECRET",)",
+                          R"("batchSize":50,"maxDelayMs":20,)",
+                          R"("retryInitialMs":20,"retryMaxMs":100})"));
+  std::string output;
+  ASSERT_EQ(RunCommand(absl::StrCat("cd ", dir_.path(),
+                                    " && HERALD_TEST_HOOK_SECRET='", kSecret,
+                                    "' ", HERALD_BINARY,
+                                    " run --campaign campaign.json --contacts "
+                                    "contacts.csv --providers providers.json "
+                                    "--provider cf --state state --webhook "
+                                    "hook.json"),
+                       &output),
+            0)
+      << output;
+  EXPECT_THAT(output, HasSubstr("webhook: 122 Finished events delivered"));
+  EXPECT_THAT(output, Not(HasSubstr(kSecret)));
+  std::map<std::string, int> states;
+  std::set<int64_t> ids;
+  for (const json& event : AcceptedEvents()) {
+    EXPECT_EQ(event["eventType"], "Finished");
+    EXPECT_EQ(event["resourceType"], "OutboundText");
+    ++states[event["resource"]["state"].get<std::string>()];
+    ids.insert(event["resource"]["id"].get<int64_t>());
+    if (event["resource"]["state"] == "FINISHED") {
+      EXPECT_EQ(event["resource"]["records"].size(), 1u);
+      EXPECT_THAT(event["resource"]["message"].get<std::string>(),
+                  StartsWith("Hi n"));
+    }
+  }
+  EXPECT_EQ(ids.size(), 122u);  // each once
+  EXPECT_EQ(states["FINISHED"], 120);
+  EXPECT_EQ(states["DUP"], 1);
+  EXPECT_EQ(states["INVALID"], 1);
+  EXPECT_EQ(mock_->stats().accepted, 120);
+  EXPECT_GE(mock_->stats().hook_requests, 3 + 3);  // the failures, then 3
 }
 
 }  // namespace

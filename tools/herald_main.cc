@@ -28,10 +28,13 @@
 #include "engine/recipient_gates.h"
 #include "engine/run_report.h"
 #include "engine/sms_encoding.h"
+#include "engine/webhook_config.h"
+#include "engine/webhook_notifier.h"
 #include "scheduler/clock.h"
 #include "timezone/zone_table.h"
 #include "tools/run_flags.h"
 #include "tools/run_state.h"
+#include "tools/store_commands.h"
 
 namespace herald {
 namespace {
@@ -202,6 +205,9 @@ absl::StatusOr<std::unique_ptr<Transport>> MakeTransport(const RunFlags& flags,
   return std::unique_ptr<Transport>(*std::move(transport));
 }
 
+// How long a run's end waits for the webhook to take the last events.
+constexpr absl::Duration kWebhookDrain = absl::Seconds(10);
+
 // Set by SIGINT and SIGTERM: the run drains what is in flight and stops.
 std::atomic<bool> interrupted{false};
 
@@ -226,11 +232,42 @@ int Run(RunFlags flags) {
     if (!id.ok()) return Fail(id.status());
     flags.run_id = *id;
   }
+  std::optional<WebhookConfig> webhook;
+  if (!flags.webhook.empty()) {
+    if (flags.state.empty()) {
+      return Fail(absl::InvalidArgumentError(
+          "--webhook needs --state DIR: events wait in the store until the "
+          "endpoint takes them"));
+    }
+    absl::StatusOr<WebhookConfig> config =
+        LoadWebhookConfig(flags.webhook, ProcessEnv);
+    if (!config.ok()) return Fail(config.status());
+    webhook = *std::move(config);
+  }
+  // Declared so that the store goes first: its writer may wake the notifier
+  // until it stops.
+  std::atomic<WebhookNotifier*> wake{nullptr};
+  std::unique_ptr<WebhookNotifier> notifier;
   std::optional<RunState> state;
   if (!flags.state.empty()) {
-    absl::StatusOr<RunState> opened = OpenRunState(flags, *broadcast, {});
+    SqliteStoreOptions store_options;
+    store_options.record_events = webhook.has_value();
+    if (webhook.has_value()) {
+      store_options.on_finished = [&wake](absl::Span<const TextRecord>) {
+        if (WebhookNotifier* n = wake.load()) n->Notify();
+      };
+    }
+    absl::StatusOr<RunState> opened =
+        OpenRunState(flags, *broadcast, std::move(store_options));
     if (!opened.ok()) return Fail(opened.status());
     state = *std::move(opened);
+    if (webhook.has_value()) {
+      absl::StatusOr<std::unique_ptr<WebhookNotifier>> started =
+          WebhookNotifier::Start(StorePath(flags.state), *webhook);
+      if (!started.ok()) return Fail(started.status());
+      notifier = *std::move(started);
+      wake = notifier.get();
+    }
   }
 
   absl::StatusOr<TimeSetup> time = MakeTimeSetup(flags);
@@ -291,6 +328,20 @@ int Run(RunFlags flags) {
     if (marked.ok()) marked = state->store->Flush();
     if (!marked.ok()) return Fail(marked);
   }
+  std::string webhook_summary;
+  if (notifier != nullptr) {
+    absl::StatusOr<uint64_t> left = notifier->Finish(kWebhookDrain);
+    const WebhookNotifier::Stats hooks = notifier->stats();
+    webhook_summary = absl::StrCat(
+        "webhook: ", hooks.events_delivered, " Finished events delivered in ",
+        hooks.posts, " posts (", hooks.retries, " retries)");
+    if (!left.ok()) {
+      absl::StrAppend(&webhook_summary, "; ", left.status().message());
+    } else if (*left > 0) {
+      absl::StrAppend(&webhook_summary, "; ", *left,
+                      " wait in the store for the next run or resume");
+    }
+  }
 
   for (const std::string& warning : report->warnings) {
     std::cerr << "herald: warning: " << warning << "\n";
@@ -339,6 +390,7 @@ int Run(RunFlags flags) {
     } else {
       std::cout << "  outbox: " << flags.outbox << "\n";
     }
+    if (!webhook_summary.empty()) std::cout << "  " << webhook_summary << "\n";
   }
   if (!report->status.ok()) {
     std::cerr << "herald: run stopped: " << report->status.message() << "\n";
@@ -528,6 +580,9 @@ int main(int argc, char** argv) {
   run->add_option("--run-id", flags.run_id,
                   "Prefix of the idempotency keys (default: a hash of the "
                   "campaign file and the contact paths)");
+  run->add_option("--webhook", flags.webhook,
+                  "Post Finished events to the webhook this file describes "
+                  "(needs --state; see docs/WEBHOOKS.md)");
   run->add_option("--state", flags.state,
                   "Keep the broadcast's state in DIR (SQLite); the same "
                   "command again, or `herald resume`, continues it");
@@ -557,6 +612,8 @@ int main(int argc, char** argv) {
   run->add_option("--deadline", flags.deadline,
                   "Send nothing from this time on (RFC 3339); rows still "
                   "waiting end TIMEOUT");
+
+  herald::AddStoreCommands(&app);
 
   herald::LookupFlags lookup_flags;
   CLI::App* lookup = app.add_subcommand(
