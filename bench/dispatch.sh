@@ -3,18 +3,22 @@
 # transport into herald-mock-provider, against what `wrk` gets from the same
 # mock in the same run.
 #
-#   bench/dispatch.sh [BATCH_ROWS] [SINGLE_ROWS]     defaults: 1000000 200000
+#   bench/dispatch.sh [BATCH_ROWS] [SINGLE_ROWS] [STORE_ROWS]
+#                                       defaults: 1000000 200000 1000000
 #
 # Two cases, each herald then wrk on one fresh mock (one server thread, no
 # message log, so both measure the same server):
 #   batch   100 recipients per POST /texts: messages/s
 #   single  one recipient per POST /texts: requests/s
+# and the cost of the store: the batch case without and with --state, twice
+# each, alternating, every run on a fresh mock.
 # herald's figure is for the whole run (reading and rendering the CSV
 # included); the mock's /stats must show every message accepted once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 batch_rows=${1:-1000000}
 single_rows=${2:-200000}
+store_rows=${3:-1000000}
 wrk_seconds=${WRK_SECONDS:-10}
 
 command -v wrk >/dev/null || { echo "dispatch.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
@@ -53,6 +57,32 @@ start_mock() {
 
 stat_of() { curl -s "http://127.0.0.1:$port/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
+# make_contacts ROWS: the contacts file of ROWS distinct valid numbers.
+make_contacts() {
+  local contacts=$out/contacts-$1.csv
+  [[ -f $contacts ]] || build/release/tools/herald-gen --quiet --rows "$1" \
+    --seed 7 --dup-rate 0 --invalid-rate 0 --out "$contacts"
+  cat "$contacts" >/dev/null
+}
+
+# write_providers BATCH MAX_ACTIVE: the providers file for the running mock.
+write_providers() {
+  cat > "$out/providers.json" <<JSON
+{"providers":[{"name":"mock","type":"callfire","url":"http://127.0.0.1:$port",
+  "username":"herald","passwordEnv":"BENCH_PROVIDER_PASSWORD",
+  "batchSize":$1,"maxActive":$2}]}
+JSON
+}
+
+# run_herald CONTACTS NAME [herald flags...]: one quiet run into the mock.
+run_herald() {
+  local contacts=$1 name=$2
+  shift 2
+  build/release/tools/herald run --quiet --campaign "$out/campaign.json" \
+    --contacts "$contacts" --providers "$out/providers.json" --provider mock \
+    --report "$out/report-$name.json" "$@"
+}
+
 # One recipient object of a CallFire body.
 recipient='{"phoneNumber":"12135550100","message":"Hi Ann, thank you for your gift of $25 to the Beaufort charity weekend.","fromNumber":"19206596476"}'
 
@@ -60,21 +90,12 @@ recipient='{"phoneNumber":"12135550100","message":"Hi Ann, thank you for your gi
 run_case() {
   local name=$1 rows=$2 batch=$3 max_active=$4 connections=$5
   local contacts=$out/contacts-$rows.csv
-  [[ -f $contacts ]] || build/release/tools/herald-gen --quiet --rows "$rows" \
-    --seed 7 --dup-rate 0 --invalid-rate 0 --out "$contacts"
-  cat "$contacts" >/dev/null
-
+  make_contacts "$rows"
   start_mock
-  cat > "$out/providers.json" <<JSON
-{"providers":[{"name":"mock","type":"callfire","url":"http://127.0.0.1:$port",
-  "username":"herald","passwordEnv":"BENCH_PROVIDER_PASSWORD",
-  "batchSize":$batch,"maxActive":$max_active}]}
-JSON
+  write_providers "$batch" "$max_active"
   local t0 t1
   t0=$(seconds)
-  build/release/tools/herald run --quiet --campaign "$out/campaign.json" \
-    --contacts "$contacts" --providers "$out/providers.json" --provider mock \
-    --report "$out/report-$name.json"
+  run_herald "$contacts" "$name"
   t1=$(seconds)
   local accepted duplicates requests
   accepted=$(stat_of messagesAccepted)
@@ -116,5 +137,43 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# store_case ROWS: the batch case without and with the store.
+store_case() {
+  local rows=$1 contacts=$out/contacts-$1.csv
+  make_contacts "$rows"
+  local off=() on=()
+  for round in 1 2; do
+    for mode in off on; do
+      start_mock
+      write_providers 100 8
+      rm -rf "$out/state"
+      local flags=() t0 t1
+      [[ $mode == on ]] && flags=(--state "$out/state")
+      t0=$(seconds)
+      run_herald "$contacts" "store-$mode" "${flags[@]}"
+      t1=$(seconds)
+      [[ $(stat_of messagesAccepted) == "$rows" ]] || { echo "store_case: mock accepted $(stat_of messagesAccepted) of $rows" >&2; exit 1; }
+      stop_mock
+      local rate
+      rate=$(python3 -c "print($rows / ($t1 - $t0))")
+      if [[ $mode == on ]]; then on+=("$rate"); else off+=("$rate"); fi
+    done
+  done
+  local recorded
+  recorded=$(sqlite3 "$out/state/broadcast.db" "SELECT count(*) FROM texts WHERE result = 'SENT'")
+  python3 - "$rows" "$recorded" "${off[@]}" "${on[@]}" <<'PY'
+import sys
+rows, recorded = int(sys.argv[1]), int(sys.argv[2])
+off, on = list(map(float, sys.argv[3:5])), list(map(float, sys.argv[5:7]))
+best_off, best_on = max(off), max(on)
+print(f"store: {rows:,} recipients, 100 per request, best of two runs each")
+print(f"  store off       {best_off:,.0f} messages/s  (runs: {', '.join(f'{r:,.0f}' for r in off)})")
+print(f"  store on        {best_on:,.0f} messages/s  (runs: {', '.join(f'{r:,.0f}' for r in on)})")
+print(f"  cost            {1 - best_on / best_off:.1%} of throughput; {recorded:,} SENT rows in the store")
+sys.exit(0 if recorded == rows else 1)
+PY
+}
+
 run_case batch "$batch_rows" 100 8 8
 run_case single "$single_rows" 1 64 64
+store_case "$store_rows"

@@ -667,8 +667,33 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
     return;
   }
   last_progress_ = elapsed;
-  options_.on_progress({rows_committed_, SentSoFar(), waiting_count_,
-                        callbacks_.size(), in_flight_, idle_until, elapsed});
+  RunProgress progress;
+  progress.rows = rows_committed_;
+  progress.sent = SentSoFar();
+  progress.waiting = waiting_count_;
+  progress.callbacks = callbacks_.size();
+  progress.in_flight = in_flight_;
+  progress.idle_until = idle_until;
+  progress.elapsed_seconds = elapsed;
+  progress.first_pass = report_->passes.empty();
+  // Groups differ by window as well as by zone: people think in zones.
+  constexpr size_t kZonesShown = 3;
+  std::map<absl::string_view, uint64_t> by_zone;
+  for (ZoneGroupId group = 0; group < waiting_.size(); ++group) {
+    if (!waiting_[group].empty()) {
+      by_zone[gates_->ZoneNames(group)] += waiting_[group].size();
+    }
+  }
+  std::vector<std::pair<uint64_t, absl::string_view>> deferred;
+  for (const auto& [zone, rows] : by_zone) deferred.emplace_back(rows, zone);
+  const size_t shown = std::min(kZonesShown, deferred.size());
+  std::partial_sort(deferred.begin(), deferred.begin() + shown, deferred.end(),
+                    std::greater<>());
+  for (size_t i = 0; i < shown; ++i) {
+    progress.deferred_by_zone.emplace_back(std::string(deferred[i].second),
+                                           deferred[i].first);
+  }
+  options_.on_progress(progress);
 }
 
 void Pipeline::Pass(const std::vector<RowSelection>* selections) {
@@ -772,6 +797,9 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
   // answered or given back unsent.
   while (in_flight_ > 0) Collect(kCollectWait);
 
+  for (const auto& [id, callback] : callbacks_) {
+    ++report_->batches[id >> kWaitingIdBits].counts.callbacks;
+  }
   if (absl::Status s = transport_->Finish(); !s.ok()) Fail(s);
   if (outcomes_ != nullptr) {
     if (absl::Status s = outcomes_->Finish(); !s.ok()) Fail(s);
@@ -792,6 +820,7 @@ void RunCounts::Add(const RunCounts& other) {
   skipped += other.skipped;
   timeout += other.timeout;
   remaining += other.remaining;
+  callbacks += other.callbacks;
   segments += other.segments;
 }
 

@@ -52,7 +52,8 @@ struct RunCounts {
   // Read but not final (the run stopped early): waiting for a window or an
   // attempt, or handed to a transport that could not say what became of it.
   uint64_t remaining = 0;
-  uint64_t segments = 0;  // segments of the texts sent
+  uint64_t callbacks = 0;  // of the remaining, rows waiting for a retry
+  uint64_t segments = 0;   // segments of the texts sent
 
   void Add(const RunCounts& other);
 };
@@ -104,6 +105,10 @@ struct RunProgress {
   // absl::InfinitePast().
   absl::Time idle_until = absl::InfinitePast();
   double elapsed_seconds = 0;
+  bool first_pass = true;  // still reading the files for the first time
+  // The zones with the most rows waiting for their window, most first (at
+  // most three), e.g. {"America/Los_Angeles", 1200}.
+  std::vector<std::pair<std::string, uint64_t>> deferred_by_zone;
 };
 
 // One pass over the contact files: the first reads every row, each later one

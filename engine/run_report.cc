@@ -12,7 +12,10 @@ using nlohmann::json;
 json StatsJson(const RunCounts& counts) {
   return json{
       {"totalCount", counts.total},
+      // Every recipient is one outbound text; herald sends nothing inbound.
+      {"totalOutboundCount", counts.total},
       {"sentCount", counts.sent},
+      {"unsentCount", counts.total - counts.remaining - counts.sent},
       {"invalidCount", counts.invalid},
       {"dupCount", counts.dup},
       {"doNotTextCount", counts.dnc},
@@ -21,6 +24,7 @@ json StatsJson(const RunCounts& counts) {
       {"skippedCount", counts.skipped},
       {"timeoutCount", counts.timeout},
       {"remainingOutboundCount", counts.remaining},
+      {"callbackCount", counts.callbacks},
       {"segmentCount", counts.segments},
   };
 }

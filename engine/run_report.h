@@ -11,9 +11,11 @@ namespace herald {
 
 // Returns the report as pretty-printed JSON:
 //   {"broadcast": {...}, "status": "COMPLETED" | "STOPPED", "error": "...",
-//    "stats": {"totalCount", "sentCount", "invalidCount", "dupCount",
-//              "doNotTextCount", "tooBigCount", "errorCount",
-//              "remainingOutboundCount", "segmentCount"},
+//    "stats": {"totalCount", "totalOutboundCount", "sentCount",
+//              "unsentCount", "invalidCount", "dupCount", "doNotTextCount",
+//              "tooBigCount", "errorCount", "skippedCount", "timeoutCount",
+//              "remainingOutboundCount", "callbackCount", "segmentCount"}
+//              (the names of `herald stats`),
 //    "batches": [{"id", "file", "stats": {...}}], "dnc": {...},
 //    "elapsedSeconds", "recipientsPerSecond", "maxResidentBytes",
 //    "invalidSamples": [{"file", "line", "reason"}], "warnings": [...]}

@@ -99,6 +99,15 @@ void CountFinal(RecipientState state, std::optional<TextResult> result,
   }
 }
 
+// The writer's pages stay in memory (64 MiB) and the WAL is folded into the
+// database every 160 MiB or so rather than every 16: each checkpoint rewrites
+// the B-trees' upper pages, so fewer of them is less writing for the same
+// rows. (Pages of 16 KiB, set before the database exists, hold a run's long
+// rows with less overhead than 4 KiB ones: 360k outcomes/s against 300k in
+// bench/store_bench.)
+const char kTuning[] =
+    "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000";
+
 const char kUpsertText[] = R"sql(
 INSERT INTO texts (id, batch_id, recipient_id, line, to_number, state, result,
                    attempts, key_attempt, next_attempt, message, segments,
@@ -141,8 +150,9 @@ class SqliteStore::Writer {
 
   absl::Status Init() {
     for (const char* sql :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-          "PRAGMA busy_timeout=5000", kStoreSchema}) {
+         {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL",
+          "PRAGMA synchronous=NORMAL",
+          "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
       if (absl::Status s = Exec(sql); !s.ok()) return Error(s);
     }
     if (absl::Status s = upsert_text_.Prepare(db_, kUpsertText); !s.ok()) {
@@ -531,7 +541,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -299,21 +300,29 @@ int Run(RunFlags flags) {
   CatchStopSignals();
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   if (show_progress) {
-    options.on_progress = [](const RunProgress& p) {
-      std::fprintf(stderr,
-                   "\rherald: %llu rows, %llu sent, %llu in flight, %llu "
-                   "waiting, %llu to retry",
-                   static_cast<unsigned long long>(p.rows),
-                   static_cast<unsigned long long>(p.sent),
-                   static_cast<unsigned long long>(p.in_flight),
-                   static_cast<unsigned long long>(p.waiting),
-                   static_cast<unsigned long long>(p.callbacks));
-      if (p.idle_until != absl::InfinitePast()) {
-        std::fprintf(stderr, ", idle until %s   ", Utc(p.idle_until).c_str());
-      } else {
-        std::fprintf(stderr, ", %.0f rows/s   ",
-                     p.elapsed_seconds > 0 ? p.rows / p.elapsed_seconds : 0.0);
+    options.on_progress = [last_sent = uint64_t{0}, last_at = 0.0,
+                           rate = 0.0](const RunProgress& p) mutable {
+      // Texts answered SENT per second since the last line.
+      if (p.elapsed_seconds > last_at) {
+        rate = (p.sent - last_sent) / (p.elapsed_seconds - last_at);
       }
+      last_sent = p.sent;
+      last_at = p.elapsed_seconds;
+      std::string line = absl::StrFormat(
+          "herald: %d rows, %d sent (%.0f/s), %d in flight, %d waiting, %d to "
+          "retry",
+          p.rows, p.sent, rate, p.in_flight, p.waiting, p.callbacks);
+      if (p.idle_until != absl::InfinitePast()) {
+        absl::StrAppend(&line, ", idle until ", Utc(p.idle_until));
+      } else if (!p.first_pass && rate > 0) {
+        absl::StrAppend(&line, ", ETA ",
+                        absl::FormatDuration(absl::Seconds(std::ceil(
+                            (p.in_flight + p.callbacks + p.waiting) / rate))));
+      }
+      for (const auto& [zone, rows] : p.deferred_by_zone) {
+        absl::StrAppend(&line, "; ", rows, " deferred in ", zone);
+      }
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
     };
   }
 
