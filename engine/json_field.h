@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
 
 namespace herald {
@@ -158,6 +159,31 @@ absl::Status ParseJsonEnum(
   return field.Error(absl::StrCat("unknown value \"", *name,
                                   "\" (expected one of ",
                                   absl::StrJoin(names, ", "), ")"));
+}
+
+// The field's string, which must not be empty.
+inline absl::StatusOr<std::string> NonEmptyString(const JsonField& field) {
+  absl::StatusOr<std::string> text = field.String();
+  if (text.ok() && text->empty()) return field.Error("must not be empty");
+  return text;
+}
+
+// Checks that `url` is http:// or https:// with a host and no credentials in
+// it (`instead` says where they go). The value is never quoted back: a URL
+// may carry a secret in its query.
+inline absl::Status CheckHttpUrl(const JsonField& field, absl::string_view url,
+                                 absl::string_view instead) {
+  absl::string_view rest = url;
+  if (!absl::ConsumePrefix(&rest, "http://") &&
+      !absl::ConsumePrefix(&rest, "https://")) {
+    return field.Error("must start with http:// or https://");
+  }
+  const absl::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.empty()) return field.Error("names no host");
+  if (authority.find('@') != absl::string_view::npos) {
+    return field.Error(absl::StrCat("must not carry credentials; ", instead));
+  }
+  return absl::OkStatus();
 }
 
 // Parses `text`, the contents of the file `source`. A syntax error is

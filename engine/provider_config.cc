@@ -85,29 +85,6 @@ bool IsHeaderNameChar(char c) {
              absl::string_view::npos;
 }
 
-absl::StatusOr<std::string> NonEmptyString(const JsonField& field) {
-  absl::StatusOr<std::string> text = field.String();
-  if (text.ok() && text->empty()) return field.Error("must not be empty");
-  return text;
-}
-
-// The value is never quoted back: a URL may carry a secret in its query.
-absl::Status CheckUrl(const JsonField& field, absl::string_view url) {
-  absl::string_view rest = url;
-  if (!absl::ConsumePrefix(&rest, "http://") &&
-      !absl::ConsumePrefix(&rest, "https://")) {
-    return field.Error("must start with http:// or https://");
-  }
-  const absl::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.empty()) return field.Error("names no host");
-  if (authority.find('@') != absl::string_view::npos) {
-    return field.Error(
-        "must not carry credentials; use username with passwordEnv or "
-        "passwordFile");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckTemplate(const JsonField& field, absl::string_view text) {
   std::vector<TemplatePart> parts;
   if (absl::Status s = SplitTemplate(text, &parts); !s.ok()) {
@@ -316,7 +293,10 @@ absl::Status ParseProvider(const JsonField& provider, absl::string_view source,
          seen.url = true;
          absl::Status s =
              AssignField(&out->url, [&] { return NonEmptyString(f); });
-         return s.ok() ? CheckUrl(f, out->url) : s;
+         return s.ok() ? CheckHttpUrl(f, out->url,
+                                      "use username with passwordEnv or "
+                                      "passwordFile")
+                       : s;
        }},
       {"username",
        [&](const JsonField& f) {

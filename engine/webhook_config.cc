@@ -19,28 +19,6 @@ constexpr int kMaxDelayMs = 10 * 60 * 1000;
 constexpr int kMaxTimeoutMs = 10 * 60 * 1000;
 constexpr int kMaxRetryMs = 60 * 60 * 1000;
 
-absl::StatusOr<std::string> NonEmptyString(const JsonField& field) {
-  absl::StatusOr<std::string> text = field.String();
-  if (text.ok() && text->empty()) return field.Error("must not be empty");
-  return text;
-}
-
-// The value is never quoted back: a URL may carry a token in its query.
-absl::Status CheckUrl(const JsonField& field, absl::string_view url) {
-  absl::string_view rest = url;
-  if (!absl::ConsumePrefix(&rest, "http://") &&
-      !absl::ConsumePrefix(&rest, "https://")) {
-    return field.Error("must start with http:// or https://");
-  }
-  const absl::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.empty()) return field.Error("names no host");
-  if (authority.find('@') != absl::string_view::npos) {
-    return field.Error(
-        "must not carry credentials; requests are signed with the secret");
-  }
-  return absl::OkStatus();
-}
-
 // `path` resolved against the folder of the webhook file `source`.
 std::string NextTo(absl::string_view source, const std::string& path) {
   if (absl::StartsWith(path, "/")) return path;
@@ -116,7 +94,9 @@ absl::StatusOr<WebhookConfig> ParseWebhookConfig(absl::string_view json_text,
          url = true;
          absl::Status s =
              AssignField(&config.url, [&] { return NonEmptyString(f); });
-         return s.ok() ? CheckUrl(f, config.url) : s;
+         return s.ok() ? CheckHttpUrl(f, config.url,
+                                      "requests are signed with the secret")
+                       : s;
        }},
       {"id",
        [&](const JsonField& f) {

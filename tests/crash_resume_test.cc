@@ -52,21 +52,24 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
   return rc == 0 ? pid : -1;
 }
 
-// One integer from `sql` on the database at `path`.
-int64_t QueryInt(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  int64_t value = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      value = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return value;
+// Writes dir/providers.json: provider "cf", CallFire at the mock on `port`,
+// with `knobs` (JSON members) added.
+void WriteProviders(const TempDir& dir, int port, absl::string_view knobs) {
+  dir.Write(
+      "providers.json",
+      absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                   R"("url":"http://127.0.0.1:)", port, R"(",)", knobs, "}]}"));
+}
+
+// `herald run` over dir's campaign and contacts through "cf", keeping its
+// state in dir/state.
+std::vector<std::string> RunCommandLine(const TempDir& dir) {
+  return {HERALD_BINARY, "run",
+          "--campaign",  dir.File("campaign.json"),
+          "--contacts",  dir.File("contacts.csv"),
+          "--providers", dir.File("providers.json"),
+          "--provider",  "cf",
+          "--state",     dir.File("state")};
 }
 
 // The numbers of the texts the store says were sent.
@@ -116,23 +119,14 @@ TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
       mock_provider::MockProvider::Start(mock_options);
   ASSERT_TRUE(mock.ok()) << mock.status();
   // Slow enough that twenty kills land inside the broadcast.
-  dir.Write("providers.json",
-            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
-                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
-                         R"(","username":"herald",)",
-                         R"("passwordEnv":"HERALD_TEST_MOCK_PASSWORD",)",
-                         R"("batchSize":50,"timeoutMs":1000,)",
-                         R"("messagesPerSecond":8000,"burst":400,)",
-                         R"("maxActive":8}]})"));
+  WriteProviders(dir, (*mock)->port(),
+                 R"("username":"herald",)"
+                 R"("passwordEnv":"HERALD_TEST_MOCK_PASSWORD",)"
+                 R"("batchSize":50,"timeoutMs":1000,)"
+                 R"("messagesPerSecond":8000,"burst":400,"maxActive":8)");
   setenv("HERALD_TEST_MOCK_PASSWORD", "mock-secret", 1);
-  const std::vector<std::string> command = {
-      HERALD_BINARY, "run",
-      "--campaign",  dir.File("campaign.json"),
-      "--contacts",  dir.File("contacts.csv"),
-      "--providers", dir.File("providers.json"),
-      "--provider",  "cf",
-      "--state",     dir.File("state"),
-      "--quiet"};
+  std::vector<std::string> command = RunCommandLine(dir);
+  command.push_back("--quiet");
   const std::string log = dir.File("herald.log");
 
   std::mt19937 random(20261122);
@@ -240,18 +234,10 @@ TEST(CrashResumeTest, SigtermDrainsRecordsAndResumes) {
   absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
       mock_provider::MockProvider::Start(mock_options);
   ASSERT_TRUE(mock.ok()) << mock.status();
-  dir.Write("providers.json",
-            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
-                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
-                         R"(","batchSize":20,"messagesPerSecond":4000,)",
-                         R"("burst":200,"maxActive":8}]})"));
-  const std::vector<std::string> command = {
-      HERALD_BINARY, "run",
-      "--campaign",  dir.File("campaign.json"),
-      "--contacts",  dir.File("contacts.csv"),
-      "--providers", dir.File("providers.json"),
-      "--provider",  "cf",
-      "--state",     dir.File("state")};
+  WriteProviders(dir, (*mock)->port(),
+                 R"("batchSize":20,"messagesPerSecond":4000,"burst":200,)"
+                 R"("maxActive":8)");
+  const std::vector<std::string> command = RunCommandLine(dir);
   const std::string log = dir.File("herald.log");
   const pid_t pid = Spawn(command, log);
   ASSERT_GT(pid, 0);
@@ -280,10 +266,7 @@ TEST(CrashResumeTest, SigtermDrainsRecordsAndResumes) {
   mock_options.port = 0;
   mock = mock_provider::MockProvider::Start(mock_options);
   ASSERT_TRUE(mock.ok()) << mock.status();
-  dir.Write("providers.json",
-            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
-                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
-                         R"(","batchSize":100}]})"));
+  WriteProviders(dir, (*mock)->port(), R"("batchSize":100)");
   ASSERT_EQ(RunCommand(absl::StrCat(HERALD_BINARY, " resume --quiet --state ",
                                     dir.File("state")),
                        &output),

@@ -2,6 +2,7 @@
 #ifndef HERALD_TESTS_TEST_UTIL_H_
 #define HERALD_TESTS_TEST_UTIL_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -40,6 +41,11 @@ bool FileExists(const std::string& path);
 
 // Returns the whole file at `path`; fails the current test if it cannot.
 std::string ReadWholeFile(const std::string& path);
+
+// The first column of the first row `sql` gives on the SQLite database at
+// `path`, opened read-only; -1 when there is none. Fails the current test on
+// an SQL error.
+int64_t QueryInt(const std::string& path, const std::string& sql);
 
 // Runs `command` with /bin/sh, stdout and stderr captured together into
 // `*output`. Returns the command's exit status (-1 if it did not exit).
