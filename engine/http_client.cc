@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -669,6 +670,32 @@ int HttpClient::in_flight() const { return impl_->in_flight(); }
 
 int64_t HttpClient::connections_opened() const {
   return impl_->connections_opened();
+}
+
+absl::Status StartHttpThread(boost::asio::io_context& io,
+                             const HttpClientOptions& options,
+                             std::unique_ptr<HttpClient>* client,
+                             std::function<void()> on_start,
+                             std::thread* thread) {
+  std::promise<absl::Status> started;
+  *thread = std::thread([&io, &options, client, &on_start, &started] {
+    absl::StatusOr<std::unique_ptr<HttpClient>> created =
+        HttpClient::Create(io, options);
+    if (!created.ok()) {
+      started.set_value(created.status());
+      return;
+    }
+    *client = *std::move(created);
+    // Runs before `started` is set: the caller's references are alive.
+    std::function<void()> first = std::move(on_start);
+    started.set_value(absl::OkStatus());
+    if (first) first();
+    io.run();
+    client->reset();
+  });
+  absl::Status status = started.get_future().get();
+  if (!status.ok()) thread->join();
+  return status;
 }
 
 }  // namespace herald

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -113,6 +114,17 @@ class HttpClient {
   explicit HttpClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Starts `*thread`, the owner of an HttpClient: there it creates the client
+// on `io` into `*client`, calls `on_start`, runs `io` until it is stopped,
+// and destroys the client (whose callbacks then find their owner stopping).
+// Returns once the client exists, or why it could not be made; the thread
+// has then ended and is joined.
+absl::Status StartHttpThread(boost::asio::io_context& io,
+                             const HttpClientOptions& options,
+                             std::unique_ptr<HttpClient>* client,
+                             std::function<void()> on_start,
+                             std::thread* thread);
 
 }  // namespace herald
 

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -144,22 +143,7 @@ absl::Status ProviderTransport::Impl::Start() {
   http.connect_timeout = config_.connect_timeout;
   http.timeout = config_.timeout;
   http.ca_file = config_.ca_file;
-  std::promise<absl::Status> started;
-  thread_ = std::thread([this, &http, &started] {
-    absl::StatusOr<std::unique_ptr<HttpClient>> client =
-        HttpClient::Create(io_, http);
-    if (!client.ok()) {
-      started.set_value(client.status());
-      return;
-    }
-    client_ = *std::move(client);
-    started.set_value(absl::OkStatus());
-    io_.run();
-    client_.reset();  // its callbacks run, and find the transport stopping
-  });
-  absl::Status status = started.get_future().get();
-  if (!status.ok()) thread_.join();
-  return status;
+  return StartHttpThread(io_, http, &client_, nullptr, &thread_);
 }
 
 void ProviderTransport::Impl::Stop() {

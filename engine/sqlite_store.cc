@@ -151,8 +151,8 @@ class SqliteStore::Writer {
   absl::Status Init() {
     for (const char* sql :
          {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL",
-          "PRAGMA synchronous=NORMAL",
-          "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
+          "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", kTuning,
+          kStoreSchema}) {
       if (absl::Status s = Exec(sql); !s.ok()) return Error(s);
     }
     if (absl::Status s = upsert_text_.Prepare(db_, kUpsertText); !s.ok()) {
@@ -231,7 +231,6 @@ class SqliteStore::Writer {
   absl::Status QueueBroadcast(StoredBroadcast broadcast,
                               std::vector<StoredBatch> batches) {
     std::unique_lock lock(mu_);
-    from_number_ = broadcast.from_number;
     queue_.broadcast = {std::move(broadcast), std::move(batches)};
     return Wake(&lock);
   }
@@ -328,6 +327,7 @@ class SqliteStore::Writer {
           !s.ok()) {
         return s;
       }
+      from_number_ = writes.broadcast->first.from_number;
     }
     for (const auto& [batch, rows] : writes.batch_sizes) {
       if (absl::Status s = Run(absl::StrCat("UPDATE batches SET size = ", rows,
@@ -517,7 +517,9 @@ class SqliteStore::Writer {
   Statement insert_attempt_;
   Statement insert_event_;
   Statement select_attempts_;
-  std::string from_number_;  // writer thread, once the broadcast is known
+  // The broadcast's, for announced texts: set before the writer starts
+  // work, or by the writer itself.
+  std::string from_number_;
   std::thread thread_;
 
   std::mutex mu_;

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -284,25 +283,9 @@ absl::Status WebhookNotifier::Impl::Start() {
   http.connect_timeout = std::min(config_.timeout, kMaxConnectTimeout);
   // One request at a time: a second connection would only sit idle.
   http.max_host_connections = 1;
-  std::promise<absl::Status> started;
-  thread_ = std::thread([this, &http, &started] {
-    absl::StatusOr<std::unique_ptr<HttpClient>> client =
-        HttpClient::Create(io_, http);
-    if (!client.ok()) {
-      started.set_value(client.status());
-      return;
-    }
-    client_ = *std::move(client);
-    started.set_value(absl::OkStatus());
-    Poll();
-    io_.run();
-    client_.reset();  // a request in flight ends Cancelled, found stopping
-  });
-  absl::Status status = started.get_future().get();
-  if (!status.ok()) {
-    thread_.join();
-    finished_ = status;
-  }
+  absl::Status status = StartHttpThread(
+      io_, http, &client_, [this] { Poll(); }, &thread_);
+  if (!status.ok()) finished_ = status;
   return status;
 }
 

@@ -36,6 +36,7 @@
 #include "tools/run_flags.h"
 #include "tools/run_state.h"
 #include "tools/store_commands.h"
+#include "tools/time_flag.h"
 
 namespace herald {
 namespace {
@@ -53,20 +54,6 @@ struct TimeSetup {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
-absl::StatusOr<absl::Time> ParseInstant(const std::string& text,
-                                        absl::string_view flag) {
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag,
-                     ": expected a time such as 2026-11-23T09:00:00-05:00 or "
-                     "2026-11-23T14:00:00Z, got \"",
-                     text, "\""));
-  }
-  return t;
-}
-
 // Loads `--tz-data`: a CSV of npa,nxx,zone when the name ends in .csv,
 // else libphonenumber's map_data format; layered over the built-in table.
 absl::StatusOr<ZoneTable> LoadZones(const std::string& tz_data) {
@@ -83,7 +70,7 @@ absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
   if (flags.clock == "virtual") {
     absl::Time start = absl::Now();
     if (!flags.start.empty()) {
-      absl::StatusOr<absl::Time> t = ParseInstant(flags.start, "--start");
+      absl::StatusOr<absl::Time> t = ParseTimeFlag("--start", flags.start);
       if (!t.ok()) return t.status();
       start = *t;
     }
@@ -93,7 +80,7 @@ absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
     return absl::InvalidArgumentError("--start needs --clock virtual");
   }
   if (!flags.deadline.empty()) {
-    absl::StatusOr<absl::Time> t = ParseInstant(flags.deadline, "--deadline");
+    absl::StatusOr<absl::Time> t = ParseTimeFlag("--deadline", flags.deadline);
     if (!t.ok()) return t.status();
     setup.deadline = *t;
   }
@@ -490,7 +477,7 @@ int Lookup(const LookupFlags& flags) {
   std::optional<RecipientGates> gates;
   absl::Time at;
   if (!flags.at.empty()) {
-    absl::StatusOr<absl::Time> t = ParseInstant(flags.at, "--at");
+    absl::StatusOr<absl::Time> t = ParseTimeFlag("--at", flags.at);
     if (!t.ok()) return Fail(t.status());
     at = *t;
     absl::StatusOr<RecipientGates> built =

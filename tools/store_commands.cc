@@ -23,6 +23,7 @@
 #include "engine/sqlite_store.h"
 #include "engine/store_reader.h"
 #include "nlohmann/json.hpp"
+#include "tools/time_flag.h"
 
 namespace herald {
 namespace {
@@ -65,24 +66,6 @@ absl::Status BadFlag(absl::string_view flag, absl::string_view expected,
                      absl::string_view value) {
   return absl::InvalidArgumentError(
       absl::StrCat(flag, ": expected ", expected, ", got \"", value, "\""));
-}
-
-// RFC 3339, or unix milliseconds (all digits).
-absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
-                                         const std::string& text) {
-  int64_t ms = 0;
-  if (!text.empty() &&
-      text.find_first_not_of("0123456789") == std::string::npos &&
-      absl::SimpleAtoi(text, &ms)) {
-    return absl::FromUnixMillis(ms);
-  }
-  absl::Time t;
-  std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error)) return t;
-  return BadFlag(flag,
-                 "a time such as 2026-11-22T13:40:05Z, "
-                 "2026-11-22T08:40:05-05:00 or unix milliseconds",
-                 text);
 }
 
 absl::StatusOr<uint64_t> ParseCountFlag(absl::string_view flag,
