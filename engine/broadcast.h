@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "engine/message_template.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 #include "scheduler/time_of_day.h"
 
 namespace herald {

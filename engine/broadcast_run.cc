@@ -144,8 +144,12 @@ class Pipeline {
         timeout_reasons_(gates->group_count()),
         local_times_(gates->group_count(),
                      {absl::InfinitePast(), std::string()}) {
+    for (uint32_t b = 0; b < plans_.size(); ++b) {
+      scrubbing_ |= ScrubsDuplicates(b);
+    }
     if (options.resume != nullptr) {
       for (const ResumePoint::Callback& c : options.resume->callbacks) {
+        if (Rule(c.batch - 1).mode != BatchRule::Mode::kSend) continue;
         const uint64_t id =
             uint64_t{c.batch - 1} << kWaitingIdBits | c.recipient_id;
         callbacks_[id] = {c.attempts, c.key_attempt};
@@ -158,6 +162,15 @@ class Pipeline {
   absl::Status Run(Stopwatch::time_point start);
 
  private:
+  const BatchRule& Rule(uint32_t batch_index) const {
+    static const BatchRule kSendAll;
+    return options_.batch_rules.empty() ? kSendAll
+                                        : options_.batch_rules[batch_index];
+  }
+  bool ScrubsDuplicates(uint32_t batch_index) const {
+    return broadcast_.scrub_duplicates ||
+           Rule(batch_index).scrub_duplicates;
+  }
   // Reads every file once, classifying and committing the rows in
   // `selections` (one per batch), or every row when it is null.
   void Pass(const std::vector<RowSelection>* selections);
@@ -229,6 +242,7 @@ class Pipeline {
   // Committer-only state.
   absl::Status status_;
   NumberSet seen_;  // numbers already committed, for duplicate scrubbing
+  bool scrubbing_ = false;  // whether any batch scrubs duplicates
   WindowTracker windows_;
   std::vector<std::vector<uint64_t>> waiting_;  // by zone group
   // Rows between attempts, by waiting id (see kWaitingIdBits), and when
@@ -263,6 +277,7 @@ void Pipeline::ReadAll(const std::vector<RowSelection>* selections) {
     const RowSelection* selection =
         selections != nullptr ? &(*selections)[b] : nullptr;
     if (selection != nullptr && selection->empty()) continue;
+    if (Rule(b).mode == BatchRule::Mode::kSkip) continue;
     absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
         CsvChunkReader::Open(plans_[b].path, options_.csv);
     if (!reader.ok()) {
@@ -348,15 +363,18 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
   // for the slot a few rows ahead overlaps the misses.
   constexpr size_t kPrefetchDistance = 8;
   // A row of a later pass was admitted by the first: it is no duplicate.
-  const bool scrub = broadcast_.scrub_duplicates && first_pass;
+  // Every batch's numbers count for the scrubbing batches after it.
+  const bool track = scrubbing_ && first_pass;
+  const bool scrub = track && ScrubsDuplicates(chunk.batch);
+  const bool hold = Rule(chunk.batch).mode == BatchRule::Mode::kHold;
   for (size_t i = 0; i < chunk.rows.size(); ++i) {
     const ClassifiedRow& row = chunk.rows[i];
-    if (scrub && i + kPrefetchDistance < chunk.rows.size()) {
+    if (track && i + kPrefetchDistance < chunk.rows.size()) {
       seen_.Prefetch(chunk.rows[i + kPrefetchDistance].number);
     }
     if (first_pass && SettledEarlier(chunk.batch, row.recipient_id)) {
       // Its number still counts for scrubbing the duplicates after it.
-      if (scrub && row.verdict != RowVerdict::kInvalid) {
+      if (track && row.verdict != RowVerdict::kInvalid) {
         seen_.Insert(row.number);
       }
       continue;
@@ -372,7 +390,7 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
     }
     if (row.verdict == RowVerdict::kInvalid) {
       invalid(&outcome, row);
-    } else if (scrub && !seen_.Insert(row.number)) {
+    } else if (track && !seen_.Insert(row.number) && scrub) {
       outcome.state = RecipientState::kDup;
       ++counts.dup;
     } else if (row.verdict == RowVerdict::kDnc) {
@@ -386,6 +404,9 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
       outcome.result = TextResult::kTooBig;
       outcome.reason = chunk.TextOf(row);
       ++counts.too_big;
+    } else if (hold) {
+      row_outcomes_.pop_back();  // DISABLED until its batch is on again
+      ++counts.disabled;
     } else {
       Dispatch(chunk, row, now, !first_pass, &counts);
     }
@@ -616,7 +637,8 @@ bool Pipeline::TakeDueRows(absl::Time now,
 }
 
 absl::Status Pipeline::CheckFilesUnchanged() const {
-  for (size_t b = 0; b < plans_.size(); ++b) {
+  for (uint32_t b = 0; b < plans_.size(); ++b) {
+    if (Rule(b).mode == BatchRule::Mode::kSkip) continue;
     absl::StatusOr<FileVersion> now = StatFileVersion(plans_[b].path);
     if (!now.ok()) return now.status();
     if (*now != versions_[b]) {
@@ -754,6 +776,7 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
   Pass(nullptr);
   if (outcomes_ != nullptr && status_.ok()) {
     for (const BatchReport& batch : report_->batches) {
+      if (Rule(batch.id - 1).mode == BatchRule::Mode::kSkip) continue;
       if (absl::Status s =
               outcomes_->RecordBatchSize(batch.id, batch.counts.total);
           !s.ok()) {
@@ -821,6 +844,7 @@ void RunCounts::Add(const RunCounts& other) {
   timeout += other.timeout;
   remaining += other.remaining;
   callbacks += other.callbacks;
+  disabled += other.disabled;
   segments += other.segments;
 }
 
@@ -856,7 +880,19 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
   }
   std::vector<BatchPlan> plans;
   std::vector<FileVersion> versions;
+  if (!options.batch_rules.empty() &&
+      options.batch_rules.size() != options.contact_paths.size()) {
+    return absl::InvalidArgumentError("one batch rule per contacts file");
+  }
   for (size_t i = 0; i < options.contact_paths.size(); ++i) {
+    if (!options.batch_rules.empty() &&
+        options.batch_rules[i].mode == BatchRule::Mode::kSkip) {
+      BatchPlan& unread = plans.emplace_back();
+      unread.id = static_cast<uint32_t>(i + 1);
+      unread.path = options.contact_paths[i];
+      versions.emplace_back();
+      continue;
+    }
     absl::StatusOr<BatchPlan> plan =
         PlanBatch(static_cast<uint32_t>(i + 1), options.contact_paths[i],
                   broadcast, options, &report.warnings);

@@ -31,7 +31,7 @@
 #include "engine/dnc_list.h"
 #include "engine/outcome_log.h"
 #include "engine/transport.h"
-#include "scheduler/clock.h"
+#include "herald/clock.h"
 #include "timezone/zone_table.h"
 
 namespace herald {
@@ -53,6 +53,7 @@ struct RunCounts {
   // attempt, or handed to a transport that could not say what became of it.
   uint64_t remaining = 0;
   uint64_t callbacks = 0;  // of the remaining, rows waiting for a retry
+  uint64_t disabled = 0;   // of the remaining, rows of a held batch
   uint64_t segments = 0;   // segments of the texts sent
 
   void Add(const RunCounts& other);
@@ -121,8 +122,29 @@ struct PassReport {
   double seconds = 0;    // wall time of the pass
 };
 
+// How a run treats one contacts file (RunOptions::batch_rules).
+struct BatchRule {
+  enum class Mode : uint8_t {
+    kSend,
+    // The batch is switched off: its rows are read, ended when they cannot
+    // be sent (INVALID, DUP, DNC, TOO_BIG) and count for scrubbing the
+    // duplicates after them, but the sendable ones stay DISABLED, unfinished
+    // (RunCounts::disabled), and its CALLBACK rows wait.
+    kHold,
+    // Not read at all: a batch that failed validation, or is still being
+    // validated. Its rows count nowhere.
+    kSkip,
+  };
+  Mode mode = Mode::kSend;
+  // A row whose number an earlier row of the run has ends DUP, as for every
+  // batch when the broadcast scrubs duplicates.
+  bool scrub_duplicates = false;
+};
+
 struct RunOptions {
   std::vector<std::string> contact_paths;  // one batch each
+  // Empty (every batch sent), or one per contacts path.
+  std::vector<BatchRule> batch_rules;
   std::vector<std::string> dnc_paths;
   std::string phone_column;  // empty: find it by name
   int workers = 0;           // classifying threads; 0: one per core

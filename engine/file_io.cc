@@ -85,9 +85,11 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(
-    const std::string& path) {
-  const int fd =
-      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const std::string& path, Mode mode) {
+  const int fd = ::open(
+      path.c_str(),
+      O_WRONLY | O_CREAT | O_CLOEXEC | (mode == Mode::kAppend ? O_APPEND : O_TRUNC),
+      0644);
   if (fd < 0) return ErrnoStatus(errno, "cannot create", path);
   return std::unique_ptr<OutputFile>(new OutputFile(path, fd));
 }

@@ -43,9 +43,12 @@ absl::StatusOr<FileVersion> StatFileVersion(const std::string& path);
 // full disk is an error the caller sees rather than a silently short file.
 class OutputFile {
  public:
-  // Creates or truncates `path`. Errors name the path.
+  enum class Mode { kTruncate, kAppend };
+
+  // Creates `path`, or opens it to truncate it or append to it. Errors name
+  // the path.
   static absl::StatusOr<std::unique_ptr<OutputFile>> Create(
-      const std::string& path);
+      const std::string& path, Mode mode = Mode::kTruncate);
 
   ~OutputFile();  // closes; an unflushed error is lost, so call Close()
   OutputFile(const OutputFile&) = delete;

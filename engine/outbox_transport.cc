@@ -5,8 +5,8 @@
 namespace herald {
 
 absl::StatusOr<std::unique_ptr<OutboxTransport>> OutboxTransport::Create(
-    const std::string& path, Clock* clock) {
-  absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path);
+    const std::string& path, Clock* clock, OutputFile::Mode mode) {
+  absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path, mode);
   if (!file.ok()) return file.status();
   return std::unique_ptr<OutboxTransport>(
       new OutboxTransport(*std::move(file), clock));

@@ -9,7 +9,7 @@
 #include "engine/file_io.h"
 #include "engine/json_text.h"
 #include "engine/transport.h"
-#include "scheduler/clock.h"
+#include "herald/clock.h"
 
 namespace herald {
 
@@ -22,9 +22,11 @@ namespace herald {
 // SENT once its line is written. `sentAt` is the clock's time at Submit().
 class OutboxTransport : public ImmediateTransport {
  public:
-  // Creates or truncates the outbox at `path`. `clock` must outlive this.
+  // Creates the outbox at `path`, truncating or appending to the file
+  // there. `clock` must outlive this.
   static absl::StatusOr<std::unique_ptr<OutboxTransport>> Create(
-      const std::string& path, Clock* clock);
+      const std::string& path, Clock* clock,
+      OutputFile::Mode mode = OutputFile::Mode::kTruncate);
 
   absl::Status Submit(absl::Span<const OutboundText> texts) override;
   absl::Status Finish() override;

@@ -14,7 +14,7 @@
 #include "absl/types/span.h"
 #include "engine/file_io.h"
 #include "engine/phone_number.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 
 namespace herald {
 
@@ -85,8 +85,10 @@ class OutcomeTee : public OutcomeSink {
 // was unreadable.
 class JsonlOutcomeLog : public OutcomeSink {
  public:
+  // Creates the log at `path`, truncating or appending to the file there.
   static absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> Create(
-      const std::string& path);
+      const std::string& path,
+      OutputFile::Mode mode = OutputFile::Mode::kTruncate);
 
   absl::Status Record(absl::Span<const RowOutcome> outcomes) override;
   absl::Status Finish() override;

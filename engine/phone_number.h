@@ -8,12 +8,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "herald/texts.h"
 
 namespace herald {
-
-// A NANP number in E.164 form as an integer, e.g. 12135551234. Integers keep
-// a pending recipient small and make duplicate and DNC sets cheap.
-using PhoneNumber = uint64_t;
 
 // Parses `text` as a dialable NANP subscriber number.
 //

@@ -22,7 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 #include "ratelimit/lane_config.h"
 
 namespace herald {

@@ -15,7 +15,7 @@
 #include "engine/http_client.h"
 #include "engine/phone_number.h"
 #include "engine/provider_config.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 #include "engine/sms_encoding.h"
 #include "ratelimit/rate_limiter.h"
 

@@ -1,4 +1,4 @@
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 
 #include <array>
 #include <utility>

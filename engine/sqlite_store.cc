@@ -442,7 +442,9 @@ class SqliteStore::Writer {
     if (absl::Status s = batch.Prepare(
             db_,
             "INSERT OR REPLACE INTO batches (id, path, file_size, "
-            "file_mtime_ns, size, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            "file_mtime_ns, size, created, name, status, enabled, "
+            "scrub_duplicates, error) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         !s.ok()) {
       return s;
     }
@@ -456,7 +458,13 @@ class SqliteStore::Writer {
       } else {
         batch.BindNull(5);
       }
-      batch.Bind(6, Millis(b.created));
+      batch.Bind(6, Millis(stored.created == absl::Time() ? b.created
+                                                          : stored.created));
+      batch.Bind(7, stored.name);
+      batch.Bind(8, stored.status);
+      batch.Bind(9, stored.enabled ? 1 : 0);
+      batch.Bind(10, stored.scrub_duplicates ? 1 : 0);
+      batch.BindText(11, stored.error);
       if (batch.Run() != SQLITE_DONE) return SqliteError();
     }
     return absl::OkStatus();
@@ -594,8 +602,8 @@ absl::StatusOr<std::vector<StoredBatch>> SqliteStore::ReadBatches() {
   Statement select;
   if (absl::Status s = select.Prepare(
           writer_->db(),
-          "SELECT id, path, file_size, file_mtime_ns, size FROM batches "
-          "ORDER BY id");
+          "SELECT id, path, file_size, file_mtime_ns, size, created, name, "
+          "status, enabled, scrub_duplicates, error FROM batches ORDER BY id");
       !s.ok()) {
     return writer_->Error(s);
   }
@@ -611,6 +619,12 @@ absl::StatusOr<std::vector<StoredBatch>> SqliteStore::ReadBatches() {
     if (sqlite3_column_type(stmt, 4) != SQLITE_NULL) {
       b.size = static_cast<uint64_t>(sqlite3_column_int64(stmt, 4));
     }
+    b.created = absl::FromUnixMillis(sqlite3_column_int64(stmt, 5));
+    b.name = std::string(ColumnText(stmt, 6));
+    b.status = std::string(ColumnText(stmt, 7));
+    b.enabled = sqlite3_column_int(stmt, 8) != 0;
+    b.scrub_duplicates = sqlite3_column_int(stmt, 9) != 0;
+    b.error = std::string(ColumnText(stmt, 10));
   }
   if (rc != SQLITE_DONE) {
     return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));

@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS broadcast (
   from_number TEXT NOT NULL,
   definition TEXT NOT NULL,   -- the broadcast JSON as given
   inputs TEXT NOT NULL,       -- JSON: what the run was started with
-  status TEXT NOT NULL,       -- RUNNING, STOPPED or FINISHED
+  status TEXT NOT NULL,       -- SETUP, START_PENDING, RUNNING, STOPPED,
+                              -- FINISHED or ARCHIVED
   created INTEGER NOT NULL,
   modified INTEGER NOT NULL
 );
@@ -49,7 +50,12 @@ CREATE TABLE IF NOT EXISTS batches (
   file_size INTEGER NOT NULL, -- the file as it was when the broadcast began:
   file_mtime_ns INTEGER NOT NULL,  -- a resumed run refuses a changed file
   size INTEGER,               -- data rows; NULL until the file was read once
-  created INTEGER NOT NULL
+  created INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'ACTIVE',  -- NEW, VALIDATING, ACTIVE, ERRORS
+  enabled INTEGER NOT NULL DEFAULT 1,
+  scrub_duplicates INTEGER NOT NULL DEFAULT 0,
+  error TEXT                  -- ERRORS: why
 );
 CREATE TABLE IF NOT EXISTS texts (
   id INTEGER PRIMARY KEY,
@@ -96,7 +102,7 @@ struct StoredBroadcast {
   std::string from_number;
   std::string definition;
   std::string inputs;
-  std::string status;  // RUNNING, STOPPED or FINISHED
+  std::string status;  // kStoreSchema's broadcast.status
   absl::Time created;
 };
 
@@ -105,6 +111,12 @@ struct StoredBatch {
   std::string path;
   FileVersion version;
   std::optional<uint64_t> size;
+  std::string name;
+  std::string status = "ACTIVE";  // NEW, VALIDATING, ACTIVE or ERRORS
+  bool enabled = true;
+  bool scrub_duplicates = false;
+  std::string error;  // ERRORS: why
+  absl::Time created;
 };
 
 struct SqliteStoreOptions {

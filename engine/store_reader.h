@@ -16,101 +16,13 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
-#include "engine/recipient_state.h"
 #include "engine/text_record.h"
+#include "herald/texts.h"
 #include "nlohmann/json.hpp"
 
 struct sqlite3;
 
 namespace herald {
-
-inline constexpr int kDefaultTextPageLimit = 100;
-inline constexpr int kMaxTextPageLimit = 1000;
-
-// Which texts FindTexts returns. Empty lists and unset fields match all.
-struct TextQuery {
-  std::vector<RecipientState> states;  // any of these
-  std::vector<TextResult> results;     // finalTextResult, any of these
-  std::optional<uint32_t> batch;
-  std::optional<PhoneNumber> to;
-  // Every text carries the broadcast's fromNumber, so this matches all texts
-  // or none. Equal strings match, and so do two spellings of one NANP number.
-  std::optional<std::string> from;
-  absl::Time since = absl::InfinitePast();    // modified at or after
-  absl::Time until = absl::InfiniteFuture();  // modified before
-  uint64_t offset = 0;                        // matching texts skipped
-  int limit = kDefaultTextPageLimit;          // 0 to kMaxTextPageLimit
-};
-
-// One page of the texts a query matches, by id.
-struct TextPage {
-  std::vector<TextRecord> items;
-  uint64_t offset = 0;
-  int limit = 0;
-  uint64_t total_count = 0;  // matching texts, whatever the offset and limit
-};
-
-// Recipients by what became of them. Named as in the API (kCountFields).
-struct StoreCounts {
-  // Whole broadcast, whatever the range: the rows of the batches (a batch
-  // not read to its end yet counts its texts rows), and those of them not
-  // in a final state yet.
-  uint64_t total = 0;
-  uint64_t total_outbound = 0;  // one text per recipient: `total`
-  uint64_t remaining_outbound = 0;
-  // Texts modified in the range, by state and result.
-  uint64_t sent = 0;      // FINISHED with SENT
-  uint64_t unsent = 0;    // final, and not sent
-  uint64_t dnc = 0;       // DNC
-  uint64_t dup = 0;       // DUP
-  uint64_t invalid = 0;   // INVALID
-  uint64_t too_big = 0;   // result TOO_BIG, whatever the state
-  uint64_t errors = 0;    // FINISHED, and not SENT, TOO_BIG or DNT
-  uint64_t timeout = 0;   // TIMEOUT
-  uint64_t callback = 0;  // CALLBACK: waiting for a retry
-  uint64_t skipped = 0;   // SKIPPED
-  uint64_t segments = 0;  // billed, of the attempts finished in the range
-};
-
-// A count's API name. `whole_broadcast`: the count ignores the range and
-// has no meaning per zone.
-struct CountField {
-  const char* name;
-  uint64_t StoreCounts::*count;
-  bool whole_broadcast;
-};
-inline constexpr CountField kCountFields[] = {
-    {"totalCount", &StoreCounts::total, true},
-    {"totalOutboundCount", &StoreCounts::total_outbound, true},
-    {"remainingOutboundCount", &StoreCounts::remaining_outbound, true},
-    {"sentCount", &StoreCounts::sent, false},
-    {"unsentCount", &StoreCounts::unsent, false},
-    {"segmentCount", &StoreCounts::segments, false},
-    {"doNotTextCount", &StoreCounts::dnc, false},
-    {"dupCount", &StoreCounts::dup, false},
-    {"invalidCount", &StoreCounts::invalid, false},
-    {"tooBigCount", &StoreCounts::too_big, false},
-    {"errorCount", &StoreCounts::errors, false},
-    {"timeoutCount", &StoreCounts::timeout, false},
-    {"callbackCount", &StoreCounts::callback, false},
-    {"skippedCount", &StoreCounts::skipped, false},
-};
-
-struct StoreStats {
-  struct Batch {
-    uint32_t id = 0;
-    std::string path;
-    std::optional<uint64_t> size;  // nullopt until the file was read once
-    StoreCounts counts;
-  };
-  absl::Time begin = absl::InfinitePast();
-  absl::Time end = absl::InfiniteFuture();
-  StoreCounts counts;
-  std::vector<Batch> batches;  // by id
-  // By zone ("unknown" for texts without one); whole-broadcast counts 0.
-  std::map<std::string, StoreCounts> zones;
-  std::map<std::string, uint64_t> results;  // texts by finalTextResult name
-};
 
 // A read-only connection to a store. Reads are snapshots: each call sees the
 // store as one committed state, never waits for the writer (WAL), and waits

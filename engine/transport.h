@@ -12,7 +12,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 #include "engine/sms_encoding.h"
 
 namespace herald {

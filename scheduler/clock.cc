@@ -1,4 +1,4 @@
-#include "scheduler/clock.h"
+#include "herald/clock.h"
 
 #include <algorithm>
 

@@ -15,7 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "scheduler/clock.h"
+#include "herald/clock.h"
 #include "tests/test_util.h"
 
 namespace herald {

@@ -77,8 +77,13 @@ TEST_F(SqliteStoreTest, KeepsTheBroadcastAndItsBatchesAcrossOpens) {
         store->ReadBroadcast();
     ASSERT_TRUE(none.ok());
     EXPECT_FALSE(none->has_value());
-    const StoredBatch batches[] = {{1, "/data/a.csv", {120, 77}, std::nullopt},
-                                   {2, "/data/b.csv", {30, 78}, std::nullopt}};
+    StoredBatch batches[2];
+    batches[0].id = 1;
+    batches[0].path = "/data/a.csv";
+    batches[0].version = {120, 77};
+    batches[1].id = 2;
+    batches[1].path = "/data/b.csv";
+    batches[1].version = {30, 78};
     ASSERT_TRUE(store->WriteBroadcast(Broadcast(), batches).ok());
     ASSERT_TRUE(store->RecordBatchSize(2, 3).ok());
     ASSERT_TRUE(store->SetStatus("STOPPED").ok());

@@ -23,7 +23,7 @@ const std::string kHerald = HERALD_BINARY;
 constexpr char kTexts[] = R"sql(
 INSERT INTO broadcast VALUES (1, 'run-7', 'Charity', '19206596476', '{}',
   '{}', 'RUNNING', 1795352400000, 1795352400000);
-INSERT INTO batches VALUES (1, 'contacts.csv', 100, 1, 5, 1795352400000);
+INSERT INTO batches (id, path, file_size, file_mtime_ns, size, created) VALUES (1, 'contacts.csv', 100, 1, 5, 1795352400000);
 INSERT INTO texts VALUES
   (10000000001, 1, 1, 2, 12135550101, 'FINISHED', 'SENT', 1, NULL, NULL,
    'Hello Ann, join us for the Beaufort charity weekend!', 1,

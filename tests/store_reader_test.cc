@@ -178,7 +178,8 @@ void WriteStore(const std::string& path) {
       "'RUNNING', ?, ?)",
       {kFrom, absl::ToUnixMillis(kT0), absl::ToUnixMillis(kT0)});
   writer.Exec(
-      "INSERT INTO batches VALUES (1, 'a.csv', 100, 1, 20, 0), "
+      "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, created) "
+      "VALUES (1, 'a.csv', 100, 1, 20, 0), "
       "(2, 'b.csv', 100, 1, NULL, 0)");
   for (const Row& row : kRows) writer.AddText(row);
   writer.Exec("COMMIT");

@@ -234,7 +234,8 @@ class TestStore {
         "INSERT INTO broadcast VALUES (1, '", kRunId, "', 'Hooks', '", kFrom,
         "', '{}', '{}', 'RUNNING', 1790000000000, 1790000000000)"));
     Exec(
-        "INSERT INTO batches VALUES (1, 'contacts.csv', 10, 1, NULL, "
+        "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, "
+        "created) VALUES (1, 'contacts.csv', 10, 1, NULL, "
         "1790000000000)");
   }
   ~TestStore() { sqlite3_close(db_); }

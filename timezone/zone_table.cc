@@ -316,4 +316,13 @@ void ZoneTable::Layout(
   }
 }
 
+absl::StatusOr<ZoneTable> ZoneTable::BuiltInWithOverrides(
+    const std::string& path) {
+  if (path.empty()) return BuiltIn();
+  absl::StatusOr<ZoneTable> loaded =
+      absl::EndsWith(path, ".csv") ? LoadNpaNxxCsv(path) : LoadMapData(path);
+  if (!loaded.ok()) return loaded.status();
+  return BuiltIn().WithOverrides(*loaded);
+}
+
 }  // namespace herald

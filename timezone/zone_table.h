@@ -64,6 +64,12 @@ class ZoneTable {
   // `--tz-data FILE` gives: BuiltIn().WithOverrides(loaded).
   ZoneTable WithOverrides(const ZoneTable& precise) const;
 
+  // The built-in table with the file at `path` layered over it: a CSV of
+  // npa,nxx,zone when the name ends in .csv, else libphonenumber's
+  // map_data format. An empty path gives the built-in table.
+  static absl::StatusOr<ZoneTable> BuiltInWithOverrides(
+      const std::string& path);
+
   // The group for `number`, 0 when no zone is known (toll-free codes,
   // unassigned codes, anything that is not an 11-digit +1 number). No
   // allocation: two or three array reads.

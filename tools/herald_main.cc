@@ -31,7 +31,7 @@
 #include "engine/sms_encoding.h"
 #include "engine/webhook_config.h"
 #include "engine/webhook_notifier.h"
-#include "scheduler/clock.h"
+#include "herald/clock.h"
 #include "timezone/zone_table.h"
 #include "tools/run_flags.h"
 #include "tools/run_state.h"
@@ -54,17 +54,6 @@ struct TimeSetup {
   absl::Time deadline = absl::InfiniteFuture();
 };
 
-// Loads `--tz-data`: a CSV of npa,nxx,zone when the name ends in .csv,
-// else libphonenumber's map_data format; layered over the built-in table.
-absl::StatusOr<ZoneTable> LoadZones(const std::string& tz_data) {
-  if (tz_data.empty()) return ZoneTable::BuiltIn();
-  absl::StatusOr<ZoneTable> loaded = absl::EndsWith(tz_data, ".csv")
-                                         ? ZoneTable::LoadNpaNxxCsv(tz_data)
-                                         : ZoneTable::LoadMapData(tz_data);
-  if (!loaded.ok()) return loaded.status();
-  return ZoneTable::BuiltIn().WithOverrides(*loaded);
-}
-
 absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
   TimeSetup setup;
   if (flags.clock == "virtual") {
@@ -84,7 +73,7 @@ absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
     if (!t.ok()) return t.status();
     setup.deadline = *t;
   }
-  absl::StatusOr<ZoneTable> zones = LoadZones(flags.tz_data);
+  absl::StatusOr<ZoneTable> zones = ZoneTable::BuiltInWithOverrides(flags.tz_data);
   if (!zones.ok()) return zones.status();
   setup.zones = *std::move(zones);
   return setup;
@@ -466,7 +455,7 @@ std::string WallClocks(const std::vector<absl::TimeZone>& zones, absl::Time t) {
 // `herald lookup`: where a number is, and whether and when a campaign may
 // send to it: the answer to "why wasn't this one sent?".
 int Lookup(const LookupFlags& flags) {
-  absl::StatusOr<ZoneTable> zones = LoadZones(flags.tz_data);
+  absl::StatusOr<ZoneTable> zones = ZoneTable::BuiltInWithOverrides(flags.tz_data);
   if (!zones.ok()) return Fail(zones.status());
   Broadcast broadcast;
   if (!flags.campaign.empty()) {

@@ -28,9 +28,10 @@ absl::Status RecordNewBroadcast(const RunFlags& flags,
   for (size_t i = 0; i < flags.contacts.size(); ++i) {
     absl::StatusOr<FileVersion> version = StatFileVersion(flags.contacts[i]);
     if (!version.ok()) return version.status();
-    batches.push_back({static_cast<uint32_t>(i + 1),
-                       std::filesystem::absolute(flags.contacts[i]).string(),
-                       *version, std::nullopt});
+    StoredBatch& batch = batches.emplace_back();
+    batch.id = static_cast<uint32_t>(i + 1);
+    batch.path = std::filesystem::absolute(flags.contacts[i]).string();
+    batch.version = *version;
   }
   StoredBroadcast stored;
   stored.run_id = flags.run_id;

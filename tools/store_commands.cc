@@ -19,7 +19,7 @@
 #include "absl/time/time.h"
 #include "engine/partial_response.h"
 #include "engine/phone_number.h"
-#include "engine/recipient_state.h"
+#include "herald/texts.h"
 #include "engine/sqlite_store.h"
 #include "engine/store_reader.h"
 #include "nlohmann/json.hpp"

@@ -1,7 +1,7 @@
 // The clock seam: every instant herald stamps or waits for comes from a Clock,
 // so tests and simulations can run a day of windows in a second.
-#ifndef HERALD_SCHEDULER_CLOCK_H_
-#define HERALD_SCHEDULER_CLOCK_H_
+#ifndef HERALD_CLOCK_H_
+#define HERALD_CLOCK_H_
 
 #include <atomic>
 #include <cstdint>
@@ -45,4 +45,4 @@ class VirtualClock : public Clock {
 
 }  // namespace herald
 
-#endif  // HERALD_SCHEDULER_CLOCK_H_
+#endif  // HERALD_CLOCK_H_

@@ -1,0 +1,320 @@
+// The embeddable engine: a process opens one Engine over a state directory
+// and runs any number of broadcasts in it, adding batches of recipients,
+// switching batches off and on, stopping and starting broadcasts while they
+// run. Everything the engine is told and everything that becomes of a
+// recipient is kept in the state directory, so a host process that restarts
+// finds every broadcast where it was, and the running ones carry on.
+//
+//   herald::EngineOptions options;
+//   options.state_dir = "/var/lib/herald";
+//   options.providers_file = "/etc/herald/providers.json";
+//   auto engine = herald::Engine::Open(options);
+//   auto id = (*engine)->CreateBroadcast(campaign_json, {.provider = "k1"});
+//   (*engine)->AddBatch(*id, herald::BatchSource::File("contacts.csv"), {});
+//   (*engine)->Start(*id);
+//
+// Every method is thread-safe, returns an absl::Status (never throws), and
+// names the broadcast, batch, file, line and field an error is about.
+#ifndef HERALD_ENGINE_H_
+#define HERALD_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "herald/clock.h"
+#include "herald/texts.h"
+
+namespace herald {
+
+// The lifecycle of a broadcast, as the CallFire API names it:
+//   SETUP --Start--> START_PENDING --(a batch is ACTIVE)--> RUNNING
+//   RUNNING --Stop--> STOPPED --Start--> RUNNING (or START_PENDING)
+//   RUNNING --(every recipient of its ACTIVE batches final)--> FINISHED
+//   any --Archive--> ARCHIVED (a running broadcast is stopped first)
+enum class BroadcastStatus : uint8_t {
+  kSetup,
+  kStartPending,
+  kRunning,
+  kStopped,
+  kFinished,
+  kArchived,
+};
+
+// A batch: NEW --> VALIDATING --> ACTIVE, or ERRORS when it cannot be used
+// (a file without a phone column, or strictValidation and a bad number).
+enum class BatchStatus : uint8_t { kNew, kValidating, kActive, kErrors };
+
+// The API's names: "START_PENDING", "ACTIVE", ...
+absl::string_view BroadcastStatusName(BroadcastStatus status);
+absl::string_view BatchStatusName(BatchStatus status);
+
+using BroadcastId = int64_t;  // 1, 2, ... in the order they were created
+using BatchId = uint32_t;     // 1, 2, ... within its broadcast
+
+struct EngineOptions {
+  // Where broadcasts are kept (created when missing): one SQLite database
+  // per broadcast under broadcasts/<id>/. One Engine at a time may open a
+  // directory for writing. Empty: nothing is kept, and FindTexts/Stats
+  // answer FailedPrecondition; for one-off runs.
+  std::string state_dir;
+  // Open the state directory to read only: no broadcast runs, and every
+  // method that would change something answers FailedPrecondition. Any
+  // number of readers may open a directory an Engine is writing.
+  bool read_only = false;
+  // The providers file (README, "Sending through a provider"): each provider
+  // with its URL, credentials (from the environment or a 0600 file) and
+  // lanes. Broadcasts name the provider they send through; all broadcasts
+  // on one provider share its lanes. Empty: no providers.
+  std::string providers_file;
+  // Null: the system clock. Must outlive the engine.
+  Clock* clock = nullptr;
+  // Threads that classify rows, per running broadcast; 0: one per core.
+  int workers = 0;
+  // An NPA-NXX zone file overriding the built-in table (see `herald lookup
+  // --tz-data`); empty: the built-in table.
+  std::string zone_data_path;
+};
+
+// How a broadcast is run, besides its definition.
+struct BroadcastOptions {
+  // The provider it sends through (a name in the providers file); empty:
+  // the outbox below.
+  std::string provider;
+  // Without a provider, the file its texts are appended to, one JSON line
+  // each (README, "Outputs"); nothing is sent. Empty:
+  // outbox.jsonl in the broadcast's folder of the state directory.
+  std::string outbox_path;
+  // Its share of the provider's lanes while other broadcasts send through
+  // the same provider: two broadcasts with weights 3 and 1 get three texts
+  // and one in turn. At least 1.
+  int weight = 1;
+  // Do-not-contact lists (one number per line, or a CSV with a number
+  // column) scrubbed from every batch.
+  std::vector<std::string> dnc_paths;
+  // The contacts column holding the number; empty: found by its name.
+  std::string phone_column;
+  // Nothing is sent from this instant on; rows without a window before it
+  // end TIMEOUT.
+  absl::Time deadline = absl::InfiniteFuture();
+  // The prefix of every idempotency key the provider sees; empty: one is
+  // made from the definition and the broadcast's creation.
+  std::string run_id;
+  // When set, every recipient's outcome is also appended to this file as a
+  // JSON line (the format of `herald run --outcomes`).
+  std::string outcomes_path;
+  // When set, the webhook file (docs/WEBHOOKS.md) whose endpoint gets a
+  // Finished event per final text; needs a state directory.
+  std::string webhook_file;
+};
+
+// One recipient given in memory: the number and the attributes the message
+// template refers to as ${name}.
+struct Recipient {
+  std::string phone_number;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+// Where a batch's recipients come from: a CSV file with a header (read
+// where it is, every time the broadcast passes over it, so it must not
+// change while the broadcast lives), or recipients in memory (written to a
+// CSV file in the state directory).
+class BatchSource {
+ public:
+  static BatchSource File(std::string csv_path);
+  static BatchSource Recipients(std::vector<Recipient> recipients);
+
+  const std::string& path() const { return path_; }
+  const std::vector<Recipient>& recipients() const { return recipients_; }
+
+ private:
+  std::string path_;
+  std::vector<Recipient> recipients_;
+};
+
+struct BatchOptions {
+  std::string name;  // empty: the file's name, or "batch <id>"
+  // A recipient whose number an earlier recipient of the broadcast (in this
+  // batch or an earlier one) already has ends DUP. The broadcast's own
+  // scrubDuplicates does this for every batch.
+  bool scrub_duplicates = false;
+  // One number that is not a dialable NANP number puts the whole batch in
+  // ERRORS, with the first such line in its error; otherwise such rows end
+  // INVALID and the others are sent.
+  bool strict_validation = false;
+};
+
+struct BatchInfo {
+  BatchId id = 0;
+  std::string name;
+  std::string path;  // the CSV file the rows are read from
+  BatchStatus status = BatchStatus::kNew;
+  bool enabled = true;
+  uint64_t size = 0;       // recipients (data rows); 0 until validated
+  uint64_t remaining = 0;  // of them not in a final state yet
+  bool scrub_duplicates = false;
+  std::string error;  // ERRORS: why, naming the file, line and field
+  absl::Time created;
+};
+
+struct BroadcastInfo {
+  BroadcastId id = 0;
+  std::string name;         // the definition's name
+  std::string from_number;  // the definition's fromNumber
+  BroadcastStatus status = BroadcastStatus::kSetup;
+  std::string provider;  // empty: the outbox
+  int weight = 1;
+  std::string run_id;  // the idempotency key prefix (the texts' campaignId)
+  std::vector<BatchInfo> batches;
+  // When the last run of the broadcast stopped on an error (a provider that
+  // refused the credentials, a contacts file that changed): the error. The
+  // broadcast is then STOPPED.
+  std::string error;
+  absl::Time created;
+};
+
+// How a running broadcast is getting on (RUNNING or START_PENDING); zeros
+// otherwise.
+struct BroadcastProgress {
+  uint64_t rows = 0;       // rows classified in this run, counting each pass
+  uint64_t sent = 0;       // texts sent in this run
+  uint64_t waiting = 0;    // rows waiting for their recipient's window
+  uint64_t callbacks = 0;  // rows waiting for their next attempt
+  uint64_t in_flight = 0;  // texts with the provider, not yet answered
+  bool first_pass = true;  // still reading the batches for the first time
+  // When the broadcast is idle until a window opens: that instant; else
+  // absl::InfinitePast().
+  absl::Time idle_until = absl::InfinitePast();
+  // The zones with the most rows waiting, most first (at most three).
+  std::vector<std::pair<std::string, uint64_t>> deferred_by_zone;
+};
+
+// Something that happened, for subscribers.
+struct EngineEvent {
+  enum class Kind : uint8_t {
+    kBroadcastStatus,  // the broadcast's status changed: `broadcast_status`
+    kBatchStatus,      // a batch's status changed: `batch`, `batch_status`
+    kTextFinished,     // a text became final: `text` (needs a state_dir)
+  };
+  Kind kind = Kind::kBroadcastStatus;
+  BroadcastId broadcast = 0;
+  BroadcastStatus broadcast_status = BroadcastStatus::kSetup;
+  BatchId batch = 0;
+  BatchStatus batch_status = BatchStatus::kNew;
+  TextRecord text;
+  std::string detail;  // why, when there is something to say (an error)
+};
+
+using SubscriptionId = uint64_t;
+
+class Engine {
+ public:
+  // Opens the engine over options.state_dir (creating it), reads every
+  // broadcast kept there and carries on with those that were RUNNING or
+  // START_PENDING when the last engine over it stopped (or crashed): texts
+  // that were with a provider unanswered go again under the same
+  // idempotency key, so the provider drops the repeat. Fails when the
+  // providers file or the zone data cannot be read, or when another
+  // Engine has the directory open for writing.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(
+      const EngineOptions& options);
+
+  // Stops every run (texts already with a provider are answered and
+  // recorded first) and lets go of the state directory. Running broadcasts
+  // stay RUNNING in the store: the next Open() carries on with them.
+  ~Engine();
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // A new broadcast in SETUP from its definition, the CallFire
+  // TextBroadcast JSON (README, "The broadcast definition").
+  // InvalidArgument naming the field when the definition, the provider or
+  // the weight is wrong.
+  absl::StatusOr<BroadcastId> CreateBroadcast(absl::string_view definition,
+                                              const BroadcastOptions& options);
+
+  // Adds a batch to the broadcast, and returns once the batch is validated:
+  // its status is then ACTIVE (its rows are counted, a running broadcast
+  // starts on them, a START_PENDING one starts RUNNING) or ERRORS (see
+  // BatchInfo::error). A batch may be added in every status but FINISHED
+  // and ARCHIVED (FailedPrecondition). Errors about the source itself (a
+  // file that cannot be opened, recipients without a number) return
+  // InvalidArgument and add nothing.
+  absl::StatusOr<BatchId> AddBatch(BroadcastId broadcast,
+                                   const BatchSource& source,
+                                   const BatchOptions& options);
+
+  // Switches a batch on or off. The recipients of a batch that is off and
+  // not final yet are DISABLED: none of them is sent until it is on again,
+  // and they keep the broadcast from FINISHING. Texts already with a
+  // provider are answered and recorded as usual. FailedPrecondition for a
+  // FINISHED or ARCHIVED broadcast and for turning on a batch in ERRORS.
+  absl::Status SetBatchEnabled(BroadcastId broadcast, BatchId batch,
+                               bool enabled);
+
+  // SETUP or STOPPED: starts it: START_PENDING, then RUNNING as soon as it
+  // has an ACTIVE batch (at once when it has one). A STOPPED broadcast carries on where it
+  // stopped. OK and nothing happens when it is RUNNING or START_PENDING;
+  // FailedPrecondition when it is FINISHED or ARCHIVED.
+  absl::Status Start(BroadcastId broadcast);
+
+  // RUNNING or START_PENDING: stops it, and returns once every text that
+  // was with the provider is answered and recorded; what was not sent
+  // stays as it was for the next Start(). OK when it is STOPPED already;
+  // FailedPrecondition in SETUP, FINISHED or ARCHIVED.
+  absl::Status Stop(BroadcastId broadcast);
+
+  // Archives it (stopping it first when it runs). An archived broadcast
+  // keeps its texts and statistics but never runs again. OK when it is
+  // archived already.
+  absl::Status Archive(BroadcastId broadcast);
+
+  // What the broadcast is, its status and its batches.
+  absl::StatusOr<BroadcastInfo> GetBroadcast(BroadcastId broadcast);
+  // Every broadcast, by id.
+  std::vector<BroadcastInfo> ListBroadcasts();
+  absl::StatusOr<BroadcastProgress> GetProgress(BroadcastId broadcast);
+
+  // Waits until the broadcast is neither RUNNING nor START_PENDING, or
+  // `timeout` has passed, and returns its status then.
+  absl::StatusOr<BroadcastStatus> Wait(BroadcastId broadcast,
+                                       absl::Duration timeout);
+
+  // The broadcast's statistics over the texts modified in [begin, end)
+  // (the CallFire stats call; the infinite times take every text).
+  absl::StatusOr<StoreStats> Stats(BroadcastId broadcast,
+                                   absl::Time begin = absl::InfinitePast(),
+                                   absl::Time end = absl::InfiniteFuture());
+  // A page of the broadcast's texts that are final or CALLBACK (the
+  // CallFire texts query). InvalidArgument for a limit out of range.
+  absl::StatusOr<TextPage> FindTexts(BroadcastId broadcast,
+                                     const TextQuery& query);
+
+  // The last run's report, as `herald run --report` writes it (JSON); empty
+  // before the broadcast has run in this engine.
+  absl::StatusOr<std::string> LastRunReport(BroadcastId broadcast);
+
+  // Calls `listener` with every event from now on, in order, on one thread
+  // of the engine's (never while the engine holds a lock, so the listener
+  // may call the engine). A slow listener delays later events, not sending.
+  SubscriptionId Subscribe(std::function<void(const EngineEvent&)> listener);
+  // After it returns, the listener is not called again.
+  void Unsubscribe(SubscriptionId id);
+
+ private:
+  class Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_H_

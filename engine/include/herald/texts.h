@@ -1,0 +1,186 @@
+// What herald knows about each recipient of a broadcast, in the CallFire
+// API's terms: the states and results of an outbound text, the text as the
+// store keeps it, the queries over texts and the statistics of a broadcast.
+#ifndef HERALD_TEXTS_H_
+#define HERALD_TEXTS_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace herald {
+
+// A NANP number in E.164 form as an integer, e.g. 12135551234. Integers keep
+// a pending recipient small and make duplicate and DNC sets cheap.
+using PhoneNumber = uint64_t;
+
+enum class RecipientState : uint8_t {
+  kReady,        // waiting to be sent
+  kSelected,     // handed to a transport, outcome not yet known
+  kCallback,     // waiting for a retry
+  kDisabled,     // its batch is switched off
+  kFinished,     // processed; see its TextResult
+  kDnc,          // on a do-not-contact list
+  kDup,          // a duplicate of an earlier recipient
+  kInvalid,      // the number or the row cannot be sent
+  kTimeout,      // could not be sent within the allowed time
+  kPeriodLimit,  // a per-period sending limit was reached
+  kSkipped,      // left out by a policy
+};
+
+enum class TextResult : uint8_t {
+  kSent,
+  kReceived,
+  kDnt,
+  kTooBig,
+  kInternalError,
+  kCarrierError,
+  kCarrierTempError,
+  kUndialed,
+};
+
+// The API's upper-case name, e.g. "FINISHED", "CARRIER_TEMP_ERROR".
+absl::string_view StateName(RecipientState state);
+absl::string_view ResultName(TextResult result);
+
+// The inverse of StateName; nullopt for a name that is not a state.
+std::optional<RecipientState> ParseStateName(absl::string_view name);
+
+// Whether a recipient in `state` is done with: every state but READY,
+// SELECTED, CALLBACK and DISABLED.
+bool IsFinal(RecipientState state);
+
+// The inverse of ResultName; nullopt for a name that is not a text result.
+std::optional<TextResult> ParseResultName(absl::string_view name);
+
+// A text's id: its batch and its row, readable in the number itself
+// (batch 2, row 7 is 20000000007).
+constexpr uint64_t kTextIdBatchFactor = 10'000'000'000;
+inline uint64_t TextId(uint32_t batch, uint64_t recipient_id) {
+  return uint64_t{batch} * kTextIdBatchFactor + recipient_id;
+}
+
+// One attempt to send the text (the API's `records[]`).
+struct AttemptRecord {
+  int attempt = 1;
+  absl::Time finish_time;  // when the provider's answer was recorded
+  TextResult result = TextResult::kSent;
+  std::string provider_id;  // the provider's message id; empty when none
+  int segments = 0;         // billed segments (0 unless SENT)
+};
+
+struct TextRecord {
+  uint64_t id = 0;  // TextId(batch_id, recipient_id)
+  uint32_t batch_id = 0;
+  uint64_t recipient_id = 0;  // 1-based data row within the batch
+  uint64_t line = 0;          // physical line of the row in its file
+  PhoneNumber to = 0;         // 0 when the number could not be read
+  std::string from;           // the broadcast's fromNumber
+  RecipientState state = RecipientState::kReady;
+  std::optional<TextResult> result;  // finalTextResult
+  std::string message;  // the rendered text, for rows that were sent or tried
+  int segments = 0;     // of the message
+  std::string zone;     // the recipient's zone(s), '&'-joined; may be empty
+  std::string reason;   // why INVALID, TOO_BIG, or the last attempt failed
+  int attempts = 0;     // attempts made
+  absl::Time created;   // first recorded
+  absl::Time modified;  // last changed
+  std::vector<AttemptRecord> records;  // oldest first
+};
+
+inline constexpr int kDefaultTextPageLimit = 100;
+inline constexpr int kMaxTextPageLimit = 1000;
+
+// Which texts FindTexts returns. Empty lists and unset fields match all.
+struct TextQuery {
+  std::vector<RecipientState> states;  // any of these
+  std::vector<TextResult> results;     // finalTextResult, any of these
+  std::optional<uint32_t> batch;
+  std::optional<PhoneNumber> to;
+  // Every text carries the broadcast's fromNumber, so this matches all texts
+  // or none. Equal strings match, and so do two spellings of one NANP number.
+  std::optional<std::string> from;
+  absl::Time since = absl::InfinitePast();    // modified at or after
+  absl::Time until = absl::InfiniteFuture();  // modified before
+  uint64_t offset = 0;                        // matching texts skipped
+  int limit = kDefaultTextPageLimit;          // 0 to kMaxTextPageLimit
+};
+
+// One page of the texts a query matches, by id.
+struct TextPage {
+  std::vector<TextRecord> items;
+  uint64_t offset = 0;
+  int limit = 0;
+  uint64_t total_count = 0;  // matching texts, whatever the offset and limit
+};
+
+// Recipients by what became of them. Named as in the API (kCountFields).
+struct StoreCounts {
+  // Whole broadcast, whatever the range: the rows of the batches (a batch
+  // not read to its end yet counts its texts rows), and those of them not
+  // in a final state yet.
+  uint64_t total = 0;
+  uint64_t total_outbound = 0;  // one text per recipient: `total`
+  uint64_t remaining_outbound = 0;
+  // Texts modified in the range, by state and result.
+  uint64_t sent = 0;      // FINISHED with SENT
+  uint64_t unsent = 0;    // final, and not sent
+  uint64_t dnc = 0;       // DNC
+  uint64_t dup = 0;       // DUP
+  uint64_t invalid = 0;   // INVALID
+  uint64_t too_big = 0;   // result TOO_BIG, whatever the state
+  uint64_t errors = 0;    // FINISHED, and not SENT, TOO_BIG or DNT
+  uint64_t timeout = 0;   // TIMEOUT
+  uint64_t callback = 0;  // CALLBACK: waiting for a retry
+  uint64_t skipped = 0;   // SKIPPED
+  uint64_t segments = 0;  // billed, of the attempts finished in the range
+};
+
+// A count's API name. `whole_broadcast`: the count ignores the range and
+// has no meaning per zone.
+struct CountField {
+  const char* name;
+  uint64_t StoreCounts::*count;
+  bool whole_broadcast;
+};
+inline constexpr CountField kCountFields[] = {
+    {"totalCount", &StoreCounts::total, true},
+    {"totalOutboundCount", &StoreCounts::total_outbound, true},
+    {"remainingOutboundCount", &StoreCounts::remaining_outbound, true},
+    {"sentCount", &StoreCounts::sent, false},
+    {"unsentCount", &StoreCounts::unsent, false},
+    {"segmentCount", &StoreCounts::segments, false},
+    {"doNotTextCount", &StoreCounts::dnc, false},
+    {"dupCount", &StoreCounts::dup, false},
+    {"invalidCount", &StoreCounts::invalid, false},
+    {"tooBigCount", &StoreCounts::too_big, false},
+    {"errorCount", &StoreCounts::errors, false},
+    {"timeoutCount", &StoreCounts::timeout, false},
+    {"callbackCount", &StoreCounts::callback, false},
+    {"skippedCount", &StoreCounts::skipped, false},
+};
+
+struct StoreStats {
+  struct Batch {
+    uint32_t id = 0;
+    std::string path;
+    std::optional<uint64_t> size;  // nullopt until the file was read once
+    StoreCounts counts;
+  };
+  absl::Time begin = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+  StoreCounts counts;
+  std::vector<Batch> batches;  // by id
+  // By zone ("unknown" for texts without one); whole-broadcast counts 0.
+  std::map<std::string, StoreCounts> zones;
+  std::map<std::string, uint64_t> results;  // texts by finalTextResult name
+};
+
+}  // namespace herald
+
+#endif  // HERALD_TEXTS_H_

@@ -1,0 +1,396 @@
+// The embeddable engine (herald/engine.h): the lifecycle of broadcasts and
+// batches, batches changed while a broadcast runs, and everything kept over
+// a restart of the host. Texts go to real outbox files, state to a real
+// SQLite store; a clock the test moves decides when windows open.
+#include "herald/engine.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_util.h"
+
+namespace herald {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A clock that stands where the test puts it: a broadcast waiting for its
+// window sleeps until the test moves the clock past the window's opening.
+class ManualClock : public Clock {
+ public:
+  explicit ManualClock(absl::Time start) : now_(start) {}
+
+  absl::Time Now() const override {
+    std::lock_guard lock(mu_);
+    return now_;
+  }
+  void SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) override {
+    std::unique_lock lock(mu_);
+    while (now_ < t && (interrupt == nullptr || !interrupt->load())) {
+      moved_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  }
+  void Set(absl::Time t) {
+    {
+      std::lock_guard lock(mu_);
+      now_ = t;
+    }
+    moved_.notify_all();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable moved_;
+  absl::Time now_;
+};
+
+// Monday 2026-11-23 in New York.
+absl::Time NewYork(int hour) {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 23, hour, 0, 0),
+                         LoadZone("America/New_York"));
+}
+
+// Sent 09:00-17:00 in each recipient's zone.
+constexpr char kWindowed[] = R"({
+  "name": "Pharmacy reminders", "fromNumber": "12025550100",
+  "message": "Hi ${firstName}, your order is ready.",
+  "localTimeRestriction": {"enabled": true, "beginHour": 9, "beginMinute": 0,
+                           "endHour": 17, "endMinute": 0}})";
+constexpr char kAnyTime[] = R"({
+  "name": "School notice", "fromNumber": "12025550101",
+  "message": "School is closed today, ${firstName}."})";
+
+// `count` New York numbers from 1212 555 <first>.
+std::string Contacts(int first, int count) {
+  std::string csv = "phoneNumber,firstName\n";
+  for (int i = 0; i < count; ++i) {
+    absl::StrAppend(&csv, "1212555", 1000 + first + i, ",P", first + i, "\n");
+  }
+  return csv;
+}
+
+// The numbers in an outbox, each with how often it appears.
+std::map<std::string, int> OutboxNumbers(const std::string& path) {
+  std::map<std::string, int> numbers;
+  if (!FileExists(path)) return numbers;
+  for (absl::string_view line :
+       absl::StrSplit(ReadWholeFile(path), '\n', absl::SkipEmpty())) {
+    ++numbers[nlohmann::json::parse(line).at("to").get<std::string>()];
+  }
+  return numbers;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() : clock_(NewYork(6)) {}
+
+  std::unique_ptr<Engine> Open() {
+    EngineOptions options;
+    options.state_dir = dir_.File("state");
+    options.clock = &clock_;
+    options.workers = 2;
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+    EXPECT_TRUE(engine.ok()) << engine.status();
+    return engine.ok() ? *std::move(engine) : nullptr;
+  }
+
+  BroadcastId Create(Engine& engine, const char* definition) {
+    BroadcastOptions options;
+    options.outbox_path = outbox_;
+    absl::StatusOr<BroadcastId> id =
+        engine.CreateBroadcast(definition, options);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.value_or(0);
+  }
+
+  BatchId AddFile(Engine& engine, BroadcastId id, absl::string_view name,
+                  const std::string& csv, BatchOptions options = {}) {
+    absl::StatusOr<BatchId> batch = engine.AddBatch(
+        id, BatchSource::File(dir_.Write(name, csv)), options);
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    return batch.value_or(0);
+  }
+
+  BroadcastStatus StatusOf(Engine& engine, BroadcastId id) {
+    return engine.GetBroadcast(id)->status;
+  }
+
+  // Waits (bounded) for the broadcast to reach `status`.
+  void AwaitStatus(Engine& engine, BroadcastId id, BroadcastStatus status) {
+    for (int i = 0; i < 500 && StatusOf(engine, id) != status; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_EQ(BroadcastStatusName(StatusOf(engine, id)),
+              BroadcastStatusName(status));
+  }
+
+  // Waits (bounded) until the running broadcast has read its batches and
+  // every sendable row waits for its window.
+  void AwaitWaiting(Engine& engine, BroadcastId id, uint64_t rows) {
+    for (int i = 0; i < 500; ++i) {
+      absl::StatusOr<BroadcastProgress> progress = engine.GetProgress(id);
+      if (progress.ok() && !progress->first_pass && progress->waiting == rows) {
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    FAIL() << "broadcast " << id << " never had " << rows << " rows waiting";
+  }
+
+  TempDir dir_;
+  ManualClock clock_;
+  std::string outbox_ = dir_.File("outbox.jsonl");
+};
+
+TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
+  std::unique_ptr<Engine> engine = Open();
+  std::mutex mu;
+  std::vector<std::string> events;
+  int finished_texts = 0;
+  engine->Subscribe([&](const EngineEvent& event) {
+    std::lock_guard lock(mu);
+    switch (event.kind) {
+      case EngineEvent::Kind::kBroadcastStatus:
+        events.push_back(std::string(BroadcastStatusName(event.broadcast_status)));
+        break;
+      case EngineEvent::Kind::kBatchStatus:
+        events.push_back(
+            absl::StrCat("batch ", event.batch, " ",
+                         BatchStatusName(event.batch_status)));
+        break;
+      case EngineEvent::Kind::kTextFinished:
+        ++finished_texts;
+        break;
+    }
+  });
+  const BroadcastId id = Create(*engine, kAnyTime);
+  EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kSetup);
+  EXPECT_THAT(engine->Stop(id).message(), HasSubstr("is SETUP"));
+
+  ASSERT_TRUE(engine->Start(id).ok());
+  EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kStartPending);
+  EXPECT_TRUE(engine->Start(id).ok());  // starting again changes nothing
+
+  AddFile(*engine, id, "a.csv", Contacts(0, 40));
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  const BroadcastInfo info = *engine->GetBroadcast(id);
+  ASSERT_EQ(info.batches.size(), 1u);
+  EXPECT_EQ(info.batches[0].status, BatchStatus::kActive);
+  EXPECT_EQ(info.batches[0].size, 40u);
+  EXPECT_EQ(info.batches[0].remaining, 0u);
+  EXPECT_EQ(OutboxNumbers(outbox_).size(), 40u);
+  EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);
+
+  // A finished broadcast takes nothing more and cannot start again.
+  EXPECT_EQ(engine->Start(id).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(engine->Start(id).message(), HasSubstr("is FINISHED"));
+  EXPECT_EQ(engine->AddBatch(id, BatchSource::File(dir_.File("a.csv")), {})
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine->SetBatchEnabled(id, 1, false).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine->Stop(id).code(), absl::StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(engine->Archive(id).ok());
+  EXPECT_TRUE(engine->Archive(id).ok());
+  EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kArchived);
+  EXPECT_THAT(engine->Start(id).message(), HasSubstr("is ARCHIVED"));
+  EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);  // still there
+
+  engine.reset();  // the bus delivers what is queued before it goes
+  EXPECT_THAT(events, ::testing::ElementsAre(
+                          "SETUP", "START_PENDING", "batch 1 NEW",
+                          "batch 1 VALIDATING", "batch 1 ACTIVE", "RUNNING",
+                          "FINISHED", "ARCHIVED"));
+  EXPECT_EQ(finished_texts, 40);
+}
+
+TEST_F(EngineTest, StrictValidationRejectsTheWholeBatchNamingTheLine) {
+  std::unique_ptr<Engine> engine = Open();
+  const BroadcastId id = Create(*engine, kAnyTime);
+  std::string csv = Contacts(0, 5);
+  csv += "12125550,Broken\n";  // line 7
+  BatchOptions strict;
+  strict.strict_validation = true;
+  const BatchId rejected = AddFile(*engine, id, "bad.csv", csv, strict);
+  const BatchId lenient = AddFile(*engine, id, "bad2.csv", csv);
+  const BatchId no_phone =
+      AddFile(*engine, id, "nophone.csv", "name,city\nA,B\n");
+
+  BroadcastInfo info = *engine->GetBroadcast(id);
+  const BatchInfo& r = info.batches[rejected - 1];
+  EXPECT_EQ(r.status, BatchStatus::kErrors);
+  EXPECT_THAT(r.error, HasSubstr("bad.csv:7"));
+  EXPECT_EQ(info.batches[lenient - 1].status, BatchStatus::kActive);
+  EXPECT_EQ(info.batches[lenient - 1].size, 6u);
+  EXPECT_EQ(info.batches[no_phone - 1].status, BatchStatus::kErrors);
+  EXPECT_THAT(info.batches[no_phone - 1].error, HasSubstr("no phone column"));
+  EXPECT_THAT(engine->SetBatchEnabled(id, rejected, true).message(),
+              HasSubstr("ERRORS"));
+  EXPECT_EQ(engine->SetBatchEnabled(id, 9, true).code(),
+            absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(engine->Start(id).ok());
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  // Only the lenient batch went: five texts, its broken row INVALID.
+  EXPECT_EQ(OutboxNumbers(outbox_).size(), 5u);
+  const StoreStats stats = *engine->Stats(id);
+  EXPECT_EQ(stats.counts.sent, 5u);
+  EXPECT_EQ(stats.counts.invalid, 1u);
+}
+
+TEST_F(EngineTest, MissingThingsAreRefusedWithClearErrors) {
+  std::unique_ptr<Engine> engine = Open();
+  EXPECT_EQ(engine->Start(7).code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(engine->CreateBroadcast("{\"nmae\": 1}", {}).status().message(),
+              HasSubstr("nmae"));
+  BroadcastOptions heavy;
+  heavy.weight = 0;
+  EXPECT_THAT(engine->CreateBroadcast(kAnyTime, heavy).status().message(),
+              HasSubstr("weight"));
+  BroadcastOptions unknown;
+  unknown.provider = "nowhere";
+  EXPECT_THAT(engine->CreateBroadcast(kAnyTime, unknown).status().message(),
+              HasSubstr("nowhere"));
+  const BroadcastId id = Create(*engine, kAnyTime);
+  EXPECT_THAT(engine->AddBatch(id, BatchSource::File(dir_.File("none.csv")), {})
+                  .status()
+                  .message(),
+              HasSubstr("none.csv"));
+  Recipient nobody;
+  nobody.attributes = {{"firstName", "Ann"}};
+  EXPECT_THAT(
+      engine->AddBatch(id, BatchSource::Recipients({nobody}), {})
+          .status()
+          .message(),
+      HasSubstr("recipients[1].phoneNumber"));
+  EXPECT_TRUE(engine->GetBroadcast(id)->batches.empty());  // nothing added
+
+  // A second engine may not write the same directory; a reader may look.
+  EngineOptions again;
+  again.state_dir = dir_.File("state");
+  EXPECT_THAT(Engine::Open(again).status().message(),
+              HasSubstr("another herald engine"));
+  again.read_only = true;
+  absl::StatusOr<std::unique_ptr<Engine>> reader = Engine::Open(again);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->GetBroadcast(id)->name, "School notice");
+  EXPECT_EQ((*reader)->Start(id).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(EngineTest, ABatchAddedAndAnotherSwitchedOffWhileRunning) {
+  std::unique_ptr<Engine> engine = Open();
+  const BroadcastId id = Create(*engine, kWindowed);
+  const BatchId first = AddFile(*engine, id, "first.csv", Contacts(0, 100));
+  const BatchId second = AddFile(*engine, id, "second.csv", Contacts(100, 50));
+  ASSERT_TRUE(engine->Start(id).ok());
+  AwaitStatus(*engine, id, BroadcastStatus::kRunning);
+  AwaitWaiting(*engine, id, 150);  // 06:00 in New York: the window is shut
+
+  ASSERT_TRUE(engine->SetBatchEnabled(id, second, false).ok());
+  // Thirty more from memory, five of them numbers of the first batch.
+  std::vector<Recipient> more;
+  for (int i = 0; i < 30; ++i) {
+    const int n = i < 5 ? i : 200 + i;
+    more.push_back({absl::StrCat("(212) 555-", 1000 + n),
+                    {{"firstName", absl::StrCat("M", i)}}});
+  }
+  BatchOptions scrub;
+  scrub.scrub_duplicates = true;
+  absl::StatusOr<BatchId> third =
+      engine->AddBatch(id, BatchSource::Recipients(more), scrub);
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kRunning);
+  AwaitWaiting(*engine, id, 125);
+
+  clock_.Set(NewYork(12));  // the window opens
+  for (int i = 0; i < 500 && engine->Stats(id)->counts.sent < 125; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  // The second batch's rows wait DISABLED: the broadcast is not done.
+  EXPECT_EQ(*engine->Wait(id, absl::Milliseconds(200)),
+            BroadcastStatus::kRunning);
+  std::map<std::string, int> sent = OutboxNumbers(outbox_);
+  EXPECT_EQ(sent.size(), 125u);
+  for (const auto& [number, times] : sent) EXPECT_EQ(times, 1) << number;
+  BroadcastInfo info = *engine->GetBroadcast(id);
+  EXPECT_EQ(info.batches[first - 1].remaining, 0u);
+  EXPECT_EQ(info.batches[second - 1].remaining, 50u);
+  EXPECT_FALSE(info.batches[second - 1].enabled);
+  EXPECT_EQ(info.batches[*third - 1].size, 30u);
+  EXPECT_EQ(info.batches[*third - 1].remaining, 0u);
+  StoreStats stats = *engine->Stats(id);
+  EXPECT_EQ(stats.counts.sent, 125u);
+  EXPECT_EQ(stats.counts.dup, 5u);
+  EXPECT_EQ(stats.batches[*third - 1].counts.dup, 5u);
+
+  ASSERT_TRUE(engine->SetBatchEnabled(id, second, true).ok());
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  sent = OutboxNumbers(outbox_);
+  EXPECT_EQ(sent.size(), 175u);
+  for (const auto& [number, times] : sent) EXPECT_EQ(times, 1) << number;
+  stats = *engine->Stats(id);
+  EXPECT_EQ(stats.counts.sent, 175u);
+  EXPECT_EQ(stats.counts.remaining_outbound, 0u);
+  EXPECT_EQ(stats.batches[second - 1].counts.sent, 50u);
+}
+
+TEST_F(EngineTest, AStoppedBroadcastKeepsItsStateAndCarriesOnOverARestart) {
+  BroadcastId id = 0;
+  {
+    std::unique_ptr<Engine> engine = Open();
+    id = Create(*engine, kWindowed);
+    AddFile(*engine, id, "a.csv", Contacts(0, 60));
+    ASSERT_TRUE(engine->Start(id).ok());
+    AwaitWaiting(*engine, id, 60);
+    ASSERT_TRUE(engine->Stop(id).ok());
+    EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kStopped);
+    EXPECT_TRUE(engine->Stop(id).ok());
+    EXPECT_EQ(engine->GetBroadcast(id)->batches[0].remaining, 60u);
+
+    // Stopped, nothing goes even when the window opens.
+    clock_.Set(NewYork(10));
+    absl::SleepFor(absl::Milliseconds(100));
+    EXPECT_TRUE(OutboxNumbers(outbox_).empty());
+    clock_.Set(NewYork(18));  // shut again
+    ASSERT_TRUE(engine->Start(id).ok());
+    AwaitStatus(*engine, id, BroadcastStatus::kRunning);
+    AwaitWaiting(*engine, id, 60);
+  }  // the host goes away with the broadcast RUNNING
+
+  std::unique_ptr<Engine> engine = Open();
+  BroadcastInfo info = *engine->GetBroadcast(id);
+  EXPECT_EQ(info.status, BroadcastStatus::kRunning);
+  EXPECT_EQ(info.name, "Pharmacy reminders");
+  ASSERT_EQ(info.batches.size(), 1u);
+  EXPECT_EQ(info.batches[0].size, 60u);
+  AwaitWaiting(*engine, id, 60);
+  clock_.Set(NewYork(24 + 10));  // Tuesday 10:00
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  EXPECT_EQ(OutboxNumbers(outbox_).size(), 60u);
+  EXPECT_EQ(engine->Stats(id)->counts.sent, 60u);
+
+  // The texts are in the store, as the CallFire texts query shows them.
+  TextQuery query;
+  query.limit = 5;
+  absl::StatusOr<TextPage> page = engine->FindTexts(id, query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total_count, 60u);
+  ASSERT_EQ(page->items.size(), 5u);
+  EXPECT_EQ(page->items[0].state, RecipientState::kFinished);
+  EXPECT_EQ(page->items[0].message, "Hi P0, your order is ready.");
+}
+
+}  // namespace
+}  // namespace herald
