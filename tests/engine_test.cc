@@ -4,7 +4,10 @@
 // SQLite store; a clock the test moves decides when windows open.
 #include "herald/engine.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/test_util.h"
+#include "tools/mock_provider/server.h"
 
 namespace herald {
 namespace {
@@ -115,8 +119,8 @@ class EngineTest : public ::testing::Test {
 
   BatchId AddFile(Engine& engine, BroadcastId id, absl::string_view name,
                   const std::string& csv, BatchOptions options = {}) {
-    absl::StatusOr<BatchId> batch = engine.AddBatch(
-        id, BatchSource::File(dir_.Write(name, csv)), options);
+    absl::StatusOr<BatchId> batch =
+        engine.AddBatch(id, BatchSource::File(dir_.Write(name, csv)), options);
     EXPECT_TRUE(batch.ok()) << batch.status();
     return batch.value_or(0);
   }
@@ -161,12 +165,12 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
     std::lock_guard lock(mu);
     switch (event.kind) {
       case EngineEvent::Kind::kBroadcastStatus:
-        events.push_back(std::string(BroadcastStatusName(event.broadcast_status)));
+        events.push_back(
+            std::string(BroadcastStatusName(event.broadcast_status)));
         break;
       case EngineEvent::Kind::kBatchStatus:
-        events.push_back(
-            absl::StrCat("batch ", event.batch, " ",
-                         BatchStatusName(event.batch_status)));
+        events.push_back(absl::StrCat("batch ", event.batch, " ",
+                                      BatchStatusName(event.batch_status)));
         break;
       case EngineEvent::Kind::kTextFinished:
         ++finished_texts;
@@ -209,10 +213,10 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
   EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);  // still there
 
   engine.reset();  // the bus delivers what is queued before it goes
-  EXPECT_THAT(events, ::testing::ElementsAre(
-                          "SETUP", "START_PENDING", "batch 1 NEW",
-                          "batch 1 VALIDATING", "batch 1 ACTIVE", "RUNNING",
-                          "FINISHED", "ARCHIVED"));
+  EXPECT_THAT(events,
+              ::testing::ElementsAre("SETUP", "START_PENDING", "batch 1 NEW",
+                                     "batch 1 VALIDATING", "batch 1 ACTIVE",
+                                     "RUNNING", "FINISHED", "ARCHIVED"));
   EXPECT_EQ(finished_texts, 40);
 }
 
@@ -270,11 +274,10 @@ TEST_F(EngineTest, MissingThingsAreRefusedWithClearErrors) {
               HasSubstr("none.csv"));
   Recipient nobody;
   nobody.attributes = {{"firstName", "Ann"}};
-  EXPECT_THAT(
-      engine->AddBatch(id, BatchSource::Recipients({nobody}), {})
-          .status()
-          .message(),
-      HasSubstr("recipients[1].phoneNumber"));
+  EXPECT_THAT(engine->AddBatch(id, BatchSource::Recipients({nobody}), {})
+                  .status()
+                  .message(),
+              HasSubstr("recipients[1].phoneNumber"));
   EXPECT_TRUE(engine->GetBroadcast(id)->batches.empty());  // nothing added
 
   // A second engine may not write the same directory; a reader may look.
@@ -390,6 +393,74 @@ TEST_F(EngineTest, AStoppedBroadcastKeepsItsStateAndCarriesOnOverARestart) {
   ASSERT_EQ(page->items.size(), 5u);
   EXPECT_EQ(page->items[0].state, RecipientState::kFinished);
   EXPECT_EQ(page->items[0].message, "Hi P0, your order is ready.");
+}
+
+// Two broadcasts on one provider lane, weights 3 and 1, both with a backlog
+// when their window opens: the lane goes three to one until the heavier is
+// done, then all to the other. Read from the order the mock provider took
+// the texts (the keys carry each broadcast's run id).
+TEST_F(EngineTest, TwoBroadcastsShareALaneByTheirWeights) {
+  mock_provider::Options mock_options;
+  mock_options.user = "herald";
+  mock_options.password = "s3cret-Pa55";
+  mock_options.log_path = dir_.File("arrived.jsonl");
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  setenv("HERALD_ENGINE_TEST_PASSWORD", "s3cret-Pa55", 1);
+  const std::string providers = dir_.Write(
+      "providers.json",
+      absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                   R"("url":"http://127.0.0.1:)", (*mock)->port(), R"(",)",
+                   R"("username":"herald",)",
+                   R"("passwordEnv":"HERALD_ENGINE_TEST_PASSWORD",)",
+                   R"("batchSize":1,"messagesPerSecond":400,"burst":2}]})"));
+  EngineOptions options;
+  options.state_dir = dir_.File("state");
+  options.providers_file = providers;
+  options.clock = &clock_;
+  options.workers = 2;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+
+  BroadcastOptions heavy;
+  heavy.provider = "cf";
+  heavy.weight = 3;
+  heavy.run_id = "heavy";
+  BroadcastOptions light = heavy;
+  light.weight = 1;
+  light.run_id = "light";
+  const BroadcastId a = *(*engine)->CreateBroadcast(kWindowed, heavy);
+  const BroadcastId b = *(*engine)->CreateBroadcast(kWindowed, light);
+  AddFile(**engine, a, "a.csv", Contacts(0, 300));
+  AddFile(**engine, b, "b.csv", Contacts(300, 300));
+  ASSERT_TRUE((*engine)->Start(a).ok());
+  ASSERT_TRUE((*engine)->Start(b).ok());
+  AwaitWaiting(**engine, a, 300);
+  AwaitWaiting(**engine, b, 300);
+  clock_.Set(NewYork(12));
+  ASSERT_EQ(*(*engine)->Wait(a, absl::Seconds(30)), BroadcastStatus::kFinished);
+  ASSERT_EQ(*(*engine)->Wait(b, absl::Seconds(30)), BroadcastStatus::kFinished);
+  EXPECT_EQ((*engine)->Stats(a)->counts.sent, 300u);
+  EXPECT_EQ((*engine)->Stats(b)->counts.sent, 300u);
+  engine->reset();
+  ASSERT_TRUE((*mock)->Stop().ok());
+
+  std::vector<std::string> taken;
+  for (absl::string_view line :
+       absl::StrSplit(ReadWholeFile(dir_.File("arrived.jsonl")), '\n',
+                      absl::SkipEmpty())) {
+    const std::string key =
+        nlohmann::json::parse(line).at("key").get<std::string>();
+    taken.push_back(key.substr(0, key.find('-')));
+  }
+  ASSERT_EQ(taken.size(), 600u);
+  const int heavy_first =
+      std::count(taken.begin(), taken.begin() + 200, std::string("heavy"));
+  // Both progress from the start, three to one.
+  EXPECT_NEAR(heavy_first, 150, 25);
+  std::cout << "first 200 texts the provider took: heavy " << heavy_first
+            << ", light " << 200 - heavy_first << "\n";
 }
 
 }  // namespace
