@@ -448,6 +448,9 @@ absl::StatusOr<LiveBroadcast*> Engine::Impl::Find(BroadcastId id) {
 absl::Status Engine::Impl::OpenStore(LiveBroadcast* b) {
   SqliteStoreOptions store_options;
   store_options.record_events = !b->options.webhook_file.empty();
+  store_options.wants_finished = [this, b] {
+    return b->notifier != nullptr || events_.HasListeners();
+  };
   store_options.on_finished = [this, b](absl::Span<const TextRecord> texts) {
     if (b->notifier != nullptr) b->notifier->Notify();
     if (!events_.HasListeners()) return;

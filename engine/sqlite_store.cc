@@ -295,7 +295,10 @@ class SqliteStore::Writer {
       absl::Status s = Apply(writes);
       // Announced before Flush() returns, so a caller that flushed has seen
       // every event of what it recorded.
-      if (s.ok() && options_.on_finished) Announce(writes);
+      if (s.ok() && options_.on_finished &&
+          (!options_.wants_finished || options_.wants_finished())) {
+        Announce(writes);
+      }
       {
         std::lock_guard lock(mu_);
         if (!s.ok() && status_.ok()) status_ = Error(s);

@@ -126,6 +126,9 @@ struct SqliteStoreOptions {
   // became final in it (and before a Flush() waiting for that commit
   // returns). Must not block for long: the writer waits.
   std::function<void(absl::Span<const TextRecord>)> on_finished;
+  // When set, asked before each call of on_finished: false skips it, and
+  // the records it would take (an attempts query per text) are not built.
+  std::function<bool()> wants_finished;
 };
 
 class SqliteStore : public OutcomeSink {

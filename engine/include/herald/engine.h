@@ -9,7 +9,9 @@
 //   options.state_dir = "/var/lib/herald";
 //   options.providers_file = "/etc/herald/providers.json";
 //   auto engine = herald::Engine::Open(options);
-//   auto id = (*engine)->CreateBroadcast(campaign_json, {.provider = "k1"});
+//   herald::BroadcastOptions broadcast;
+//   broadcast.provider = "k1";
+//   auto id = (*engine)->CreateBroadcast(campaign_json, broadcast);
 //   (*engine)->AddBatch(*id, herald::BatchSource::File("contacts.csv"), {});
 //   (*engine)->Start(*id);
 //
