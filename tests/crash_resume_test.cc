@@ -8,7 +8,9 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -70,6 +72,21 @@ std::vector<std::string> RunCommandLine(const TempDir& dir) {
           "--providers", dir.File("providers.json"),
           "--provider",  "cf",
           "--state",     dir.File("state")};
+}
+
+// The store of the last broadcast of the state directory `state`: a run
+// killed while it set up its broadcast sent nothing, and the next one sets
+// up another.
+std::string LastStore(const std::string& state) {
+  int64_t last = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(state + "/broadcasts")) {
+    int64_t id = 0;
+    if (absl::SimpleAtoi(entry.path().filename().string(), &id)) {
+      last = std::max(last, id);
+    }
+  }
+  return absl::StrCat(state, "/broadcasts/", last, "/broadcast.db");
 }
 
 // The numbers of the texts the store says were sent.
@@ -157,7 +174,7 @@ TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
   const mock_provider::Stats mock_stats = (*mock)->stats();
 
   // Every row is final in the store.
-  const std::string db = dir.File("state/broadcast.db");
+  const std::string db = LastStore(dir.File("state"));
   EXPECT_EQ(QueryInt(db, "SELECT size FROM batches WHERE id = 1"), kRows);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM texts"), kRows);
   EXPECT_EQ(QueryInt(db,
@@ -249,7 +266,7 @@ TEST(CrashResumeTest, SigtermDrainsRecordsAndResumes) {
   EXPECT_EQ(WEXITSTATUS(status), 1);
   EXPECT_THAT(ReadWholeFile(log), ::testing::HasSubstr("interrupted"));
 
-  const std::string db = dir.File("state/broadcast.db");
+  const std::string db = dir.File("state/broadcasts/1/broadcast.db");
   EXPECT_EQ(QueryInt(db, "SELECT status = 'STOPPED' FROM broadcast"), 1);
   // What the mock took before the signal is recorded: nothing was in
   // flight when herald exited.

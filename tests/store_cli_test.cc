@@ -1,7 +1,8 @@
 // Runs `herald texts` and `herald stats` as a user would, on a store written
-// here with SQL.
+// here with SQL where the engine keeps broadcast 1 of a state directory.
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -21,8 +22,12 @@ const std::string kHerald = HERALD_BINARY;
 
 // Batch 1 has 5 rows, 4 of them settled. Times are 2026-11-22 13:0m:00Z.
 constexpr char kTexts[] = R"sql(
-INSERT INTO broadcast VALUES (1, 'run-7', 'Charity', '19206596476', '{}',
-  '{}', 'RUNNING', 1795352400000, 1795352400000);
+INSERT INTO broadcast VALUES (1, 'run-7', 'Charity', '19206596476',
+  '{"name": "Charity", "fromNumber": "19206596476", "message": "Hello"}',
+  '{"provider": "", "weight": 1, "outboxPath": "", "dncPaths": [],
+    "phoneColumn": "", "runId": "run-7", "outcomesPath": "",
+    "webhookFile": "", "deadline": null}',
+  'RUNNING', 1795352400000, 1795352400000);
 INSERT INTO batches (id, path, file_size, file_mtime_ns, size, created) VALUES (1, 'contacts.csv', 100, 1, 5, 1795352400000);
 INSERT INTO texts VALUES
   (10000000001, 1, 1, 2, 12135550101, 'FINISHED', 'SENT', 1, NULL, NULL,
@@ -43,8 +48,10 @@ INSERT INTO attempts VALUES
 class StoreCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    const std::string broadcast_dir = dir_.File("broadcasts/1");
+    std::filesystem::create_directories(broadcast_dir);
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(StorePath(dir_.path()).c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(StorePath(broadcast_dir).c_str(), &db), SQLITE_OK);
     for (const char* sql : {"PRAGMA journal_mode=WAL", kStoreSchema, kTexts}) {
       EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK)
           << sqlite3_errmsg(db);
@@ -231,9 +238,21 @@ TEST(StoreCliMissingTest, SaysThereIsNoStore) {
                    &output),
         1);
     EXPECT_EQ(output, absl::StrCat("herald: ", dir.path(),
-                                   "/broadcast.db: no herald store (run "
-                                   "`herald run --state DIR` first)\n"));
+                                   ": no broadcast kept there (run `herald "
+                                   "run --state DIR` first)\n"));
   }
+}
+
+TEST_F(StoreCliTest, BroadcastNamesOneOfTheStateDirectory) {
+  ASSERT_EQ(Herald("stats", "--broadcast 1 --fields sentCount"), 0) << output_;
+  EXPECT_EQ(Output(), json::parse(R"({"sentCount": 1})"));
+  EXPECT_EQ(Herald("texts", "--broadcast 2"), 1);
+  EXPECT_EQ(output_,
+            absl::StrCat("herald: ", dir_.path(), ": no broadcast 2\n"));
+  EXPECT_EQ(Herald("stats", "--broadcast x"), 2);
+  EXPECT_EQ(output_,
+            "herald: --broadcast: expected a whole number from 1 to "
+            "9223372036854775807, got \"x\"\n");
 }
 
 }  // namespace

@@ -1,11 +1,17 @@
-// The herald command line. `herald run` sends a broadcast over contact CSVs.
+// The herald command line. `herald run` sends a broadcast over contact CSVs
+// through the embeddable engine (herald/engine.h), as a host process would.
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -13,77 +19,40 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "engine/broadcast.h"
 #include "engine/broadcast_run.h"
 #include "engine/file_io.h"
-#include "engine/outbox_transport.h"
-#include "engine/outcome_log.h"
 #include "engine/phone_number.h"
 #include "engine/preview_transport.h"
-#include "engine/provider_config.h"
-#include "engine/provider_transport.h"
 #include "engine/recipient_gates.h"
-#include "engine/run_report.h"
 #include "engine/sms_encoding.h"
-#include "engine/webhook_config.h"
-#include "engine/webhook_notifier.h"
 #include "herald/clock.h"
+#include "herald/engine.h"
+#include "nlohmann/json.hpp"
 #include "timezone/zone_table.h"
 #include "tools/run_flags.h"
-#include "tools/run_state.h"
 #include "tools/store_commands.h"
 #include "tools/time_flag.h"
 
 namespace herald {
 namespace {
 
+using nlohmann::json;
+
 // Exit statuses.
 constexpr int kExitCompleted = 0;
 constexpr int kExitStopped = 1;  // the run began but did not finish
 constexpr int kExitBadInput = 2;
 
-// What `run` and `lookup` use for time.
-struct TimeSetup {
-  std::unique_ptr<VirtualClock> virtual_clock;
-  Clock* clock = RealClock();
-  ZoneTable zones;
-  absl::Time deadline = absl::InfiniteFuture();
-};
-
-absl::StatusOr<TimeSetup> MakeTimeSetup(const RunFlags& flags) {
-  TimeSetup setup;
-  if (flags.clock == "virtual") {
-    absl::Time start = absl::Now();
-    if (!flags.start.empty()) {
-      absl::StatusOr<absl::Time> t = ParseTimeFlag("--start", flags.start);
-      if (!t.ok()) return t.status();
-      start = *t;
-    }
-    setup.virtual_clock = std::make_unique<VirtualClock>(start);
-    setup.clock = setup.virtual_clock.get();
-  } else if (!flags.start.empty()) {
-    return absl::InvalidArgumentError("--start needs --clock virtual");
-  }
-  if (!flags.deadline.empty()) {
-    absl::StatusOr<absl::Time> t = ParseTimeFlag("--deadline", flags.deadline);
-    if (!t.ok()) return t.status();
-    setup.deadline = *t;
-  }
-  absl::StatusOr<ZoneTable> zones = ZoneTable::BuiltInWithOverrides(flags.tz_data);
-  if (!zones.ok()) return zones.status();
-  setup.zones = *std::move(zones);
-  return setup;
-}
-
 std::string Utc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
-// The options shared by `run` and `render`.
+// The options `render` reads its inputs with.
 RunOptions InputOptions(const RunFlags& flags) {
   RunOptions options;
   options.contact_paths = flags.contacts;
@@ -98,19 +67,6 @@ size_t Characters(absl::string_view text) {
   return std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   });
-}
-
-int Fail(const absl::Status& status) {
-  std::cerr << "herald: " << status.message() << "\n";
-  return kExitBadInput;
-}
-
-std::string Counts(const RunCounts& c) {
-  return absl::StrCat("rows ", c.total, ": sent ", c.sent, " (", c.segments,
-                      " segments), invalid ", c.invalid, ", duplicate ", c.dup,
-                      ", do-not-text ", c.dnc, ", too big ", c.too_big,
-                      ", errors ", c.errors, ", skipped ", c.skipped,
-                      ", timeout ", c.timeout, ", remaining ", c.remaining);
 }
 
 // Prints the first few INVALID rows with file, line and reason, and `more`
@@ -128,64 +84,95 @@ void PrintInvalidSamples(const RunReport& report, absl::string_view more) {
   }
 }
 
+// A report's RFC 3339 time as Utc() shows it; as given when it is not one.
+std::string UtcOf(const json& value) {
+  const std::string text = value.is_string() ? value.get<std::string>() : "";
+  absl::Time t;
+  std::string error;
+  return absl::ParseTime(absl::RFC3339_full, text, &t, &error) ? Utc(t) : text;
+}
+
+// The counts of a report's "stats" (the names of `herald stats`).
+std::string Counts(const json& c) {
+  auto n = [&c](const char* name) {
+    return c.contains(name) ? c[name].get<uint64_t>() : uint64_t{0};
+  };
+  return absl::StrCat(
+      "rows ", n("totalCount"), ": sent ", n("sentCount"), " (",
+      n("segmentCount"), " segments), invalid ", n("invalidCount"),
+      ", duplicate ", n("dupCount"), ", do-not-text ", n("doNotTextCount"),
+      ", too big ", n("tooBigCount"), ", errors ", n("errorCount"),
+      ", skipped ", n("skippedCount"), ", timeout ", n("timeoutCount"),
+      ", remaining ", n("remainingOutboundCount"));
+}
+
 // Names this broadcast in idempotency keys: a 64-bit FNV-1a hash of the
 // campaign file and the contact paths, so the same command run again carries
-// the same keys and a provider that saw a text before drops the repeat.
-absl::StatusOr<std::string> DefaultRunId(const RunFlags& flags) {
-  absl::StatusOr<std::string> campaign = ReadFile(flags.campaign);
-  if (!campaign.ok()) return campaign.status();
+// the same keys (and, with --state, finds its broadcast again) and a
+// provider that saw a text before drops the repeat.
+std::string DefaultRunId(const std::string& campaign,
+                         const std::vector<std::string>& contacts) {
   uint64_t hash = 0xcbf29ce484222325;
   auto mix = [&hash](absl::string_view bytes) {
     for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3;
     hash = (hash ^ 0xff) * 0x100000001b3;  // ends each part
   };
-  mix(*campaign);
-  for (const std::string& path : flags.contacts) mix(path);
+  mix(campaign);
+  for (const std::string& path : contacts) mix(path);
   return absl::StrFormat("h%016x", hash);
 }
 
-// The transport `run` sends through: the provider named by --provider, or
-// the outbox file. flags.run_id must be set.
-absl::StatusOr<std::unique_ptr<Transport>> MakeTransport(const RunFlags& flags,
-                                                         Clock* clock) {
-  if (flags.provider.empty()) {
-    if (!flags.providers.empty()) {
-      return absl::InvalidArgumentError(
-          "--providers needs --provider NAME to choose one");
+// The engine `run` and `resume` open, and the clock it runs on.
+struct EngineSetup {
+  std::unique_ptr<VirtualClock> virtual_clock;
+  EngineOptions options;
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+absl::StatusOr<EngineSetup> MakeEngineSetup(const RunFlags& flags) {
+  EngineSetup setup;
+  if (flags.clock == "virtual") {
+    absl::Time start = absl::Now();
+    if (!flags.start.empty()) {
+      absl::StatusOr<absl::Time> t = ParseTimeFlag("--start", flags.start);
+      if (!t.ok()) return t.status();
+      start = *t;
     }
-    absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-        OutboxTransport::Create(flags.outbox, clock);
-    if (!outbox.ok()) return outbox.status();
-    return std::unique_ptr<Transport>(*std::move(outbox));
+    setup.virtual_clock = std::make_unique<VirtualClock>(start);
+    setup.options.clock = setup.virtual_clock.get();
+  } else if (!flags.start.empty()) {
+    return absl::InvalidArgumentError("--start needs --clock virtual");
   }
-  if (flags.providers.empty()) {
-    return absl::InvalidArgumentError("--provider needs --providers FILE");
+  if (!flags.deadline.empty()) {
+    absl::StatusOr<absl::Time> t = ParseTimeFlag("--deadline", flags.deadline);
+    if (!t.ok()) return t.status();
+    setup.deadline = *t;
   }
-  absl::StatusOr<std::vector<ProviderConfig>> providers =
-      LoadProvidersFile(flags.providers, ProcessEnv);
-  if (!providers.ok()) return providers.status();
-  auto it = std::find_if(
-      providers->begin(), providers->end(),
-      [&](const ProviderConfig& p) { return p.name == flags.provider; });
-  if (it == providers->end()) {
-    std::vector<std::string> names;
-    for (const ProviderConfig& p : *providers) names.push_back(p.name);
-    return absl::InvalidArgumentError(
-        absl::StrCat(flags.providers, ": no provider named \"", flags.provider,
-                     "\"; it has ", absl::StrJoin(names, ", ")));
-  }
-  ProviderTransportOptions options;
-  options.key_prefix = flags.run_id;
-  absl::StatusOr<std::unique_ptr<ProviderTransport>> transport =
-      ProviderTransport::Create(*it, options);
-  if (!transport.ok()) return transport.status();
-  return std::unique_ptr<Transport>(*std::move(transport));
+  setup.options.state_dir = flags.state;
+  setup.options.providers_file = flags.providers;
+  setup.options.workers = flags.workers;
+  setup.options.zone_data_path = flags.tz_data;
+  return setup;
 }
 
-// How long a run's end waits for the webhook to take the last events.
-constexpr absl::Duration kWebhookDrain = absl::Seconds(10);
+int Fail(const absl::Status& status) {
+  std::cerr << "herald: " << status.message() << "\n";
+  return kExitBadInput;
+}
 
-// Set by SIGINT and SIGTERM: the run drains what is in flight and stops.
+// Empties `path` (when set): the engine appends to the outbox and the
+// outcomes file, and a new broadcast starts them afresh, as before.
+absl::Status Truncate(const std::string& path) {
+  if (path.empty()) return absl::OkStatus();
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": cannot create: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+// Set by SIGINT and SIGTERM; the main loop stops the broadcast.
 std::atomic<bool> interrupted{false};
 
 void OnStopSignal(int) { interrupted = true; }
@@ -201,195 +188,362 @@ void CatchStopSignals() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-int Run(RunFlags flags) {
-  absl::StatusOr<Broadcast> broadcast = LoadBroadcastFile(flags.campaign);
-  if (!broadcast.ok()) return Fail(broadcast.status());
-  if (flags.run_id.empty()) {
-    absl::StatusOr<std::string> id = DefaultRunId(flags);
-    if (!id.ok()) return Fail(id.status());
-    flags.run_id = *id;
-  }
-  std::optional<WebhookConfig> webhook;
-  if (!flags.webhook.empty()) {
-    if (flags.state.empty()) {
-      return Fail(absl::InvalidArgumentError(
-          "--webhook needs --state DIR: events wait in the store until the "
-          "endpoint takes them"));
-    }
-    absl::StatusOr<WebhookConfig> config =
-        LoadWebhookConfig(flags.webhook, ProcessEnv);
-    if (!config.ok()) return Fail(config.status());
-    webhook = *std::move(config);
-  }
-  // Declared so that the store goes first: its writer may wake the notifier
-  // until it stops.
-  std::atomic<WebhookNotifier*> wake{nullptr};
-  std::unique_ptr<WebhookNotifier> notifier;
-  std::optional<RunState> state;
-  if (!flags.state.empty()) {
-    SqliteStoreOptions store_options;
-    store_options.record_events = webhook.has_value();
-    if (webhook.has_value()) {
-      store_options.on_finished = [&wake](absl::Span<const TextRecord>) {
-        if (WebhookNotifier* n = wake.load()) n->Notify();
-      };
-    }
-    absl::StatusOr<RunState> opened =
-        OpenRunState(flags, *broadcast, std::move(store_options));
-    if (!opened.ok()) return Fail(opened.status());
-    state = *std::move(opened);
-    if (webhook.has_value()) {
-      absl::StatusOr<std::unique_ptr<WebhookNotifier>> started =
-          WebhookNotifier::Start(StorePath(flags.state), *webhook);
-      if (!started.ok()) return Fail(started.status());
-      notifier = *std::move(started);
-      wake = notifier.get();
-    }
-  }
-
-  absl::StatusOr<TimeSetup> time = MakeTimeSetup(flags);
-  if (!time.ok()) return Fail(time.status());
-  absl::StatusOr<std::unique_ptr<Transport>> transport =
-      MakeTransport(flags, time->clock);
-  if (!transport.ok()) return Fail(transport.status());
-  std::unique_ptr<JsonlOutcomeLog> outcomes;
-  if (!flags.outcomes.empty()) {
-    absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> log =
-        JsonlOutcomeLog::Create(flags.outcomes);
-    if (!log.ok()) return Fail(log.status());
-    outcomes = *std::move(log);
-  }
-
-  std::vector<OutcomeSink*> sinks;
-  if (outcomes != nullptr) sinks.push_back(outcomes.get());
-  if (state.has_value()) sinks.push_back(state->store.get());
-  OutcomeTee recorded(sinks);
-
-  RunOptions options = InputOptions(flags);
-  options.clock = time->clock;
-  options.zones = &time->zones;
-  options.deadline = time->deadline;
-  if (state.has_value() && state->resume.has_value()) {
-    options.resume = &*state->resume;
-  }
-  options.interrupt = &interrupted;
-  CatchStopSignals();
-  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
-  if (show_progress) {
-    options.on_progress = [last_sent = uint64_t{0}, last_at = 0.0,
-                           rate = 0.0](const RunProgress& p) mutable {
-      // Texts answered SENT per second since the last line.
-      if (p.elapsed_seconds > last_at) {
-        rate = (p.sent - last_sent) / (p.elapsed_seconds - last_at);
-      }
-      last_sent = p.sent;
-      last_at = p.elapsed_seconds;
-      std::string line = absl::StrFormat(
-          "herald: %d rows, %d sent (%.0f/s), %d in flight, %d waiting, %d to "
-          "retry",
-          p.rows, p.sent, rate, p.in_flight, p.waiting, p.callbacks);
-      if (p.idle_until != absl::InfinitePast()) {
-        absl::StrAppend(&line, ", idle until ", Utc(p.idle_until));
-      } else if (!p.first_pass && rate > 0) {
-        absl::StrAppend(&line, ", ETA ",
-                        absl::FormatDuration(absl::Seconds(std::ceil(
-                            (p.in_flight + p.callbacks + p.waiting) / rate))));
-      }
-      for (const auto& [zone, rows] : p.deferred_by_zone) {
-        absl::StrAppend(&line, "; ", rows, " deferred in ", zone);
-      }
-      std::fprintf(stderr, "\r\033[K%s", line.c_str());
-    };
-  }
-
-  absl::StatusOr<RunReport> report =
-      RunBroadcast(*broadcast, options, transport->get(),
-                   sinks.empty() ? nullptr : &recorded);
-  if (show_progress) std::fprintf(stderr, "\r\033[K");
-  if (!report.ok()) return Fail(report.status());
-  if (state.has_value()) {
-    absl::Status marked =
-        state->store->SetStatus(report->status.ok() ? "FINISHED" : "STOPPED");
-    if (marked.ok()) marked = state->store->Flush();
-    if (!marked.ok()) return Fail(marked);
-  }
-  std::string webhook_summary;
-  if (notifier != nullptr) {
-    absl::StatusOr<uint64_t> left = notifier->Finish(kWebhookDrain);
-    const WebhookNotifier::Stats hooks = notifier->stats();
-    webhook_summary = absl::StrCat(
-        "webhook: ", hooks.events_delivered, " Finished events delivered in ",
-        hooks.posts, " posts (", hooks.retries, " retries)");
-    if (!left.ok()) {
-      absl::StrAppend(&webhook_summary, "; ", left.status().message());
-    } else if (*left > 0) {
-      absl::StrAppend(&webhook_summary, "; ", *left,
-                      " wait in the store for the next run or resume");
-    }
-  }
-
-  for (const std::string& warning : report->warnings) {
-    std::cerr << "herald: warning: " << warning << "\n";
-  }
-  if (report->dnc.rejected > 0) {
-    std::cerr << "herald: warning: " << report->dnc.rejected
-              << " DNC line(s) could not be read, e.g. "
-              << report->dnc.rejected_samples.front() << "\n";
-  }
-  if (!flags.report.empty()) {
-    absl::StatusOr<std::unique_ptr<OutputFile>> file =
-        OutputFile::Create(flags.report);
-    absl::Status written = file.status();
-    if (file.ok()) {
-      written = (*file)->Append(RunReportJson(*broadcast, *report));
-      if (written.ok()) written = (*file)->Close();
-    }
-    if (!written.ok()) return Fail(written);
-  }
-
-  if (!flags.quiet) {
-    std::cout << absl::StrFormat(
-        "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s)\n",
-        broadcast->name, report->status.ok() ? "completed" : "STOPPED",
-        report->elapsed_seconds, report->RowsPerSecond());
-    std::cout << "  " << Counts(report->totals) << "\n";
-    if (report->passes.size() > 1) {
-      std::cout << "  " << report->passes.size()
-                << " passes over the contacts, clock "
-                << Utc(report->started_at) << " to " << Utc(report->ended_at)
-                << "\n";
-    }
-    if (report->batches.size() > 1) {
-      for (const BatchReport& batch : report->batches) {
-        std::cout << "  batch " << batch.id << " " << batch.path << ": "
-                  << Counts(batch.counts) << "\n";
-      }
-    }
-    PrintInvalidSamples(*report, "all of them in --report or --outcomes");
-    if (const auto* provider =
-            dynamic_cast<const ProviderTransport*>(transport->get())) {
-      const ProviderTransportStats stats = provider->stats();
-      std::cout << "  provider " << flags.provider << ": " << stats.requests
-                << " requests (" << stats.throttled << " throttled) over "
-                << stats.connections << " connection(s)\n";
-    } else {
-      std::cout << "  outbox: " << flags.outbox << "\n";
-    }
-    if (!webhook_summary.empty()) std::cout << "  " << webhook_summary << "\n";
-  }
-  if (!report->status.ok()) {
-    std::cerr << "herald: run stopped: " << report->status.message() << "\n";
-    return kExitStopped;
-  }
-  return kExitCompleted;
+bool IsLive(BroadcastStatus status) {
+  return status == BroadcastStatus::kRunning ||
+         status == BroadcastStatus::kStartPending;
 }
 
-// `herald resume`: the stored command, run again.
+// The progress line on a terminal, from what the engine says of the run.
+class ProgressLine {
+ public:
+  void Show(const BroadcastProgress& p) {
+    // Texts answered SENT per second since the last line.
+    const double at =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began_)
+            .count();
+    if (p.sent < last_sent_) last_sent_ = 0;  // a new run of the broadcast
+    if (at > last_at_) rate_ = (p.sent - last_sent_) / (at - last_at_);
+    last_sent_ = p.sent;
+    last_at_ = at;
+    std::string line = absl::StrFormat(
+        "herald: %d rows, %d sent (%.0f/s), %d in flight, %d waiting, %d to "
+        "retry",
+        p.rows, p.sent, rate_, p.in_flight, p.waiting, p.callbacks);
+    if (p.idle_until != absl::InfinitePast()) {
+      absl::StrAppend(&line, ", idle until ", Utc(p.idle_until));
+    } else if (!p.first_pass && rate_ > 0) {
+      absl::StrAppend(&line, ", ETA ",
+                      absl::FormatDuration(absl::Seconds(std::ceil(
+                          (p.in_flight + p.callbacks + p.waiting) / rate_))));
+    }
+    for (const auto& [zone, rows] : p.deferred_by_zone) {
+      absl::StrAppend(&line, "; ", rows, " deferred in ", zone);
+    }
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    shown_ = true;
+  }
+
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  std::chrono::steady_clock::time_point began_ =
+      std::chrono::steady_clock::now();
+  uint64_t last_sent_ = 0;
+  double last_at_ = 0;
+  double rate_ = 0;
+  bool shown_ = false;
+};
+
+// Prints the run's summary from its report.
+void PrintSummary(const BroadcastInfo& info, const json& report,
+                  const std::string& outbox) {
+  std::cout << absl::StrFormat(
+      "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s)\n", info.name,
+      report.value("status", "") == "COMPLETED" ? "completed" : "STOPPED",
+      report.value("elapsedSeconds", 0.0),
+      report.value("recipientsPerSecond", 0.0));
+  std::cout << "  " << Counts(report.value("stats", json::object())) << "\n";
+  const json passes = report.value("passes", json::array());
+  if (passes.size() > 1) {
+    std::cout << "  " << passes.size() << " passes over the contacts, clock "
+              << UtcOf(report["startedAt"]) << " to "
+              << UtcOf(report["endedAt"]) << "\n";
+  }
+  const json batches = report.value("batches", json::array());
+  if (batches.size() > 1) {
+    for (const json& batch : batches) {
+      std::cout << "  batch " << batch.value("id", 0) << " "
+                << batch.value("file", "") << ": "
+                << Counts(batch.value("stats", json::object())) << "\n";
+    }
+  }
+  constexpr size_t kShown = 5;
+  const json samples = report.value("invalidSamples", json::array());
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (i == kShown) {
+      std::cout << "  ... (all of them in --report or --outcomes)\n";
+      break;
+    }
+    std::cout << "  invalid: " << samples[i].value("file", "") << ":"
+              << samples[i].value("line", 0) << ": "
+              << samples[i].value("reason", "") << "\n";
+  }
+  if (!info.provider.empty()) {
+    std::cout << "  provider " << info.provider << "\n";
+  } else if (!outbox.empty()) {
+    std::cout << "  outbox: " << outbox << "\n";
+  }
+}
+
+// Follows broadcast `id` until it is no longer running, then writes the
+// report and prints the summary. `outbox`: the outbox file to name in the
+// summary, when known.
+int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
+           const std::string& outbox) {
+  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
+  ProgressLine progress;
+  bool stopped_by_signal = false;
+  for (;;) {
+    if (interrupted) {
+      // Stop() returns once the texts with the provider are answered and
+      // recorded.
+      if (absl::Status s = engine.Stop(id); !s.ok()) {
+        progress.Clear();
+        std::cerr << "herald: " << s.message() << "\n";
+        return kExitStopped;
+      }
+      stopped_by_signal = true;
+      break;
+    }
+    absl::StatusOr<BroadcastStatus> status =
+        engine.Wait(id, absl::Milliseconds(500));
+    if (!status.ok()) {
+      progress.Clear();
+      std::cerr << "herald: " << status.status().message() << "\n";
+      return kExitStopped;
+    }
+    if (!IsLive(*status)) break;
+    if (show_progress) {
+      absl::StatusOr<BroadcastProgress> p = engine.GetProgress(id);
+      if (p.ok()) progress.Show(*p);
+    }
+  }
+  progress.Clear();
+
+  absl::StatusOr<BroadcastInfo> info = engine.GetBroadcast(id);
+  if (!info.ok()) return Fail(info.status());
+  absl::StatusOr<std::string> report_text = engine.LastRunReport(id);
+  if (!report_text.ok()) return Fail(report_text.status());
+  json report = json::object();
+  if (!report_text->empty()) {
+    report = json::parse(*report_text, nullptr, false);
+    if (!report.is_object()) report = json::object();
+    for (const json& warning : report.value("warnings", json::array())) {
+      std::cerr << "herald: warning: " << warning.get<std::string>() << "\n";
+    }
+    const json dnc = report.value("dnc", json::object());
+    const json rejected = dnc.value("rejectedSamples", json::array());
+    if (dnc.value("rejected", 0) > 0 && !rejected.empty()) {
+      std::cerr << "herald: warning: " << dnc.value("rejected", 0)
+                << " DNC line(s) could not be read, e.g. "
+                << rejected.front().get<std::string>() << "\n";
+    }
+    if (!flags.report.empty()) {
+      std::ofstream out(flags.report, std::ios::trunc);
+      out << *report_text;
+      out.close();
+      if (!out) {
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
+            flags.report, ": cannot write: ", std::strerror(errno))));
+      }
+    }
+    if (!flags.quiet) PrintSummary(*info, report, outbox);
+  }
+
+  if (stopped_by_signal) {
+    std::cerr << "herald: run stopped: interrupted by a signal; the answers "
+                 "in flight are recorded"
+              << (flags.state.empty()
+                      ? ""
+                      : absl::StrCat("; `herald resume --state ", flags.state,
+                                     "` carries on"))
+              << "\n";
+    return kExitStopped;
+  }
+  if (info->status == BroadcastStatus::kFinished) return kExitCompleted;
+  std::cerr << "herald: run stopped: "
+            << (info->error.empty()
+                    ? absl::StrCat("broadcast ", id, " is ",
+                                   BroadcastStatusName(info->status))
+                    : info->error)
+            << "\n";
+  return kExitStopped;
+}
+
+// The campaign file's errors name the file: the engine names the
+// definition "broadcast".
+absl::Status NameCampaignFile(const absl::Status& status,
+                              const std::string& campaign) {
+  absl::string_view message = status.message();
+  if (!absl::ConsumePrefix(&message, "broadcast: ")) return status;
+  return absl::Status(status.code(), absl::StrCat(campaign, ": ", message));
+}
+
+// A new broadcast from the command: created, its batches added, started.
+absl::StatusOr<BroadcastId> CreateFromFlags(Engine& engine,
+                                            const RunFlags& flags,
+                                            const std::string& definition,
+                                            const EngineSetup& setup) {
+  BroadcastOptions options;
+  options.provider = flags.provider;
+  if (flags.provider.empty()) options.outbox_path = flags.outbox;
+  options.dnc_paths = flags.dnc;
+  options.phone_column = flags.phone_column;
+  options.deadline = setup.deadline;
+  options.run_id = flags.run_id;
+  options.outcomes_path = flags.outcomes;
+  options.webhook_file = flags.webhook;
+  if (!flags.state.empty()) {
+    // Kept in the store: a resume may start from another directory.
+    for (std::string* path : {&options.outbox_path, &options.outcomes_path,
+                              &options.webhook_file}) {
+      if (!path->empty()) *path = std::filesystem::absolute(*path).string();
+    }
+    for (std::string& path : options.dnc_paths) {
+      path = std::filesystem::absolute(path).string();
+    }
+  }
+  for (const std::string& path : {options.outbox_path, options.outcomes_path}) {
+    if (absl::Status s = Truncate(path); !s.ok()) return s;
+  }
+  absl::StatusOr<BroadcastId> id = engine.CreateBroadcast(definition, options);
+  if (!id.ok()) return NameCampaignFile(id.status(), flags.campaign);
+  for (const std::string& path : flags.contacts) {
+    absl::StatusOr<BatchId> batch =
+        engine.AddBatch(*id, BatchSource::File(path), {});
+    if (!batch.ok()) return batch.status();
+    absl::StatusOr<BroadcastInfo> info = engine.GetBroadcast(*id);
+    if (!info.ok()) return info.status();
+    const BatchInfo& added = info->batches[*batch - 1];
+    if (added.status == BatchStatus::kErrors) {
+      return absl::InvalidArgumentError(added.error);
+    }
+  }
+  if (absl::Status s = engine.Start(*id); !s.ok()) return s;
+  return *id;
+}
+
+int Run(RunFlags flags) {
+  if (flags.provider.empty() && !flags.providers.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--providers needs --provider NAME to choose one"));
+  }
+  if (!flags.provider.empty() && flags.providers.empty()) {
+    return Fail(
+        absl::InvalidArgumentError("--provider needs --providers FILE"));
+  }
+  if (!flags.webhook.empty() && flags.state.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--webhook needs --state DIR: events wait in the store until the "
+        "endpoint takes them"));
+  }
+  absl::StatusOr<std::string> definition = ReadFile(flags.campaign);
+  if (!definition.ok()) return Fail(definition.status());
+  if (flags.run_id.empty()) {
+    flags.run_id = DefaultRunId(*definition, flags.contacts);
+  }
+  StoredRun run;
+  run.flags = flags;
+  for (const std::string& path : flags.contacts) {
+    absl::StatusOr<ContactsVersion> version = StatContacts(path);
+    if (!version.ok()) return Fail(version.status());
+    run.contacts.push_back(*version);
+  }
+  if (!flags.state.empty()) {
+    // Checked before the engine opens: it carries on with a running
+    // broadcast at once.
+    absl::StatusOr<std::optional<StoredRun>> stored = LoadRun(flags.state);
+    if (!stored.ok()) return Fail(stored.status());
+    if (stored->has_value() && (*stored)->flags.run_id == flags.run_id) {
+      if (absl::Status s = CheckContactsUnchanged(**stored); !s.ok()) {
+        return Fail(s);
+      }
+    }
+  }
+  absl::StatusOr<EngineSetup> setup = MakeEngineSetup(flags);
+  if (!setup.ok()) return Fail(setup.status());
+  CatchStopSignals();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(setup->options);
+  if (!engine.ok()) return Fail(engine.status());
+
+  // With --state, the same command again carries on the broadcast it began.
+  std::optional<BroadcastInfo> found;
+  if (!flags.state.empty()) {
+    for (BroadcastInfo& info : (*engine)->ListBroadcasts()) {
+      if (info.run_id == flags.run_id &&
+          info.status != BroadcastStatus::kArchived) {
+        found = std::move(info);
+      }
+    }
+  }
+  if (found.has_value() && found->status == BroadcastStatus::kSetup) {
+    // Stopped while it was being set up: nothing was sent, so it is set up
+    // again from the start.
+    if (absl::Status s = (*engine)->Archive(found->id); !s.ok()) return Fail(s);
+    found.reset();
+  }
+  BroadcastId id = 0;
+  if (!found.has_value()) {
+    if (!flags.state.empty()) {
+      if (absl::Status s = SaveRun(run); !s.ok()) return Fail(s);
+    }
+    absl::StatusOr<BroadcastId> created =
+        CreateFromFlags(**engine, flags, *definition, *setup);
+    if (!created.ok()) return Fail(created.status());
+    id = *created;
+  } else {
+    id = found->id;
+    if (found->status == BroadcastStatus::kFinished) {
+      if (!flags.quiet) {
+        std::cout << "herald: broadcast \"" << found->name << "\" in "
+                  << flags.state << " finished already; nothing to send\n";
+      }
+      return kExitCompleted;
+    }
+    if (found->status == BroadcastStatus::kStopped) {
+      if (absl::Status s = (*engine)->Start(id); !s.ok()) return Fail(s);
+    }
+  }
+  return Follow(**engine, id, flags,
+                flags.provider.empty() ? flags.outbox : "");
+}
+
+// `herald resume`: the last broadcast of the state directory that is
+// running or stopped carries on, with the engine the last `herald run`
+// there was given (its providers file, clock and zone data).
 int Resume(const std::string& state_dir, bool quiet) {
-  absl::StatusOr<RunFlags> flags = ReadStoredRunFlags(state_dir);
-  if (!flags.ok()) return Fail(flags.status());
-  flags->quiet = quiet;
-  return Run(*std::move(flags));
+  if (!std::filesystem::is_directory(state_dir)) {
+    return Fail(absl::NotFoundError(
+        absl::StrCat(state_dir,
+                     ": no state directory (run `herald run "
+                     "--state DIR` first)")));
+  }
+  absl::StatusOr<std::optional<StoredRun>> stored = LoadRun(state_dir);
+  if (!stored.ok()) return Fail(stored.status());
+  RunFlags flags;
+  flags.outbox.clear();
+  if (stored->has_value()) {
+    if (absl::Status s = CheckContactsUnchanged(**stored); !s.ok()) {
+      return Fail(s);
+    }
+    flags = (*stored)->flags;
+  }
+  flags.state = state_dir;
+  flags.quiet = quiet;
+  absl::StatusOr<EngineSetup> setup = MakeEngineSetup(flags);
+  if (!setup.ok()) return Fail(setup.status());
+  CatchStopSignals();
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(setup->options);
+  if (!engine.ok()) return Fail(engine.status());
+  std::optional<BroadcastInfo> last;
+  for (BroadcastInfo& info : (*engine)->ListBroadcasts()) {
+    if (IsLive(info.status) || info.status == BroadcastStatus::kStopped) {
+      last = std::move(info);
+    }
+  }
+  if (!last.has_value()) {
+    return Fail(absl::NotFoundError(absl::StrCat(
+        state_dir,
+        ": nothing to resume: no broadcast there is running or stopped")));
+  }
+  if (last->status == BroadcastStatus::kStopped) {
+    if (absl::Status s = (*engine)->Start(last->id); !s.ok()) return Fail(s);
+  }
+  const bool same = stored->has_value() && flags.run_id == last->run_id;
+  return Follow(**engine, last->id, flags,
+                same && flags.provider.empty() ? flags.outbox : "");
 }
 
 // `herald render`: every row through the pipeline, nothing sent; shows the
@@ -455,7 +609,8 @@ std::string WallClocks(const std::vector<absl::TimeZone>& zones, absl::Time t) {
 // `herald lookup`: where a number is, and whether and when a campaign may
 // send to it: the answer to "why wasn't this one sent?".
 int Lookup(const LookupFlags& flags) {
-  absl::StatusOr<ZoneTable> zones = ZoneTable::BuiltInWithOverrides(flags.tz_data);
+  absl::StatusOr<ZoneTable> zones =
+      ZoneTable::BuiltInWithOverrides(flags.tz_data);
   if (!zones.ok()) return Fail(zones.status());
   Broadcast broadcast;
   if (!flags.campaign.empty()) {
@@ -569,15 +724,15 @@ int main(int argc, char** argv) {
                   "Post Finished events to the webhook this file describes "
                   "(needs --state; see docs/WEBHOOKS.md)");
   run->add_option("--state", flags.state,
-                  "Keep the broadcast's state in DIR (SQLite); the same "
-                  "command again, or `herald resume`, continues it");
+                  "Keep the broadcast in state directory DIR (SQLite); the "
+                  "same command again, or `herald resume`, continues it");
 
   std::string resume_dir;
   bool resume_quiet = false;
   CLI::App* resume = app.add_subcommand(
-      "resume", "Continue the broadcast kept in a state directory");
-  resume->add_option("--state", resume_dir, "The broadcast's state directory")
-      ->required();
+      "resume",
+      "Continue the last running or stopped broadcast of a state directory");
+  resume->add_option("--state", resume_dir, "The state directory")->required();
   resume->add_flag("--quiet", resume_quiet, "No progress line and no summary");
 
   CLI::App* render = app.add_subcommand(
@@ -598,7 +753,7 @@ int main(int argc, char** argv) {
                   "Send nothing from this time on (RFC 3339); rows still "
                   "waiting end TIMEOUT");
 
-  herald::AddStoreCommands(&app);
+  const herald::StoreCommands store_commands(&app);
 
   herald::LookupFlags lookup_flags;
   CLI::App* lookup = app.add_subcommand(
@@ -622,6 +777,7 @@ int main(int argc, char** argv) {
   if (run->parsed()) return herald::Run(flags);
   if (resume->parsed()) return herald::Resume(resume_dir, resume_quiet);
   if (render->parsed()) return herald::Render(flags);
+  if (std::optional<int> code = store_commands.Run()) return *code;
   if (lookup->parsed()) return herald::Lookup(lookup_flags);
   return herald::kExitBadInput;
 }

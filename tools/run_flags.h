@@ -1,12 +1,18 @@
-// What `herald run` was asked to do, kept in the store so that
-// `herald resume --state DIR` can do it again.
+// What `herald run` was asked to do. With --state DIR the command is kept in
+// DIR/herald-run.json: the engine keeps each broadcast's own options, but
+// not the engine's (the providers file, the clock, the zone data) nor where
+// the report goes, and `herald resume --state DIR` needs them before it
+// opens the engine, which carries on with running broadcasts at once.
 #ifndef HERALD_TOOLS_RUN_FLAGS_H_
 #define HERALD_TOOLS_RUN_FLAGS_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace herald {
@@ -29,17 +35,38 @@ struct RunFlags {
   std::string providers;  // providers file
   std::string provider;   // the provider to send through; none: the outbox
   std::string run_id;     // idempotency key prefix; default from the inputs
-  std::string state;      // the broadcast's state directory; none: no store
+  std::string state;      // the state directory; none: nothing is kept
   std::string webhook;    // webhook file for Finished events
 };
 
-// The flags that define a run, as JSON, with every path made absolute so a
-// resume may start from another directory. `quiet` and `limit` are left out:
-// they are how a run is watched, not what it does.
-std::string RunFlagsToJson(const RunFlags& flags);
+// A contacts file as it was when its broadcast began.
+struct ContactsVersion {
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+};
 
-// The inverse of RunFlagsToJson; errors say what is wrong in `json`.
-absl::StatusOr<RunFlags> RunFlagsFromJson(const std::string& json);
+// The command kept in a state directory.
+struct StoredRun {
+  RunFlags flags;                         // paths absolute
+  std::vector<ContactsVersion> contacts;  // by flags.contacts
+};
+
+// Fails naming the file when a contacts file cannot be opened; else its
+// size and modification time.
+absl::StatusOr<ContactsVersion> StatContacts(const std::string& path);
+
+// Writes `run` to run.flags.state/herald-run.json, every path made absolute
+// so a resume may start from another directory (`quiet` and `limit` are
+// left out: they are how a run is watched, not what it does).
+absl::Status SaveRun(const StoredRun& run);
+
+// The command kept in `state_dir`; nullopt when none is.
+absl::StatusOr<std::optional<StoredRun>> LoadRun(const std::string& state_dir);
+
+// Fails naming the first contacts file that is not as it was when the
+// broadcast began: rows are found again by position, so a changed file
+// would make herald skip or repeat recipients.
+absl::Status CheckContactsUnchanged(const StoredRun& run);
 
 }  // namespace herald
 

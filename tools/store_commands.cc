@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -19,9 +18,9 @@
 #include "absl/time/time.h"
 #include "engine/partial_response.h"
 #include "engine/phone_number.h"
-#include "herald/texts.h"
-#include "engine/sqlite_store.h"
 #include "engine/store_reader.h"
+#include "herald/engine.h"
+#include "herald/texts.h"
 #include "nlohmann/json.hpp"
 #include "tools/time_flag.h"
 
@@ -34,28 +33,6 @@ constexpr int kExitBadFlag = 2;
 
 // Characters of a message that `texts --format table` shows.
 constexpr size_t kMessageWidth = 40;
-
-struct TextsFlags {
-  std::string state_dir;
-  std::vector<std::string> states;
-  std::vector<std::string> results;
-  std::string batch;
-  std::string to;
-  std::string from;
-  std::string since;
-  std::string until;
-  std::string offset;
-  std::string limit;
-  std::string fields;
-  std::string format = "json";
-};
-
-struct StatsFlags {
-  std::string state_dir;
-  std::string begin;
-  std::string end;
-  std::string fields;
-};
 
 int Fail(const absl::Status& status, int exit_code) {
   std::cerr << "herald: " << status.message() << "\n";
@@ -225,6 +202,51 @@ void PrintTable(const TextPage& page) {
             << " texts (offset " << page.offset << ")\n";
 }
 
+// The --broadcast flag: the id, or 0 for the last broadcast.
+absl::StatusOr<BroadcastId> ParseBroadcastFlag(const std::string& broadcast) {
+  if (broadcast.empty()) return 0;
+  absl::StatusOr<uint64_t> id =
+      ParseCountFlag("--broadcast", broadcast, 1, INT64_MAX);
+  if (!id.ok()) return id.status();
+  return static_cast<BroadcastId>(*id);
+}
+
+// The engine over `state_dir`, read only, and its broadcast `id` (0: the
+// last one).
+struct OpenBroadcast {
+  std::unique_ptr<Engine> engine;
+  BroadcastInfo info;
+};
+
+absl::StatusOr<OpenBroadcast> Open(const std::string& state_dir,
+                                   BroadcastId id) {
+  EngineOptions options;
+  options.state_dir = state_dir;
+  options.read_only = true;
+  OpenBroadcast open;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (!engine.ok()) return engine.status();
+  open.engine = *std::move(engine);
+  if (id != 0) {
+    absl::StatusOr<BroadcastInfo> info = open.engine->GetBroadcast(id);
+    if (!info.ok()) {
+      return absl::NotFoundError(
+          absl::StrCat(state_dir, ": ", info.status().message()));
+    }
+    open.info = *std::move(info);
+    return open;
+  }
+  std::vector<BroadcastInfo> all = open.engine->ListBroadcasts();
+  if (all.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(state_dir,
+                     ": no broadcast kept there (run `herald run --state "
+                     "DIR` first)"));
+  }
+  open.info = std::move(all.back());
+  return open;
+}
+
 int RunTexts(const TextsFlags& flags) {
   absl::StatusOr<TextQuery> query = ParseTextQuery(flags);
   if (!query.ok()) return Fail(query.status(), kExitBadFlag);
@@ -239,16 +261,18 @@ int RunTexts(const TextsFlags& flags) {
         absl::InvalidArgumentError("--fields: applies to --format json only"),
         kExitBadFlag);
   }
+  absl::StatusOr<BroadcastId> id = ParseBroadcastFlag(flags.broadcast);
+  if (!id.ok()) return Fail(id.status(), kExitBadFlag);
 
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader =
-      StoreReader::Open(StorePath(flags.state_dir));
-  if (!reader.ok()) return Fail(reader.status(), kExitUnreadable);
-  absl::StatusOr<TextPage> page = (*reader)->FindTexts(*query);
+  absl::StatusOr<OpenBroadcast> open = Open(flags.state_dir, *id);
+  if (!open.ok()) return Fail(open.status(), kExitUnreadable);
+  absl::StatusOr<TextPage> page =
+      open->engine->FindTexts(open->info.id, *query);
   if (!page.ok()) return Fail(page.status(), kExitUnreadable);
   if (flags.format == "table") {
     PrintTable(*page);
   } else {
-    PrintJson(fields->Apply(TextPageJson(*page, (*reader)->run_id())));
+    PrintJson(fields->Apply(TextPageJson(*page, open->info.run_id)));
   }
   return kExitOk;
 }
@@ -268,11 +292,13 @@ int RunStats(const StatsFlags& flags) {
   }
   absl::StatusOr<FieldSelector> fields = ParseFieldsFlag(flags.fields);
   if (!fields.ok()) return Fail(fields.status(), kExitBadFlag);
+  absl::StatusOr<BroadcastId> id = ParseBroadcastFlag(flags.broadcast);
+  if (!id.ok()) return Fail(id.status(), kExitBadFlag);
 
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader =
-      StoreReader::Open(StorePath(flags.state_dir));
-  if (!reader.ok()) return Fail(reader.status(), kExitUnreadable);
-  absl::StatusOr<StoreStats> stats = (*reader)->Stats(begin, end);
+  absl::StatusOr<OpenBroadcast> open = Open(flags.state_dir, *id);
+  if (!open.ok()) return Fail(open.status(), kExitUnreadable);
+  absl::StatusOr<StoreStats> stats =
+      open->engine->Stats(open->info.id, begin, end);
   if (!stats.ok()) return Fail(stats.status(), kExitUnreadable);
   PrintJson(fields->Apply(StatsJson(*stats)));
   return kExitOk;
@@ -280,15 +306,19 @@ int RunStats(const StatsFlags& flags) {
 
 }  // namespace
 
-void AddStoreCommands(CLI::App* app) {
-  auto texts_flags = std::make_shared<TextsFlags>();
-  CLI::App* texts = app->add_subcommand(
+StoreCommands::StoreCommands(CLI::App* app) {
+  TextsFlags* texts_flags = &texts_flags_;
+  CLI::App* texts = texts_ = app->add_subcommand(
       "texts", "List a broadcast's texts from its store, by id");
   texts
       ->add_option("--state", texts_flags->state_dir,
-                   "The broadcast's state directory (herald run --state)")
+                   "The state directory (herald run --state)")
       ->type_name("DIR")
       ->required();
+  texts
+      ->add_option("--broadcast", texts_flags->broadcast,
+                   "The broadcast's id in it (default: the last one)")
+      ->type_name("ID");
   texts
       ->add_option("--states", texts_flags->states,
                    "Only texts in these states, e.g. FINISHED,DNC")
@@ -333,18 +363,19 @@ void AddStoreCommands(CLI::App* app) {
   texts->add_option("--format", texts_flags->format, "json or table")
       ->type_name("FORMAT")
       ->capture_default_str();
-  // The command is all this process does: it exits with its own status
-  // rather than leave main to guess it.
-  texts->callback([texts_flags] { std::exit(RunTexts(*texts_flags)); });
 
-  auto stats_flags = std::make_shared<StatsFlags>();
-  CLI::App* stats = app->add_subcommand(
+  StatsFlags* stats_flags = &stats_flags_;
+  CLI::App* stats = stats_ = app->add_subcommand(
       "stats", "Count a broadcast's texts by state, batch, zone and result");
   stats
       ->add_option("--state", stats_flags->state_dir,
-                   "The broadcast's state directory (herald run --state)")
+                   "The state directory (herald run --state)")
       ->type_name("DIR")
       ->required();
+  stats
+      ->add_option("--broadcast", stats_flags->broadcast,
+                   "The broadcast's id in it (default: the last one)")
+      ->type_name("ID");
   stats
       ->add_option("--begin", stats_flags->begin,
                    "Count texts modified (and attempts finished) at or "
@@ -356,7 +387,12 @@ void AddStoreCommands(CLI::App* app) {
       ->add_option("--fields", stats_flags->fields,
                    "Partial response, e.g. 'sentCount,results'")
       ->type_name("SPEC");
-  stats->callback([stats_flags] { std::exit(RunStats(*stats_flags)); });
+}
+
+std::optional<int> StoreCommands::Run() const {
+  if (texts_->parsed()) return RunTexts(texts_flags_);
+  if (stats_->parsed()) return RunStats(stats_flags_);
+  return std::nullopt;
 }
 
 }  // namespace herald
