@@ -75,7 +75,7 @@ absl::StatusOr<BatchPlan> PlanBatch(uint32_t id, const std::string& path,
         absl::StrCat(path, ":", header.line, ": header: ", problem));
   };
   if (header.defect != CsvRecordDefect::kNone) {
-    return header_error(DescribeDefect(header.defect));
+    return header_error(DescribeDefect(chunk, header));
   }
   const absl::string_view text = chunk.RecordText(header);
   if (FindInvalidUtf8(text) != absl::string_view::npos) {
@@ -168,8 +168,7 @@ class Pipeline {
                                         : options_.batch_rules[batch_index];
   }
   bool ScrubsDuplicates(uint32_t batch_index) const {
-    return broadcast_.scrub_duplicates ||
-           Rule(batch_index).scrub_duplicates;
+    return broadcast_.scrub_duplicates || Rule(batch_index).scrub_duplicates;
   }
   // Reads every file once, classifying and committing the rows in
   // `selections` (one per batch), or every row when it is null.
@@ -856,6 +855,11 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
   if (options.contact_paths.empty()) {
     return absl::InvalidArgumentError("no contacts file given");
   }
+  if (options.workers < 0 || options.workers > kMaxWorkers) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("workers: ", options.workers, " is out of range (0 to ",
+                     kMaxWorkers, "; 0 means one per core)"));
+  }
   Clock* clock = options.clock != nullptr ? options.clock : RealClock();
   const ZoneTable& zones =
       options.zones != nullptr ? *options.zones : ZoneTable::BuiltIn();
@@ -874,7 +878,9 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
 
   NumberSet dnc;
   for (const std::string& path : options.dnc_paths) {
-    if (absl::Status s = LoadDncFile(path, &dnc, &report.dnc); !s.ok()) {
+    if (absl::Status s =
+            LoadDncFile(path, &dnc, &report.dnc, {options.dnc_skip_unreadable});
+        !s.ok()) {
       return s;
     }
   }

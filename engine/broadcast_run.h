@@ -141,13 +141,18 @@ struct BatchRule {
   bool scrub_duplicates = false;
 };
 
+// More classifying threads than this only cost memory (each holds chunks).
+inline constexpr int kMaxWorkers = 256;
+
 struct RunOptions {
   std::vector<std::string> contact_paths;  // one batch each
   // Empty (every batch sent), or one per contacts path.
   std::vector<BatchRule> batch_rules;
   std::vector<std::string> dnc_paths;
+  // Loads DNC files despite lines that cannot be read (DncLoadOptions).
+  bool dnc_skip_unreadable = false;
   std::string phone_column;  // empty: find it by name
-  int workers = 0;           // classifying threads; 0: one per core
+  int workers = 0;  // classifying threads, 0..kMaxWorkers; 0: one per core
   CsvReaderOptions csv;
   // Called on the calling thread about every progress_interval_seconds,
   // and before idling until a window opens.

@@ -9,31 +9,135 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/file_io.h"
+#include "engine/utf8.h"
 
 namespace herald {
+
+// Where the scan for a record's end is: kept across reads, so a record longer
+// than the buffer is followed to its end without being held.
+struct CsvChunkReader::Scan {
+  bool quoted = false;        // inside a quoted field
+  bool can_open = true;       // a quote here would open one (or re-open: "")
+  uint64_t newlines = 0;      // inside quotes, so far
+  bool newline_last = false;  // the last byte scanned was one of those
+
+  // The physical line of the last byte scanned, for a record that began on
+  // `first`.
+  uint64_t LastLine(uint64_t first) const {
+    return first + newlines - (newline_last && newlines > 0 ? 1 : 0);
+  }
+
+  // Returns the offset of the '\n' that ends the record, scanning
+  // [from, end) of `data`; `end` when the record goes on past it.
+  size_t To(const char* data, size_t from, size_t end) {
+    for (size_t i = from; i < end; ++i) {
+      const char c = data[i];
+      if (c == '"') {
+        if (quoted) {
+          quoted = false;
+          can_open = true;  // a second quote right after is an escaped one
+        } else {
+          quoted = can_open;
+          can_open = false;
+        }
+      } else if (quoted) {
+        newlines += c == '\n';
+      } else if (c == ',') {
+        can_open = true;
+      } else if (c == '\n') {
+        return i;
+      } else {
+        can_open = false;
+      }
+    }
+    if (end > from) newline_last = data[end - 1] == '\n';
+    return end;
+  }
+};
+
 namespace {
 
 constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-// True when `text` leaves a quoted field open (an odd number of quotes).
-bool EndsInsideQuotes(absl::string_view text) {
-  return std::count(text.begin(), text.end(), '"') % 2 == 1;
-}
 
 bool IsBlank(absl::string_view record) {
   return record.empty() || record == "\r";
 }
 
+void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | c >> 6));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | c >> 12));
+    out->push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | c >> 18));
+    out->push_back(static_cast<char>(0x80 | (c >> 12 & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// Transcodes the whole UTF-16 units of `*raw` to UTF-8 onto `*out`, leaving
+// in `*raw` what may still pair with the next bytes (an odd byte, a high
+// surrogate); at `eof` nothing is left, a broken tail being U+FFFD.
+void TranscodeUtf16(bool little_endian, bool eof, std::string* raw,
+                    std::string* out) {
+  const auto* b = reinterpret_cast<const unsigned char*>(raw->data());
+  const size_t n = raw->size();
+  auto unit = [&](size_t i) -> char32_t {
+    return little_endian ? (b[i] | b[i + 1] << 8) : (b[i] << 8 | b[i + 1]);
+  };
+  size_t i = 0;
+  while (i + 2 <= n) {
+    const char32_t u = unit(i);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i + 4 > n) {
+        if (!eof) break;  // its pair may be in the next read
+        AppendUtf8(kReplacementCharacter, out);
+        i += 2;
+        continue;
+      }
+      const char32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
+        i += 4;
+        continue;
+      }
+      AppendUtf8(kReplacementCharacter, out);
+      i += 2;
+      continue;
+    }
+    AppendUtf8(u >= 0xDC00 && u <= 0xDFFF ? kReplacementCharacter : u, out);
+    i += 2;
+  }
+  if (eof && i < n) {
+    AppendUtf8(kReplacementCharacter, out);
+    i = n;
+  }
+  raw->erase(0, i);
+}
+
 }  // namespace
 
-absl::string_view DescribeDefect(CsvRecordDefect defect) {
-  switch (defect) {
+std::string DescribeDefect(const CsvChunk& chunk, const CsvRecordRef& record) {
+  const std::string lines =
+      record.last_line > record.line
+          ? absl::StrCat("lines ", record.line, "-", record.last_line)
+          : absl::StrCat("line ", record.line);
+  switch (record.defect) {
     case CsvRecordDefect::kNone:
       return "no defect";
     case CsvRecordDefect::kUnterminatedQuote:
-      return "unterminated quoted field (skipped this line)";
+      return absl::StrCat("a quoted field opened on line ", record.line,
+                          " never closes: ", lines,
+                          " (to the end of the file) not read");
     case CsvRecordDefect::kTooLong:
-      return "record too long (skipped this line)";
+      return absl::StrCat("record longer than ", chunk.max_record_bytes,
+                          " bytes (", lines, " skipped)");
   }
   return "unknown defect";
 }
@@ -52,52 +156,125 @@ CsvChunkReader::CsvChunkReader(std::string path, int fd,
 
 CsvChunkReader::~CsvChunkReader() { ::close(fd_); }
 
-absl::StatusOr<size_t> CsvChunkReader::Fill(std::string* buf, size_t size) {
-  if (eof_) return 0;
-  const size_t want = std::max(options_.chunk_bytes, size_t{4096});
-  buf->resize(size + want);
-  ssize_t n;
-  do {
-    n = ::read(fd_, buf->data() + size, want);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    buf->resize(size);
-    return ErrnoStatus(errno, "read failed", path_);
+void CsvChunkReader::ReadByteOrderMark(std::string* raw) {
+  const absl::string_view head(*raw);
+  if (head.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+    raw->erase(0, kUtf8Bom.size());
+  } else if (head.substr(0, 2) == "\xFF\xFE") {
+    encoding_ = Encoding::kUtf16Le;
+    raw->erase(0, 2);
+  } else if (head.substr(0, 2) == "\xFE\xFF") {
+    encoding_ = Encoding::kUtf16Be;
+    raw->erase(0, 2);
   }
-  buf->resize(size + static_cast<size_t>(n));
-  if (n == 0) eof_ = true;
-  if (at_start_ && buf->size() >= kUtf8Bom.size()) {
-    at_start_ = false;
-    if (absl::string_view(*buf).substr(0, kUtf8Bom.size()) == kUtf8Bom) {
-      buf->erase(0, kUtf8Bom.size());
-      return static_cast<size_t>(n) - kUtf8Bom.size();
-    }
-  }
-  return static_cast<size_t>(n);
 }
 
-absl::StatusOr<bool> CsvChunkReader::SkipPastNewline(std::string* buf,
-                                                     size_t* pos, size_t* end) {
-  // Everything from *pos on is discarded until a newline shows up; only the
-  // bytes after it are kept, so a gigabyte without a newline costs no memory.
-  for (;;) {
-    const char* nl =
-        static_cast<const char*>(memchr(buf->data() + *pos, '\n', *end - *pos));
-    if (nl != nullptr) {
-      buf->erase(*pos, static_cast<size_t>(nl - buf->data()) + 1 - *pos);
-      *end = buf->size();
-      return true;
-    }
-    buf->resize(*pos);
-    absl::StatusOr<size_t> added = Fill(buf, *pos);
-    if (!added.ok()) return added.status();
-    *end = buf->size();
-    if (*added == 0) return false;
+absl::Status CsvChunkReader::ReadDecoded(std::string* buf) {
+  const size_t want = std::max(options_.chunk_bytes, size_t{4096});
+  // UTF-8 is read straight into the buffer; UTF-16 into raw_ first.
+  std::string* target =
+      encoding_ == Encoding::kUtf8 && !at_start_ ? buf : &raw_;
+  const size_t before = target->size();
+  target->resize(before + want);
+  ssize_t n;
+  do {
+    n = ::read(fd_, target->data() + before, want);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    target->resize(before);
+    return ErrnoStatus(errno, "read failed", path_);
   }
+  target->resize(before + static_cast<size_t>(n));
+  if (n == 0) eof_ = true;
+  if (at_start_) {
+    // A mark is three bytes at most: wait for them unless the file is
+    // shorter.
+    if (raw_.size() < kUtf8Bom.size() && !eof_) return absl::OkStatus();
+    at_start_ = false;
+    ReadByteOrderMark(&raw_);
+    if (encoding_ == Encoding::kUtf8) {
+      buf->append(raw_);
+      raw_.clear();
+      return absl::OkStatus();
+    }
+  }
+  if (encoding_ != Encoding::kUtf8) {
+    TranscodeUtf16(encoding_ == Encoding::kUtf16Le, eof_, &raw_, buf);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> CsvChunkReader::Fill(std::string* buf, size_t size) {
+  buf->resize(size);
+  for (;;) {
+    if (eof_) {
+      if (!held_cr_) return buf->size() - size;
+      held_cr_ = false;  // a CR last in the file ends its last line
+      buf->push_back('\n');
+      return buf->size() - size;
+    }
+    const size_t begin = buf->size();
+    if (held_cr_) {
+      buf->push_back('\r');
+      held_cr_ = false;
+    }
+    if (absl::Status s = ReadDecoded(buf); !s.ok()) {
+      buf->resize(size);
+      return s;
+    }
+    // A lone CR is a line end; CRLF stays as it is (SplitCsvRecord drops
+    // the CR). A CR last in what was read waits to see what follows it.
+    char* data = buf->data();
+    const size_t end = buf->size();
+    for (size_t i = begin; i < end; ++i) {
+      const void* cr = memchr(data + i, '\r', end - i);
+      if (cr == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(cr) - data);
+      if (i + 1 < end) {
+        if (data[i + 1] != '\n') data[i] = '\n';
+      } else if (eof_) {
+        data[i] = '\n';
+      } else {
+        buf->pop_back();
+        held_cr_ = true;
+      }
+    }
+    if (buf->size() > size) return buf->size() - size;
+  }
+}
+
+absl::StatusOr<bool> CsvChunkReader::SkipLongRecord(CsvChunk* chunk, size_t pos,
+                                                    size_t at, Scan* scan,
+                                                    uint64_t* line) {
+  std::string& buf = chunk->bytes;
+  const uint64_t first_line = *line;
+  // Only the bytes after the record are kept, so a gigabyte-long record
+  // costs no memory.
+  while (at == buf.size()) {
+    buf.resize(pos);
+    absl::StatusOr<size_t> added = Fill(&buf, pos);
+    if (!added.ok()) return added.status();
+    if (*added == 0) {
+      chunk->records.push_back({static_cast<uint32_t>(pos), 0, first_line,
+                                scan->quoted
+                                    ? CsvRecordDefect::kUnterminatedQuote
+                                    : CsvRecordDefect::kTooLong,
+                                scan->LastLine(first_line)});
+      return false;
+    }
+    at = scan->To(buf.data(), pos, buf.size());
+  }
+  chunk->records.push_back({static_cast<uint32_t>(pos), 0, first_line,
+                            CsvRecordDefect::kTooLong,
+                            first_line + scan->newlines});
+  buf.erase(pos, at + 1 - pos);
+  *line = first_line + scan->newlines + 1;
+  return true;
 }
 
 absl::StatusOr<bool> CsvChunkReader::Next(CsvChunk* chunk) {
   chunk->records.clear();
+  chunk->max_record_bytes = options_.max_record_bytes;
   std::string& buf = chunk->bytes;
   buf.assign(carry_);
   carry_.clear();
@@ -110,40 +287,29 @@ absl::StatusOr<bool> CsvChunkReader::Next(CsvChunk* chunk) {
   }
   for (;;) {
     const char* data = buf.data();
-    size_t end = buf.size();
-    bool quoted = false;
-    uint64_t newlines_inside = 0;
-    size_t i = pos;
-    for (; i < end; ++i) {
-      const char c = data[i];
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '\n') {
-        if (!quoted) break;
-        ++newlines_inside;
-      }
-    }
+    const size_t end = buf.size();
+    Scan scan;
+    const size_t i = scan.To(data, pos, end);
     // [pos, i) is a whole record when i < end, else cut by the buffer's end.
     const size_t length = i - pos;
-    CsvRecordDefect defect = CsvRecordDefect::kNone;
     if (length > options_.max_record_bytes) {
-      // Only the record's first line is given up, so one stray quote cannot
-      // swallow the rows after it.
-      defect = EndsInsideQuotes(
-                   absl::string_view(data + pos, options_.max_record_bytes))
-                   ? CsvRecordDefect::kUnterminatedQuote
-                   : CsvRecordDefect::kTooLong;
-    } else if (i < end) {
+      absl::StatusOr<bool> more = SkipLongRecord(chunk, pos, i, &scan, &line);
+      if (!more.ok()) return more.status();
+      if (!*more) return true;
+      continue;
+    }
+    if (i < end) {
       const absl::string_view text(data + pos, length);
       if (!IsBlank(text)) {
         chunk->records.push_back({static_cast<uint32_t>(pos),
                                   static_cast<uint32_t>(length), line,
                                   CsvRecordDefect::kNone});
       }
-      line += newlines_inside + 1;
+      line += scan.newlines + 1;
       pos = i + 1;
       continue;
-    } else if (!eof_) {
+    }
+    if (!eof_) {
       if (!chunk->records.empty() && buf.size() >= options_.chunk_bytes) {
         carry_.assign(buf, pos, std::string::npos);
         buf.resize(pos);
@@ -153,25 +319,23 @@ absl::StatusOr<bool> CsvChunkReader::Next(CsvChunk* chunk) {
       absl::StatusOr<size_t> added = Fill(&buf, buf.size());
       if (!added.ok()) return added.status();
       continue;
-    } else if (quoted) {
-      defect = CsvRecordDefect::kUnterminatedQuote;
-    } else {  // the last record, without a final newline
-      const absl::string_view text(data + pos, length);
-      if (!IsBlank(text)) {
-        chunk->records.push_back({static_cast<uint32_t>(pos),
-                                  static_cast<uint32_t>(length), line,
-                                  CsvRecordDefect::kNone});
-      }
-      buf.resize(end);
-      return !chunk->records.empty();
     }
-
-    // A defect: report the record's first line and resume on the next one.
-    chunk->records.push_back({static_cast<uint32_t>(pos), 0, line, defect});
-    absl::StatusOr<bool> more = SkipPastNewline(&buf, &pos, &end);
-    if (!more.ok()) return more.status();
-    ++line;
-    if (!*more) return true;
+    if (scan.quoted) {
+      // Everything to the end of the file is inside the quotes.
+      chunk->records.push_back({static_cast<uint32_t>(pos), 0, line,
+                                CsvRecordDefect::kUnterminatedQuote,
+                                scan.LastLine(line)});
+      buf.resize(pos);
+      return true;
+    }
+    // The last record, without a final newline.
+    const absl::string_view text(data + pos, length);
+    if (!IsBlank(text)) {
+      chunk->records.push_back({static_cast<uint32_t>(pos),
+                                static_cast<uint32_t>(length), line,
+                                CsvRecordDefect::kNone});
+    }
+    return !chunk->records.empty();
   }
 }
 

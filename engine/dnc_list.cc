@@ -1,9 +1,11 @@
 #include "engine/dnc_list.h"
 
+#include <algorithm>
 #include <array>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "engine/csv_reader.h"
 #include "engine/phone_number.h"
@@ -28,7 +30,7 @@ int FindNumberColumn(const std::vector<absl::string_view>& fields) {
 }  // namespace
 
 absl::Status LoadDncFile(const std::string& path, NumberSet* set,
-                         DncLoadStats* stats) {
+                         DncLoadStats* stats, const DncLoadOptions& options) {
   absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
       CsvChunkReader::Open(path);
   if (!reader.ok()) return reader.status();
@@ -52,7 +54,7 @@ absl::Status LoadDncFile(const std::string& path, NumberSet* set,
     for (const CsvRecordRef& record : chunk.records) {
       if (record.defect != CsvRecordDefect::kNone) {
         ++stats->lines;
-        reject(record.line, DescribeDefect(record.defect));
+        reject(record.line, DescribeDefect(chunk, record));
         continue;
       }
       if (absl::Status s =
@@ -87,7 +89,18 @@ absl::Status LoadDncFile(const std::string& path, NumberSet* set,
       if (set->Insert(*number)) ++stats->entries;
     }
   }
-  return absl::OkStatus();
+  if (stats->rejected == 0 || options.skip_unreadable) return absl::OkStatus();
+  constexpr size_t kSamplesInError = 3;
+  const size_t shown =
+      std::min(kSamplesInError, stats->rejected_samples.size());
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": ", stats->rejected, stats->rejected == 1 ? " line" : " lines",
+      " of this do-not-contact list cannot be read, so nothing is sent (a "
+      "number on such a line must not be texted): ",
+      absl::StrJoin(stats->rejected_samples.begin(),
+                    stats->rejected_samples.begin() + shown, "; "),
+      stats->rejected > shown ? "; ..." : "",
+      ". Fix the list, or pass --dnc-skip-unreadable to send anyway."));
 }
 
 }  // namespace herald

@@ -170,6 +170,7 @@ nlohmann::json OptionsJson(const BroadcastOptions& options) {
       {"weight", options.weight},
       {"outboxPath", options.outbox_path},
       {"dncPaths", options.dnc_paths},
+      {"dncSkipUnreadable", options.dnc_skip_unreadable},
       {"phoneColumn", options.phone_column},
       {"runId", options.run_id},
       {"outcomesPath", options.outcomes_path},
@@ -190,6 +191,7 @@ absl::StatusOr<BroadcastOptions> OptionsFromJson(const std::string& text,
     options.weight = json.at("weight").get<int>();
     options.outbox_path = json.at("outboxPath").get<std::string>();
     options.dnc_paths = json.at("dncPaths").get<std::vector<std::string>>();
+    options.dnc_skip_unreadable = json.value("dncSkipUnreadable", false);
     options.phone_column = json.at("phoneColumn").get<std::string>();
     options.run_id = json.at("runId").get<std::string>();
     options.outcomes_path = json.at("outcomesPath").get<std::string>();
@@ -245,6 +247,7 @@ struct LiveBroadcast {
   absl::Time created;
   BroadcastStatus status = BroadcastStatus::kSetup;  // (mu_)
   std::string error;                                 // (mu_)
+  bool inputs_refused = false;                       // (mu_)
   std::vector<Batch> batches;                        // (mu_)
 
   std::unique_ptr<SqliteStore> store;  // null without a state directory
@@ -253,8 +256,8 @@ struct LiveBroadcast {
   std::mutex add_mu;  // one AddBatch at a time
 
   std::thread runner;
-  bool running = false;  // the runner thread is in its loop (mu_)
-  bool restart = false;  // the batches changed under the run (mu_)
+  bool running = false;          // the runner thread is in its loop (mu_)
+  bool restart = false;          // the batches changed under the run (mu_)
   std::condition_variable wake;  // with mu_: something the runner waits on
   std::atomic<bool> interrupt{false};
 
@@ -323,8 +326,8 @@ class Engine::Impl {
   void RequestRestart(LiveBroadcast* b);
   void Runner(LiveBroadcast* b);
   absl::StatusOr<RunReport> RunOnce(LiveBroadcast* b, const RunInput& input);
-  absl::StatusOr<Transport*> TransportFor(
-      LiveBroadcast* b, std::unique_ptr<Transport>* owned);
+  absl::StatusOr<Transport*> TransportFor(LiveBroadcast* b,
+                                          std::unique_ptr<Transport>* owned);
   // Reads the batch file once with every row held: its size, and its
   // invalid rows for strictValidation.
   void Validate(LiveBroadcast* b, const BatchOptions& options,
@@ -566,7 +569,8 @@ absl::Status Engine::Impl::Persist(LiveBroadcast& b) {
   stored.name = b.broadcast.name;
   stored.from_number = b.broadcast.from_number;
   stored.definition = b.definition;
-  stored.inputs = OptionsJson(b.options).dump();
+  stored.inputs = OptionsJson(b.options).dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   stored.status = std::string(BroadcastStatusName(b.status));
   stored.created = b.created;
   std::vector<StoredBatch> batches;
@@ -628,6 +632,7 @@ BroadcastInfo Engine::Impl::InfoOf(LiveBroadcast& b) {
   info.weight = b.options.weight;
   info.run_id = b.options.run_id;
   info.error = b.error;
+  info.inputs_refused = b.inputs_refused;
   info.created = b.created;
   std::lock_guard lock(b.counts_mu);
   for (size_t i = 0; i < b.batches.size(); ++i) {
@@ -656,8 +661,7 @@ absl::StatusOr<BroadcastId> Engine::Impl::CreateBroadcast(
     for (const ProviderConfig& p : providers_) names.push_back(p.name);
     return absl::InvalidArgumentError(absl::StrCat(
         "broadcast options: provider: no provider \"", options.provider,
-        "\" in the providers file (it has: ", absl::StrJoin(names, ", "),
-        ")"));
+        "\" in the providers file (it has: ", absl::StrJoin(names, ", "), ")"));
   }
   if (!options.webhook_file.empty()) {
     if (options_.state_dir.empty()) {
@@ -832,15 +836,15 @@ absl::Status Engine::Impl::SetBatchEnabled(BroadcastId id, BatchId batch_id,
   }
   if (b->status == BroadcastStatus::kFinished ||
       b->status == BroadcastStatus::kArchived) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "broadcast ", id, " is ", BroadcastStatusName(b->status),
-        ": its batches can no longer be switched on or off"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("broadcast ", id, " is ", BroadcastStatusName(b->status),
+                     ": its batches can no longer be switched on or off"));
   }
   BatchInfo& batch = b->batches[batch_id - 1].info;
   if (enabled && batch.status == BatchStatus::kErrors) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("batch ", batch_id, " of broadcast ", id,
-                     " is in ERRORS (", batch.error, "): it cannot be enabled"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "batch ", batch_id, " of broadcast ", id, " is in ERRORS (",
+        batch.error, "): it cannot be enabled"));
   }
   if (batch.enabled == enabled) return absl::OkStatus();
   if (b->store == nullptr && IsLive(b->status)) {
@@ -993,6 +997,10 @@ void Engine::Impl::Runner(LiveBroadcast* b) {
     if (closing_ || !IsLive(b->status)) break;
     if (b->restart) continue;
     const absl::Status status = report.ok() ? report->status : report.status();
+    // RunBroadcast fails without a report only while it plans, before
+    // anything is sent.
+    b->inputs_refused =
+        !report.ok() && status.code() == absl::StatusCode::kInvalidArgument;
     if (!status.ok()) {
       b->error = std::string(status.message());
       SetStatus(b, BroadcastStatus::kStopped, b->error).IgnoreError();
@@ -1066,6 +1074,7 @@ absl::StatusOr<RunReport> Engine::Impl::RunOnce(LiveBroadcast* b,
   run.contact_paths = input.paths;
   run.batch_rules = input.rules;
   run.dnc_paths = b->options.dnc_paths;
+  run.dnc_skip_unreadable = b->options.dnc_skip_unreadable;
   run.interrupt = &b->interrupt;
   run.on_progress = [b](const RunProgress& p) {
     std::lock_guard lock(b->progress_mu);
@@ -1155,8 +1164,7 @@ absl::StatusOr<BroadcastStatus> Engine::Impl::Wait(BroadcastId id,
   if (timeout == absl::InfiniteDuration()) {
     status_changed_.wait(lock, settled);
   } else {
-    status_changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
-                             settled);
+    status_changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), settled);
   }
   return b->status;
 }
@@ -1178,8 +1186,7 @@ absl::StatusOr<std::unique_ptr<StoreReader>> Engine::Impl::Reader(
   return StoreReader::Open(StorePath(dir));
 }
 
-absl::StatusOr<StoreStats> Engine::Impl::Stats(BroadcastId id,
-                                               absl::Time begin,
+absl::StatusOr<StoreStats> Engine::Impl::Stats(BroadcastId id, absl::Time begin,
                                                absl::Time end) {
   absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
   if (!reader.ok()) return reader.status();

@@ -162,6 +162,8 @@ class HttpClient::Impl {
     char error[CURL_ERROR_SIZE] = {};
     SteadyClock::time_point started;
     uint64_t seq = 0;  // order of Start(), for cancelling in that order
+    size_t max_body = 0;
+    bool body_too_long = false;
   };
 
   // A socket libcurl asked us to watch. Waits in flight hold a reference, so
@@ -325,6 +327,7 @@ void HttpClient::Impl::Start(HttpRequest request, Callback done) {
   t->done = std::move(done);
   t->started = SteadyClock::now();
   t->seq = next_seq_++;
+  t->max_body = options_.max_response_bytes;
   const CURLcode code = Configure(*t);
   CURLMcode added = CURLM_OK;
   if (code == CURLE_OK) added = curl_multi_add_handle(multi_, easy);
@@ -473,7 +476,12 @@ int HttpClient::Impl::CloseSocketCallback(void* p, curl_socket_t fd) {
 
 size_t HttpClient::Impl::BodyCallback(char* data, size_t size, size_t n,
                                       void* p) {
-  static_cast<Transfer*>(p)->response.body.append(data, size * n);
+  auto* t = static_cast<Transfer*>(p);
+  if (t->response.body.size() + size * n > t->max_body) {
+    t->body_too_long = true;
+    return 0;  // libcurl ends the transfer with CURLE_WRITE_ERROR
+  }
+  t->response.body.append(data, size * n);
   return size * n;
 }
 
@@ -627,8 +635,10 @@ void HttpClient::Impl::Finish(Transfer& t, CURLcode code) {
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
   } else {
-    std::string message =
-        t.error[0] != '\0' ? std::string(t.error) : curl_easy_strerror(code);
+    std::string message = t.body_too_long ? absl::StrCat("answer longer than ",
+                                                         t.max_body, " bytes")
+                          : t.error[0] != '\0' ? std::string(t.error)
+                                               : curl_easy_strerror(code);
     // Credentials never reach libcurl's messages through the URL, which
     // does not carry them; this is for a caller who put them there anyway.
     if (!t.request.password.empty()) {

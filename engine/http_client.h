@@ -77,6 +77,10 @@ struct HttpClientOptions {
   // Offer HTTP/2 (over TLS by ALPN) and multiplex transfers on one
   // connection where the server agrees. Plain http:// stays HTTP/1.1.
   bool http2 = true;
+  // An answer whose body grows past this is cut off: the transfer ends with
+  // transport Internal ("answer longer than N bytes"), so a provider that
+  // streams without end cannot fill the memory.
+  size_t max_response_bytes = 1 << 20;
 };
 
 // Every method, and the constructor and destructor, must run on the thread

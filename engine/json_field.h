@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace herald {
@@ -105,8 +107,10 @@ class JsonField {
                           handlers) const {
     if (!value_.is_object()) return Error(Expected("an object"));
     for (const auto& [key, member] : value_.items()) {
+      // Named, not captured: clang before 16 cannot capture a binding.
+      const absl::string_view name = key;
       auto it = std::find_if(handlers.begin(), handlers.end(),
-                             [&](const auto& h) { return h.first == key; });
+                             [name](const auto& h) { return h.first == name; });
       if (it == handlers.end()) {
         std::vector<absl::string_view> known;
         for (const auto& h : handlers) known.push_back(h.first);
@@ -186,30 +190,127 @@ inline absl::Status CheckHttpUrl(const JsonField& field, absl::string_view url,
   return absl::OkStatus();
 }
 
-// Parses `text`, the contents of the file `source`. A syntax error is
-// InvalidArgument naming the file, line and column:
-// "campaign.json: not valid JSON at line 3, column 7: ...".
+namespace json_internal {
+
+// Line and column (1-based) of byte `offset` of `text`.
+inline std::string LineAndColumn(absl::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return absl::StrCat("line ", line, ", column ", column);
+}
+
+// nlohmann's words without its "[json.exception.parse_error.101] ..." prefix,
+// as valid UTF-8: they quote the bytes last read, which may be the very
+// bytes that were not UTF-8.
+inline std::string Words(const nlohmann::json::exception& e) {
+  const std::string what = e.what();
+  const size_t detail = what.find("- ");
+  if (detail != std::string::npos) return ValidUtf8(what.substr(detail + 2));
+  const size_t bracket = what.find("] ");
+  return ValidUtf8(bracket == std::string::npos ? what
+                                                : what.substr(bracket + 2));
+}
+
+// Follows the parse to name where it is: the dotted path of the member being
+// read, and whether an object repeats a key (nlohmann keeps the last one
+// silently; a person who wrote "message" twice meant one of them).
+class KeyTracker {
+ public:
+  bool operator()(nlohmann::json::parse_event_t event,
+                  const nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+        frames_.push_back({});
+        break;
+      case Event::array_start:
+        frames_.push_back({});
+        frames_.back().array = true;
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case Event::key:
+        if (!frames_.empty() && parsed.is_string()) {
+          Frame& frame = frames_.back();
+          frame.key = parsed.get<std::string>();
+          if (!frame.keys.insert(frame.key).second && duplicate_.empty()) {
+            duplicate_ = Path();
+          }
+        }
+        break;
+      case Event::value:
+        break;
+    }
+    return true;
+  }
+
+  // The members from the document's root to the one being read.
+  std::string Path() const {
+    std::string path;
+    for (const Frame& frame : frames_) {
+      if (frame.array || frame.key.empty()) continue;
+      if (!path.empty()) path.push_back('.');
+      path.append(frame.key);
+    }
+    return path;
+  }
+  // The path of the first repeated key, or empty.
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::string key;             // the member being read
+    std::set<std::string> keys;  // the object's keys so far
+  };
+  std::vector<Frame> frames_;
+  std::string duplicate_;
+};
+
+}  // namespace json_internal
+
+// Parses `text`, the contents of the file `source`. Every problem is
+// InvalidArgument naming the file and where: a syntax error its line and
+// column ("campaign.json: not valid JSON at line 3, column 7: ..."), a
+// number too large for a double the member it was for, a key given twice
+// in one object its path. Never throws.
 inline absl::StatusOr<nlohmann::json> ParseJsonDocument(
     absl::string_view text, absl::string_view source) {
+  json_internal::KeyTracker tracker;
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
+    nlohmann::json parsed = nlohmann::json::parse(
+        text.begin(), text.end(),
+        [&tracker](int /*depth*/, nlohmann::json::parse_event_t event,
+                   nlohmann::json& value) { return tracker(event, value); });
+    if (!tracker.duplicate().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": ", tracker.duplicate(),
+                       ": given twice in one object (keep one of them)"));
+    }
+    return parsed;
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is one past the offending character.
-    const size_t offset = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    const std::string what = e.what();
-    const size_t detail = what.find("- ");
     return absl::InvalidArgumentError(absl::StrCat(
-        source, ": not valid JSON at line ", line, ", column ", column, ": ",
-        detail == std::string::npos ? what : what.substr(detail + 2)));
+        source, ": not valid JSON at ",
+        json_internal::LineAndColumn(text, e.byte > 0 ? e.byte - 1 : 0), ": ",
+        json_internal::Words(e)));
+  } catch (const nlohmann::json::exception& e) {
+    // A number past a double's range (out_of_range.406), say: nlohmann
+    // gives no position, but the member it was for is known.
+    const std::string path = tracker.Path();
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": ", path.empty() ? "" : path + ": ",
+                     json_internal::Words(e)));
   }
 }
 

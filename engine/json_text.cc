@@ -3,19 +3,22 @@
 #include <cstdint>
 #include <cstring>
 
+#include "engine/utf8.h"
+
 namespace herald {
 namespace {
 
 bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// True when any of the eight bytes of `word` is below 0x20, '"' or '\\'
-// (the classic "has a zero byte / has a byte less than n" bit tricks).
-bool WordNeedsEscape(uint64_t word) {
+// True when any of the eight bytes of `word` is below 0x20, '"', '\\' or
+// not ASCII (the classic "has a zero byte / has a byte less than n" bit
+// tricks).
+bool WordNeedsLook(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHighs = 0x8080808080808080ull;
   auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
   const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-  return (below_space | has_zero(word ^ (kOnes * '"')) |
+  return (below_space | (word & kHighs) | has_zero(word ^ (kOnes * '"')) |
           has_zero(word ^ (kOnes * '\\'))) != 0;
 }
 
@@ -32,15 +35,29 @@ void AppendJsonEscaped(absl::string_view text, std::string* out) {
   size_t run = 0;  // start of the pending run of bytes that need no escape
   size_t i = 0;
   for (; i < text.size(); ++i) {
-    // Skip eight clean bytes at a time; messages rarely need any escape.
+    // Skip eight clean ASCII bytes at a time; messages rarely need a look.
     while (i + 8 <= text.size()) {
       uint64_t word;
       memcpy(&word, text.data() + i, 8);
-      if (WordNeedsEscape(word)) break;
+      if (WordNeedsLook(word)) break;
       i += 8;
     }
     if (i >= text.size()) break;
     const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      // Valid UTF-8 is copied; a malformed byte becomes U+FFFD, so nothing
+      // from outside can make a line that JSON readers refuse.
+      const auto* p = reinterpret_cast<const uint8_t*>(text.data()) + i;
+      const Utf8Char u = DecodeUtf8At(p, p + (text.size() - i));
+      if (u.code_point == kReplacementCharacter && u.length == 1) {
+        out->append(text.data() + run, i - run);
+        out->append("\xEF\xBF\xBD");
+        run = i + 1;
+      } else {
+        i += u.length - 1;
+      }
+      continue;
+    }
     if (!NeedsEscape(c)) continue;
     out->append(text.data() + run, i - run);
     run = i + 1;

@@ -10,8 +10,10 @@
 
 namespace herald {
 
-// Appends `text` (UTF-8) as a quoted JSON string: quotes, backslashes and
-// control characters are escaped, everything else is copied as it is.
+// Appends `text` as a quoted JSON string: quotes, backslashes and control
+// characters are escaped, a byte that is not part of valid UTF-8 becomes
+// U+FFFD, everything else is copied as it is. The output is valid JSON
+// whatever `text` holds.
 void AppendJsonString(absl::string_view text, std::string* out);
 
 // Appends `text` escaped as AppendJsonString does, without the quotes: for

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/utf8.h"
 
 namespace herald {
 namespace fields_internal {
@@ -83,7 +84,9 @@ class Parser {
     if (text_[pos_] == '!') {
       return Error("'!' excludes only as the first character", pos_);
     }
-    return Error(absl::StrCat("unexpected '", text_.substr(pos_, 1), "'"),
+    int length = 0;
+    return Error(absl::StrCat("unexpected ",
+                              DescribeCharacterAt(text_.substr(pos_), &length)),
                  pos_);
   }
 
@@ -91,8 +94,8 @@ class Parser {
     const std::string where = at == text_.size()
                                   ? std::string("the end")
                                   : absl::StrCat("position ", at + 1);
-    return absl::InvalidArgumentError(
-        absl::StrCat("fields \"", text_, "\": ", what, " at ", where));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "fields \"", ValidUtf8(text_), "\": ", what, " at ", where));
   }
 
  private:

@@ -2,12 +2,34 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/utf8.h"
 
 namespace herald {
 namespace {
 
 bool IsSeparator(char c) {
   return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
+}
+
+// Spreadsheets and word processors turn hyphens and spaces into their
+// typographic cousins; a number written with them is still the number.
+bool IsUnicodeSeparator(char32_t c) {
+  return c == 0x00A0 ||                   // no-break space
+         (c >= 0x2000 && c <= 0x200B) ||  // en/em/thin spaces, zero width
+         (c >= 0x2010 && c <= 0x2015) ||  // hyphens and dashes
+         c == 0x2212 || c == 0x202F ||    // minus sign, narrow no-break
+         c == 0x3000 || c == 0xFEFF ||    // ideographic space, BOM
+         c == 0xFF08 || c == 0xFF09 ||    // full-width parentheses
+         c == 0xFF0D || c == 0xFF0E;      // full-width hyphen, full stop
+}
+
+// The value of a decimal digit of another script (full-width, Arabic-Indic,
+// extended Arabic-Indic), as libphonenumber reads them; -1 for any other.
+int UnicodeDigitValue(char32_t c) {
+  for (char32_t zero : {char32_t{0xFF10}, char32_t{0x0660}, char32_t{0x06F0}}) {
+    if (c >= zero && c <= zero + 9) return static_cast<int>(c - zero);
+  }
+  return -1;
 }
 
 bool IsAsciiLetter(char c) {
@@ -51,20 +73,43 @@ absl::StatusOr<PhoneNumber> ParseNanpNumber(absl::string_view text) {
   }
   char digits[16];
   int count = 0;
+  auto add_digit = [&](char c) {
+    if (count == 15) return false;
+    digits[count++] = c;
+    return true;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c >= '0' && c <= '9') {
-      if (count == 15) return Invalid("too many digits for a NANP number");
-      digits[count++] = c;
+      if (!add_digit(c)) return Invalid("too many digits for a NANP number");
     } else if (IsSeparator(c)) {
       continue;
     } else if (count > 0 && LooksLikeExtension(text.substr(i))) {
       return Invalid("number has an extension, which a text cannot reach");
     } else if (IsAsciiLetter(c)) {
       return Invalid("number has letters");
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      const auto* p = reinterpret_cast<const uint8_t*>(text.data()) + i;
+      const Utf8Char u = DecodeUtf8At(p, p + (text.size() - i));
+      const bool malformed =
+          u.code_point == kReplacementCharacter && u.length == 1;
+      const int digit = malformed ? -1 : UnicodeDigitValue(u.code_point);
+      if (digit >= 0) {
+        if (!add_digit(static_cast<char>('0' + digit))) {
+          return Invalid("too many digits for a NANP number");
+        }
+      } else if (malformed || !IsUnicodeSeparator(u.code_point)) {
+        int length = 0;
+        return Invalid(absl::StrCat(
+            "unexpected ", malformed ? "" : "character ",
+            DescribeCharacterAt(text.substr(i), &length), " in number"));
+      }
+      i += u.length - 1;
     } else {
-      return Invalid(absl::StrCat("unexpected character '",
-                                  absl::string_view(&c, 1), "' in number"));
+      int length = 0;
+      return Invalid(absl::StrCat("unexpected character ",
+                                  DescribeCharacterAt(text.substr(i), &length),
+                                  " in number"));
     }
   }
 

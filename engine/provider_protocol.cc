@@ -6,8 +6,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "engine/provider_protocol_internal.h"
+#include "engine/secret_mask.h"
+#include "engine/utf8.h"
 
 namespace herald {
 namespace provider_internal {
@@ -15,6 +16,10 @@ namespace {
 
 // Enough of an answer to recognise it, short enough for a report line.
 constexpr size_t kDetailBodyBytes = 200;
+// A detail as a whole (status, words and the start of the body), and a
+// provider's message id: ids of real providers are far shorter.
+constexpr size_t kMaxDetailBytes = 300;
+constexpr size_t kMaxProviderIdBytes = 128;
 
 bool IsUnreserved(unsigned char c) {
   return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -30,8 +35,7 @@ bool ProtocolBase::ReadCommonAnswer(const HttpResponse& response,
     answer.kind = AnswerKind::kFailed;
     answer.result = TextResult::kInternalError;
     answer.maybe_taken = true;
-    answer.detail =
-        Redact(absl::StrCat("no answer: ", response.transport.message()));
+    answer.detail = absl::StrCat("no answer: ", response.transport.message());
     AnswerAll(answer, answers);
     return true;
   }
@@ -111,31 +115,10 @@ TextAnswer ProtocolBase::Unexpected(const HttpResponse& response) const {
 }
 
 std::string ProtocolBase::StatusDetail(const HttpResponse& response) const {
-  std::string detail = absl::StrCat("HTTP ", response.status);
-  absl::string_view body = response.body;
-  if (body.size() > kDetailBodyBytes) {
-    size_t cut = kDetailBodyBytes;
-    // Back up to the start of a UTF-8 character.
-    while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) {
-      --cut;
-    }
-    body = body.substr(0, cut);
-  }
-  body = absl::StripAsciiWhitespace(body);
-  if (body.empty()) return detail;
-  detail.append(": ");
-  for (char c : body) {
-    detail.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
-  }
-  return Redact(std::move(detail));
-}
-
-std::string ProtocolBase::Redact(std::string text) const {
-  const std::string& password = config_.password;
-  if (password.empty()) return text;
-  std::string encoded;
-  AppendPercentEncoded(password, &encoded);
-  return absl::StrReplaceAll(text, {{password, "****"}, {encoded, "****"}});
+  const std::string body =
+      OneLineText(mask_.Mask(response.body), kDetailBodyBytes);
+  if (body.empty()) return absl::StrCat("HTTP ", response.status);
+  return absl::StrCat("HTTP ", response.status, ": ", body);
 }
 
 void AnswerAll(const TextAnswer& answer, absl::Span<TextAnswer> answers) {
@@ -156,19 +139,65 @@ void AppendPercentEncoded(absl::string_view text, std::string* out) {
   }
 }
 
+namespace {
+
+std::unique_ptr<ProviderProtocol> MakeProtocolOfType(
+    const ProviderConfig& config) {
+  switch (config.type) {
+    case ProviderType::kCallFire:
+      return MakeCallFireProtocol(config);
+    case ProviderType::kKannel:
+      return MakeKannelProtocol(config);
+    case ProviderType::kHttp:
+      return MakeHttpProtocol(config);
+  }
+  return nullptr;
+}
+
+// Everything a protocol copies out of an answer passes here on its way to
+// the run: whatever the provider sent, it leaves masked, on one line, valid
+// UTF-8 and bounded, however the protocol read it.
+class GuardedProtocol : public ProviderProtocol {
+ public:
+  explicit GuardedProtocol(const ProviderConfig& config)
+      : protocol_(MakeProtocolOfType(config)),
+        mask_(config.username, config.password) {}
+
+  int max_batch() const override { return protocol_->max_batch(); }
+
+  HttpRequest BuildRequest(
+      absl::Span<const ProviderText* const> texts) const override {
+    return protocol_->BuildRequest(texts);
+  }
+
+  absl::Status ReadResponse(const HttpResponse& response,
+                            absl::Span<TextAnswer> answers) const override {
+    absl::Status status = protocol_->ReadResponse(response, answers);
+    for (TextAnswer& answer : answers) {
+      if (!answer.detail.empty()) {
+        answer.detail = OneLineText(mask_.Mask(answer.detail), kMaxDetailBytes);
+      }
+      if (!answer.provider_id.empty()) {
+        answer.provider_id =
+            OneLineText(mask_.Mask(answer.provider_id), kMaxProviderIdBytes);
+      }
+    }
+    if (status.ok()) return status;
+    return absl::Status(status.code(), OneLineText(mask_.Mask(status.message()),
+                                                   kMaxDetailBytes));
+  }
+
+ private:
+  const std::unique_ptr<ProviderProtocol> protocol_;
+  const SecretMask mask_;
+};
+
+}  // namespace
 }  // namespace provider_internal
 
 std::unique_ptr<ProviderProtocol> MakeProviderProtocol(
     const ProviderConfig& config) {
-  switch (config.type) {
-    case ProviderType::kCallFire:
-      return provider_internal::MakeCallFireProtocol(config);
-    case ProviderType::kKannel:
-      return provider_internal::MakeKannelProtocol(config);
-    case ProviderType::kHttp:
-      return provider_internal::MakeHttpProtocol(config);
-  }
-  return nullptr;
+  return std::make_unique<provider_internal::GuardedProtocol>(config);
 }
 
 }  // namespace herald

@@ -13,12 +13,14 @@
 #include "engine/http_client.h"
 #include "engine/provider_config.h"
 #include "engine/provider_protocol.h"
+#include "engine/secret_mask.h"
 
 namespace herald::provider_internal {
 
 class ProtocolBase : public ProviderProtocol {
  protected:
-  explicit ProtocolBase(const ProviderConfig& config) : config_(config) {}
+  explicit ProtocolBase(const ProviderConfig& config)
+      : config_(config), mask_(config.username, config.password) {}
 
   const ProviderConfig& config() const { return config_; }
 
@@ -45,14 +47,13 @@ class ProtocolBase : public ProviderProtocol {
   TextAnswer Unexpected(const HttpResponse& response) const;
 
   // "HTTP 503: <the start of the body>", short and on one line, with the
-  // password masked should the provider echo it back.
+  // credentials masked (in the whole body, before it is cut) should the
+  // provider echo them back.
   std::string StatusDetail(const HttpResponse& response) const;
 
  private:
-  // Masks the password, as it is and as it appears percent-encoded.
-  std::string Redact(std::string text) const;
-
   const ProviderConfig config_;
+  const SecretMask mask_;
 };
 
 // Sets every answer to `answer`.

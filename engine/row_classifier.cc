@@ -1,6 +1,7 @@
 #include "engine/row_classifier.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/utf8.h"
 
 namespace herald {
 namespace {
@@ -10,7 +11,7 @@ constexpr size_t kMaxQuotedValue = 40;
 
 std::string Quoted(absl::string_view value) {
   if (value.size() <= kMaxQuotedValue) return absl::StrCat("\"", value, "\"");
-  return absl::StrCat("\"", value.substr(0, kMaxQuotedValue), "...\"");
+  return absl::StrCat("\"", Utf8Prefix(value, kMaxQuotedValue), "...\"");
 }
 
 }  // namespace
@@ -49,7 +50,7 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
     row.recipient_id = id;
     row.line = record.line;
     if (record.defect != CsvRecordDefect::kNone) {
-      Reject(RowVerdict::kInvalid, DescribeDefect(record.defect), &row, out);
+      Reject(RowVerdict::kInvalid, DescribeDefect(chunk, record), &row, out);
       continue;
     }
     const absl::string_view text = chunk.RecordText(record);

@@ -88,7 +88,8 @@ std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
   }
   out["invalidSamples"] = std::move(samples);
   out["warnings"] = report.warnings;
-  return out.dump(2) + "\n";
+  // A path or reason that slipped in unsanitised must not abort the run.
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace herald

@@ -1,10 +1,15 @@
 // Decoding UTF-8 one character at a time, for code that must see every
-// character (segment counting, conversion to UTF-16) without allocating.
+// character (segment counting, conversion to UTF-16) without allocating; and
+// making bytes from outside (a cell, a provider's answer) safe to write into
+// herald's own UTF-8 outputs.
 #ifndef HERALD_ENGINE_UTF8_H_
 #define HERALD_ENGINE_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
 
 namespace herald {
 
@@ -43,6 +48,31 @@ inline Utf8Char DecodeUtf8At(const uint8_t* p, const uint8_t* end) {
   }
   return {kReplacementCharacter, 1};
 }
+
+// Appends `text` with every byte that does not start a valid UTF-8 sequence
+// replaced by U+FFFD, so the result is valid UTF-8 whatever `text` holds.
+void AppendValidUtf8(absl::string_view text, std::string* out);
+
+// `text` as valid UTF-8 (AppendValidUtf8).
+std::string ValidUtf8(absl::string_view text);
+
+// The longest prefix of `text` of at most `max_bytes` that does not end
+// inside a UTF-8 character (a malformed byte counts as a character).
+absl::string_view Utf8Prefix(absl::string_view text, size_t max_bytes);
+
+// Text from outside, made fit to show a person on one line: valid UTF-8
+// (U+FFFD for malformed bytes), every control character (C0, DEL, C1, and
+// the line and paragraph separators) a space, white space at both ends
+// dropped, and cut to at most `max_bytes` on a character boundary with
+// "..." marking the cut. A provider's answer cannot move the cursor of the
+// terminal it is shown on, nor start a line of its own in a log.
+std::string OneLineText(absl::string_view text, size_t max_bytes);
+
+// Names the character at the start of `text` (not empty) for an error
+// message: "'/'" for ASCII, "'\u2013' (U+2013)" (the character itself in
+// UTF-8) for the rest, "U+00A0" alone for an invisible one, "byte 0xE2" for
+// a malformed byte. Sets `*length` to the bytes it spans.
+std::string DescribeCharacterAt(absl::string_view text, int* length);
 
 }  // namespace herald
 

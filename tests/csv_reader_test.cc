@@ -27,8 +27,8 @@ struct Rec {
 
   friend bool operator==(const Rec&, const Rec&) = default;
   friend void PrintTo(const Rec& r, std::ostream* os) {
-    *os << "{line " << r.line << ", " << DescribeDefect(r.defect) << ", \""
-        << r.text << "\"}";
+    *os << "{line " << r.line << ", defect " << static_cast<int>(r.defect)
+        << ", \"" << r.text << "\"}";
   }
 };
 
@@ -290,7 +290,9 @@ TEST(CsvChunkReaderTest, RecordsSplitAcrossChunksMatchOneBigRead) {
   }
 }
 
-TEST(CsvChunkReaderTest, UnterminatedQuoteInTheMiddleSkipsOnlyItsLine) {
+// A quote that opens a field runs to the next quote, however many lines
+// later: what lies between is the field's text, never records of its own.
+TEST(CsvChunkReaderTest, QuoteOpeningAFieldRunsToItsClosingQuote) {
   TempDir dir;
   const std::string path = dir.Write("mid.csv",
                                      "h\n"                   // 1
@@ -300,17 +302,24 @@ TEST(CsvChunkReaderTest, UnterminatedQuoteInTheMiddleSkipsOnlyItsLine) {
                                      "4,\"quoted, fine\"\n"  // 5
                                      "5,last\n");            // 6
   const std::vector<Rec> expected = {
-      Ok(1, "h"),
-      Ok(2, "1,ok"),
-      Bad(3, CsvRecordDefect::kUnterminatedQuote),
-      Ok(4, "3,fine"),
-      Ok(5, "4,\"quoted, fine\""),
+      Ok(1, "h"), Ok(2, "1,ok"), Ok(3, "2,\"oops\n3,fine\n4,\"quoted, fine\""),
       Ok(6, "5,last")};
   EXPECT_EQ(ReadAll(path), expected);
   EXPECT_EQ(ReadAll(path, Tiny()), expected);
 }
 
-TEST(CsvChunkReaderTest, UnterminatedQuoteAtEndOfFile) {
+// A quote inside an unquoted field opens nothing (RFC 4180: only a field's
+// first character can), so `5" screen` cannot swallow the rows after it.
+TEST(CsvChunkReaderTest, QuoteInsideAnUnquotedFieldIsOnlyACharacter) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "inch.csv", "h\n1,5\" screen\n2,ok\n3,\"a \"\"b\"\" c\"\n4,x\n");
+  EXPECT_THAT(ReadAll(path),
+              ElementsAre(Ok(1, "h"), Ok(2, "1,5\" screen"), Ok(3, "2,ok"),
+                          Ok(4, "3,\"a \"\"b\"\" c\""), Ok(5, "4,x")));
+}
+
+TEST(CsvChunkReaderTest, UnterminatedQuoteTakesTheRestOfTheFile) {
   TempDir dir;
   EXPECT_THAT(ReadAll(dir.Write("a.csv", "h\n1,ok\n2,\"never closed\n")),
               ElementsAre(Ok(1, "h"), Ok(2, "1,ok"),
@@ -318,24 +327,54 @@ TEST(CsvChunkReaderTest, UnterminatedQuoteAtEndOfFile) {
   EXPECT_THAT(
       ReadAll(dir.Write("b.csv", "h\n1,\"open")),
       ElementsAre(Ok(1, "h"), Bad(2, CsvRecordDefect::kUnterminatedQuote)));
+  // Nothing after the open quote is read as a row: it is all inside it.
   EXPECT_THAT(
-      ReadAll(dir.Write("c.csv", "h\n1,\"open\nmore\nlines")),
-      ElementsAre(Ok(1, "h"), Bad(2, CsvRecordDefect::kUnterminatedQuote),
-                  Ok(3, "more"), Ok(4, "lines")));
+      ReadAll(dir.Write("c.csv", "h\n1,\"open\n2135551234,more\nlines")),
+      ElementsAre(Ok(1, "h"), Bad(2, CsvRecordDefect::kUnterminatedQuote)));
 }
 
-// A stray quote that a later, equally stray quote closes would make one
-// record of everything in between. Past max_record_bytes the header says the
-// field is taken to be unterminated: its first line is skipped and the lines
-// after it are read, whatever the chunk size.
-TEST(CsvChunkReaderTest, StrayQuoteOpenPastTheLimitIsUnterminated) {
+// Issue 14: a closed quoted `notes` field longer than the record limit made
+// the reader give up its first line and go on inside the quotes, so lines of
+// the notes that looked like rows were texted. The record is skipped to its
+// real end, whatever the chunk size, and said to be too long.
+TEST(CsvChunkReaderTest, LongQuotedFieldIsSkippedWholeNothingInsideIsARow) {
+  TempDir dir;
+  std::string notes(70'000, 'n');
+  notes.replace(30'000, 30, "\n3055550102,Mallory,injected\n");
+  const std::string path = dir.Write(
+      "notes.csv", absl::StrCat("phoneNumber,name,notes\n", "2135551234,Ann,\"",
+                                notes, "\"\n", "2135551235,Bo,short\n"));
+  for (const CsvReaderOptions& options :
+       {CsvReaderOptions{}, Tiny(), Tiny(1000)}) {
+    SCOPED_TRACE(absl::StrCat("chunk ", options.chunk_bytes, " max ",
+                              options.max_record_bytes));
+    EXPECT_THAT(ReadAll(path, options),
+                ElementsAre(Ok(1, "phoneNumber,name,notes"),
+                            Bad(2, CsvRecordDefect::kTooLong),
+                            Ok(5, "2135551235,Bo,short")));
+  }
+  // The reason names the limit and the lines skipped.
+  absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
+      CsvChunkReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  CsvChunk chunk;
+  ASSERT_TRUE(*(*reader)->Next(&chunk));
+  ASSERT_EQ(chunk.records.size(), 3u);
+  EXPECT_EQ(DescribeDefect(chunk, chunk.records[1]),
+            "record longer than 65536 bytes (lines 2-4 skipped)");
+}
+
+// A stray quote that a later, equally stray quote closes makes one record of
+// everything in between: too long, skipped to its end, reported with the
+// lines it took; the lines after it are read, whatever the chunk size.
+TEST(CsvChunkReaderTest, StrayQuotesPastTheLimitMakeOneTooLongRecord) {
   TempDir dir;
   std::string text = "phoneNumber,name\n";  // line 1
   text += "2135550002,\"oops\n";            // line 2: opens a quote
   for (int line = 3; line <= 300; ++line) {
     absl::StrAppend(&text, 2135550000 + line, ",name", line, "\n");
   }
-  text += "2135550301,5\" screen\n";  // line 301: a stray quote again
+  text += "2135550301,5\" screen\n";  // line 301: closes it
   for (int line = 302; line <= 305; ++line) {
     absl::StrAppend(&text, 2135550000 + line, ",name", line, "\n");
   }
@@ -347,14 +386,11 @@ TEST(CsvChunkReaderTest, StrayQuoteOpenPastTheLimitIsUnterminated) {
     options.chunk_bytes = chunk_bytes;
     options.max_record_bytes = 256;
     const std::vector<Rec> records = ReadAll(path, options);
-    ASSERT_GE(records.size(), 3u);
+    ASSERT_EQ(records.size(), 6u);
     EXPECT_EQ(records[0], Ok(1, "phoneNumber,name"));
-    EXPECT_EQ(records[1], Bad(2, CsvRecordDefect::kUnterminatedQuote));
-    EXPECT_EQ(records[2], Ok(3, "2135550003,name3"));
-    // Every well-formed line 3..300 and 302..305 is read.
-    int good = 0;
-    for (const Rec& r : records) good += r.defect == CsvRecordDefect::kNone;
-    EXPECT_EQ(good, 1 + 298 + 4);
+    EXPECT_EQ(records[1], Bad(2, CsvRecordDefect::kTooLong));
+    EXPECT_EQ(records[2], Ok(302, "2135550302,name302"));
+    EXPECT_EQ(records[5], Ok(305, "2135550305,name305"));
   }
 }
 
@@ -407,13 +443,12 @@ TEST(CsvChunkReaderTest, OneMegabyteFieldWithDefaultOptions) {
               ElementsAre(Ok(1, "id,note"), Bad(2, CsvRecordDefect::kTooLong),
                           Ok(3, "2,after")));
 
-  // Quoted, the field is still open past the limit: unterminated.
+  // Quoted and closed: too long too, skipped to the closing quote's line.
   const std::string quoted = dir.Write(
       "quoted.csv", absl::StrCat("id,note\n1,\"", megabyte, "\"\n2,after\n"));
-  EXPECT_THAT(
-      ReadAll(quoted),
-      ElementsAre(Ok(1, "id,note"), Bad(2, CsvRecordDefect::kUnterminatedQuote),
-                  Ok(3, "2,after")));
+  EXPECT_THAT(ReadAll(quoted),
+              ElementsAre(Ok(1, "id,note"), Bad(2, CsvRecordDefect::kTooLong),
+                          Ok(3, "2,after")));
 }
 
 TEST(CsvChunkReaderTest, OneMegabyteFieldIsReadWhenTheLimitAllows) {
@@ -436,9 +471,84 @@ TEST(CsvChunkReaderTest, OneMegabyteFieldIsReadWhenTheLimitAllows) {
 }
 
 TEST(CsvChunkReaderTest, DescribeDefectSaysWhat) {
-  EXPECT_THAT(DescribeDefect(CsvRecordDefect::kUnterminatedQuote),
-              HasSubstr("unterminated"));
-  EXPECT_THAT(DescribeDefect(CsvRecordDefect::kTooLong), HasSubstr("long"));
+  CsvChunk chunk;
+  chunk.max_record_bytes = 100;
+  EXPECT_EQ(
+      DescribeDefect(chunk, {0, 0, 7, CsvRecordDefect::kUnterminatedQuote, 9}),
+      "a quoted field opened on line 7 never closes: lines 7-9 (to the "
+      "end of the file) not read");
+  EXPECT_EQ(DescribeDefect(chunk, {0, 0, 4, CsvRecordDefect::kTooLong, 4}),
+            "record longer than 100 bytes (line 4 skipped)");
+}
+
+// Issue 14: a "CSV (Macintosh)" export ends its lines with CR alone; it was
+// read as one header line and the run "completed" with 0 rows.
+TEST(CsvChunkReaderTest, LoneCrEndsLinesAsLfAndCrlfDo) {
+  TempDir dir;
+  const std::vector<Rec> expected = {Ok(1, "phoneNumber,name"),
+                                     Ok(2, "2135551234,Ann"),
+                                     Ok(3, "\"3055550102\",\"B\no\"")};
+  const std::string cr = dir.Write(
+      "mac.csv", "phoneNumber,name\r2135551234,Ann\r\"3055550102\",\"B\ro\"\r");
+  EXPECT_EQ(ReadAll(cr), expected);
+  EXPECT_EQ(ReadAll(cr, Tiny()), expected);
+  const std::string crlf = dir.Write(
+      "dos.csv",
+      "phoneNumber,name\r\n2135551234,Ann\r\n\"3055550102\",\"B\r\no\"");
+  EXPECT_THAT(ReadAll(crlf), ElementsAre(Ok(1, "phoneNumber,name\r"),
+                                         Ok(2, "2135551234,Ann\r"),
+                                         Ok(3, "\"3055550102\",\"B\r\no\"")));
+  // A CR last in one read and its LF first in the next are one line end.
+  std::string text = "h\r\n";
+  while (text.size() < 4095) text += "x";
+  text += "\r\nlast\r";
+  ASSERT_EQ(text[4095], '\r');
+  const std::vector<Rec> split = ReadAll(dir.Write("split.csv", text));
+  ASSERT_EQ(split.size(), 3u);
+  EXPECT_EQ(split[1].line, 2u);
+  EXPECT_EQ(split[2], Ok(3, "last"));
+}
+
+std::string Utf16(absl::string_view ascii_and_bmp, bool little_endian) {
+  std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+  // Only ASCII here, plus U+00E9 for 0xE9 and a surrogate pair for 0x01.
+  for (unsigned char c : ascii_and_bmp) {
+    auto unit = [&](uint16_t u) {
+      const char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u);
+      out += little_endian ? std::string{lo, hi} : std::string{hi, lo};
+    };
+    if (c == 0x01) {
+      unit(0xD83D);  // U+1F600
+      unit(0xDE00);
+    } else {
+      unit(c);
+    }
+  }
+  return out;
+}
+
+// Excel's "Unicode text" and many exports are UTF-16 with a byte order mark.
+TEST(CsvChunkReaderTest, Utf16WithByteOrderMarkIsReadAsUtf8) {
+  TempDir dir;
+  const std::string text =
+      "phoneNumber,name\r\n2135551234,Ren\xE9"
+      "e\x01\r\n";
+  for (bool le : {true, false}) {
+    SCOPED_TRACE(le ? "UTF-16LE" : "UTF-16BE");
+    const std::string path = dir.Write("u16.csv", Utf16(text, le));
+    const std::vector<Rec> expected = {Ok(1, "phoneNumber,name\r"),
+                                       Ok(2,
+                                          "2135551234,Ren\xC3\xA9"
+                                          "e\xF0\x9F\x98\x80\r")};
+    EXPECT_EQ(ReadAll(path), expected);
+    EXPECT_EQ(ReadAll(path, Tiny()), expected);
+  }
+  // An unpaired surrogate and an odd last byte are U+FFFD, not garbage.
+  std::string broken = Utf16("h\n", true);
+  broken += std::string("\x3D\xD8", 2) + "a";
+  const std::vector<Rec> records = ReadAll(dir.Write("broken.csv", broken));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].text, "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 // ---------------------------------------------------------------------------

@@ -104,7 +104,53 @@ TEST(LoadDncFileTest, AddsToWhatTheSetAlreadyHolds) {
   EXPECT_EQ(set.size(), 2u);
 }
 
-TEST(LoadDncFileTest, BadLinesAreCountedAndSampledWithFileAndLine) {
+// Issue 14: DNC lists failed open; an unreadable line was a warning and
+// its number was texted. Now any unreadable line stops the load, naming
+// the file, the count and the lines.
+TEST(LoadDncFileTest, UnreadableLineFailsTheLoadNamingFileAndLine) {
+  TempDir dir;
+  const std::string path = dir.Write("dnc.txt",
+                                     "2135551234\n305\xFF"
+                                     "5550102\n213555123\n");
+  NumberSet set;
+  DncLoadStats stats;
+  const absl::Status status = LoadDncFile(path, &set, &stats);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr(path + ": 2 lines of this "
+                                                 "do-not-contact list cannot "
+                                                 "be read"));
+  EXPECT_THAT(status.message(),
+              HasSubstr(path + ":2: unexpected byte 0xFF in number"));
+  EXPECT_THAT(status.message(), HasSubstr(path + ":3: wrong length: 9"));
+  EXPECT_THAT(status.message(), HasSubstr("--dnc-skip-unreadable"));
+}
+
+// Excel's "CSV (Macintosh)" ends lines with CR alone, and "Unicode text"
+// is UTF-16: both numbers of each are on the list, not one line of junk.
+TEST(LoadDncFileTest, CrOnlyAndUtf16ExportsAreReadWhole) {
+  TempDir dir;
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("number\r\n2135551234\r\n3055550102\r\n")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  for (const std::string& path :
+       {dir.Write("mac.txt", "2135551234\r3055550102\r"),
+        dir.Write("u16.csv", utf16),
+        dir.Write("bom.txt",
+                  "\xEF\xBB\xBF"
+                  "2135551234\n3055550102\n")}) {
+    SCOPED_TRACE(path);
+    NumberSet set;
+    DncLoadStats stats;
+    ASSERT_TRUE(LoadDncFile(path, &set, &stats).ok());
+    EXPECT_EQ(stats.entries, 2u);
+    EXPECT_TRUE(set.Contains(12135551234));
+    EXPECT_TRUE(set.Contains(13055550102));
+  }
+}
+
+TEST(LoadDncFileTest, SkippingUnreadableLinesCountsAndSamplesThem) {
   TempDir dir;
   const std::string path = dir.Write("dnc.txt",
                                      "2135551234\n"     // 1
@@ -113,11 +159,12 @@ TEST(LoadDncFileTest, BadLinesAreCountedAndSampledWithFileAndLine) {
                                      "\n"               // 4
                                      "1-800-FLOWERS\n"  // 5: letters
                                      "411-555-1234\n"   // 6: N11
-                                     "\"6465550199\n"   // 7: open quote
-                                     "2025550123\n");   // 8
+                                     "2025550123\n"     // 7
+                                     "\"6465550199\n"   // 8: open quote
+                                     "2025550124\n");   // 9: inside it
   NumberSet set;
   DncLoadStats stats;
-  ASSERT_TRUE(LoadDncFile(path, &set, &stats).ok());
+  ASSERT_TRUE(LoadDncFile(path, &set, &stats, {.skip_unreadable = true}).ok());
   EXPECT_EQ(stats.rejected, 4u);
   EXPECT_EQ(stats.entries, 3u);
   EXPECT_EQ(stats.lines, 7u);
@@ -127,8 +174,8 @@ TEST(LoadDncFileTest, BadLinesAreCountedAndSampledWithFileAndLine) {
   EXPECT_THAT(stats.rejected_samples[1], StartsWith(path + ":5: "));
   EXPECT_THAT(stats.rejected_samples[1], HasSubstr("letters"));
   EXPECT_THAT(stats.rejected_samples[2], StartsWith(path + ":6: "));
-  EXPECT_THAT(stats.rejected_samples[3], StartsWith(path + ":7: "));
-  EXPECT_THAT(stats.rejected_samples[3], HasSubstr("unterminated"));
+  EXPECT_THAT(stats.rejected_samples[3], StartsWith(path + ":8: "));
+  EXPECT_THAT(stats.rejected_samples[3], HasSubstr("never closes"));
   EXPECT_TRUE(set.Contains(12025550123));
 }
 
@@ -138,7 +185,11 @@ TEST(LoadDncFileTest, RowWithoutTheNumberColumnIsRejected) {
       dir.Write("dnc.csv", "name,number\nAnn\nBo,2135551234\n");
   NumberSet set;
   DncLoadStats stats;
-  ASSERT_TRUE(LoadDncFile(path, &set, &stats).ok());
+  EXPECT_FALSE(LoadDncFile(path, &set, &stats).ok());
+  stats = {};
+  NumberSet lenient;
+  ASSERT_TRUE(
+      LoadDncFile(path, &lenient, &stats, {.skip_unreadable = true}).ok());
   EXPECT_EQ(stats.rejected, 1u);
   EXPECT_EQ(stats.entries, 1u);
   ASSERT_EQ(stats.rejected_samples.size(), 1u);
@@ -152,7 +203,12 @@ TEST(LoadDncFileTest, SamplesAreCappedButEveryRejectionCounts) {
   const std::string path = dir.Write("dnc.txt", text);
   NumberSet set;
   DncLoadStats stats;
-  ASSERT_TRUE(LoadDncFile(path, &set, &stats).ok());
+  const absl::Status strict = LoadDncFile(path, &set, &stats);
+  EXPECT_THAT(strict.message(), HasSubstr("100 lines"));
+  EXPECT_THAT(strict.message(), HasSubstr(":3: "));
+  EXPECT_THAT(strict.message(), ::testing::Not(HasSubstr(":4: ")));
+  stats = {};
+  ASSERT_TRUE(LoadDncFile(path, &set, &stats, {.skip_unreadable = true}).ok());
   EXPECT_EQ(stats.rejected, 100u);
   EXPECT_EQ(stats.entries, 0u);
   EXPECT_GE(stats.rejected_samples.size(), 1u);

@@ -149,6 +149,35 @@ TEST(ParseNanpNumberTest, RejectsOtherCharactersNamingThem) {
   EXPECT_THAT(RejectionOf("213_555_1234"), HasSubstr("'_'"));
 }
 
+// Issue 14: a rejection quoted one byte of a multi-byte character, which
+// made every JSON writer downstream throw. Typographic dashes and spaces and
+// the digits of other scripts are read as libphonenumber reads them; any
+// other character is named whole.
+TEST(ParseNanpNumberTest, ReadsTypographicSeparatorsAndOtherScriptsDigits) {
+  EXPECT_EQ(ParsedOrZero("213\u2013555\u20131248"), 12135551248u);  // en dash
+  EXPECT_EQ(ParsedOrZero("213\u00A0555\u00A01248"), 12135551248u);  // NBSP
+  EXPECT_EQ(ParsedOrZero("\uFEFF2135551248"), 12135551248u);        // BOM
+  EXPECT_EQ(ParsedOrZero("\uFF12\uFF11\uFF13\uFF15\uFF15\uFF15\uFF11\uFF12"
+                         "\uFF14\uFF18"),
+            12135551248u);  // full-width
+  EXPECT_EQ(ParsedOrZero("\u0662\u0661\u0663\u0665\u0665\u0665\u0661\u0662"
+                         "\u0664\u0668"),
+            12135551248u);  // Arabic-Indic
+}
+
+TEST(ParseNanpNumberTest, RejectionNamesTheWholeCharacterInValidUtf8) {
+  EXPECT_EQ(RejectionOf("213\u20AC5551248"),
+            "unexpected character '\u20AC' (U+20AC) in number");
+  EXPECT_EQ(RejectionOf("213\u200E5551248"),
+            "unexpected character U+200E in number");
+  EXPECT_EQ(RejectionOf("213\xE2\x80"
+                        "5551248"),
+            "unexpected byte 0xE2 in number");
+  EXPECT_EQ(RejectionOf("213\x01"
+                        "5551248"),
+            "unexpected character U+0001 in number");
+}
+
 TEST(ParseNanpNumberTest, RejectsEmptyAndBlank) {
   EXPECT_THAT(RejectionOf(""), HasSubstr("empty"));
   EXPECT_THAT(RejectionOf("   "), HasSubstr("empty"));

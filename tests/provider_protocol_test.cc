@@ -181,12 +181,13 @@ TEST(ProviderProtocolTest, EveryProtocolReadsTransportFailures429And5xxAlike) {
 TEST(ProviderProtocolTest, DetailsAreShortOneLineAndNeverShowThePassword) {
   const std::unique_ptr<ProviderProtocol> protocol =
       MakeProviderProtocol(KannelConfig());
-  // 200 bytes would end inside the 100th "é": the detail stops before it.
+  // 200 bytes with the "..." that marks the cut would end inside the 99th
+  // "é": the detail stops before it.
   std::string long_body = "x";
   for (int i = 0; i < 150; ++i) long_body.append("é");
   Read read = ReadAnswers(*protocol, Answer(500, long_body), 1);
   EXPECT_EQ(read.answers[0].detail,
-            absl::StrCat("HTTP 500: ", long_body.substr(0, 199)));
+            absl::StrCat("HTTP 500: ", long_body.substr(0, 197), "..."));
 
   read = ReadAnswers(*protocol, Answer(502, "line one\nline\ttwo"), 1);
   EXPECT_EQ(read.answers[0].detail, "HTTP 502: line one line two");

@@ -57,6 +57,7 @@ RunOptions InputOptions(const RunFlags& flags) {
   RunOptions options;
   options.contact_paths = flags.contacts;
   options.dnc_paths = flags.dnc;
+  options.dnc_skip_unreadable = flags.dnc_skip_unreadable;
   options.phone_column = flags.phone_column;
   options.workers = flags.workers;
   return options;
@@ -353,6 +354,8 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
     return kExitStopped;
   }
   if (info->status == BroadcastStatus::kFinished) return kExitCompleted;
+  if (info->inputs_refused)
+    return Fail(absl::InvalidArgumentError(info->error));
   std::cerr << "herald: run stopped: "
             << (info->error.empty()
                     ? absl::StrCat("broadcast ", id, " is ",
@@ -380,6 +383,7 @@ absl::StatusOr<BroadcastId> CreateFromFlags(Engine& engine,
   options.provider = flags.provider;
   if (flags.provider.empty()) options.outbox_path = flags.outbox;
   options.dnc_paths = flags.dnc;
+  options.dnc_skip_unreadable = flags.dnc_skip_unreadable;
   options.phone_column = flags.phone_column;
   options.deadline = setup.deadline;
   options.run_id = flags.run_id;
@@ -686,13 +690,16 @@ void AddInputFlags(CLI::App* command, RunFlags* flags) {
   command->add_option("--dnc", flags->dnc,
                       "Do-not-contact list: a number per line, or a CSV with "
                       "a number column; repeatable");
+  command->add_flag("--dnc-skip-unreadable", flags->dnc_skip_unreadable,
+                    "Send even when DNC lines cannot be read (counted in the "
+                    "report); without it such a line stops the run");
   command->add_option("--phone-column", flags->phone_column,
                       "Column holding the number (default: phoneNumber, "
                       "mobilePhone, homePhone or workPhone)");
   command
       ->add_option("--workers", flags->workers,
-                   "Classifying threads (default: one per core)")
-      ->check(CLI::NonNegativeNumber);
+                   "Classifying threads, 1 to 256 (default: one per core)")
+      ->check(CLI::Range(0, kMaxWorkers));
 }
 
 }  // namespace

@@ -127,6 +127,9 @@ int main(int argc, char** argv) {
   mp::AddShare(app, "--garbage-rate", faults.garbage_rate,
                "Share of requests answered 200 with a malformed body, "
                "accepting nothing");
+  mp::AddShare(app, "--echo-rate", faults.echo_rate,
+               "Share of requests answered 400 or 500 with the request "
+               "(headers, credentials and body) echoed back");
   app.add_option("--hook-secret-env", hook_secret_env,
                  "Check the X-Herald-Signature of POST /hooks requests with "
                  "the secret in this environment variable; 401 when wrong");

@@ -65,6 +65,7 @@ absl::Status SaveRun(const StoredRun& run) {
       {"contacts", Absolute(flags.contacts)},
       {"contactsVersions", versions},
       {"dnc", Absolute(flags.dnc)},
+      {"dncSkipUnreadable", flags.dnc_skip_unreadable},
       {"outbox", Absolute(flags.outbox)},
       {"report", Absolute(flags.report)},
       {"outcomes", Absolute(flags.outcomes)},
@@ -86,7 +87,8 @@ absl::Status SaveRun(const StoredRun& run) {
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << json.dump(2) << "\n";
+    out << json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
     out.close();
     if (!out) {
       return absl::InvalidArgumentError(
@@ -120,6 +122,7 @@ absl::StatusOr<std::optional<StoredRun>> LoadRun(const std::string& state_dir) {
           {v.at("size").get<int64_t>(), v.at("mtimeNs").get<int64_t>()});
     }
     json.at("dnc").get_to(flags.dnc);
+    flags.dnc_skip_unreadable = json.value("dncSkipUnreadable", false);
     json.at("outbox").get_to(flags.outbox);
     json.at("report").get_to(flags.report);
     json.at("outcomes").get_to(flags.outcomes);

@@ -21,6 +21,7 @@ struct RunFlags {
   std::string campaign;
   std::vector<std::string> contacts;
   std::vector<std::string> dnc;
+  bool dnc_skip_unreadable = false;
   std::string outbox = "outbox.jsonl";
   std::string report;
   std::string outcomes;

@@ -35,6 +35,8 @@ FaultRoll FaultDice::Roll() {
         u < options_.error_rate / 2 ? Fault::kError500 : Fault::kError503;
   } else if ((u -= options_.error_rate) < options_.garbage_rate) {
     roll.fault = Fault::kGarbage;
+  } else if ((u -= options_.garbage_rate) < options_.echo_rate) {
+    roll.fault = u < options_.echo_rate / 2 ? Fault::kEcho400 : Fault::kEcho500;
   }
   int jitter = 0;
   if (options_.latency_jitter_ms > 0) {

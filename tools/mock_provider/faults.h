@@ -18,7 +18,16 @@
 
 namespace herald::mock_provider {
 
-enum class Fault { kNone, kReset, kHang, kError500, kError503, kGarbage };
+enum class Fault {
+  kNone,
+  kReset,
+  kHang,
+  kError500,
+  kError503,
+  kGarbage,
+  kEcho400,
+  kEcho500,
+};
 
 struct FaultRoll {
   Fault fault = Fault::kNone;
@@ -35,8 +44,9 @@ class FaultDice {
   FaultDice(const FaultOptions& options, uint64_t seed, uint64_t connection);
 
   // Decides the fate of the next request: one draw picks a fault from
-  // consecutive bands of [0, 1) sized by the reset, hang, error and garbage
-  // rates (the error band's lower half is 500, its upper half 503), and a
+  // consecutive bands of [0, 1) sized by the reset, hang, error, garbage and
+  // echo rates (the error band's lower half is 500, its upper half 503; the
+  // echo band's 400 and 500), and a
   // second draw, when there is jitter, the latency.
   FaultRoll Roll();
 

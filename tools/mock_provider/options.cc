@@ -32,13 +32,15 @@ absl::Status ValidateOptions(const Options& options) {
        {std::pair<absl::string_view, double>{"error rate", f.error_rate},
         {"reset rate", f.reset_rate},
         {"hang rate", f.hang_rate},
-        {"garbage rate", f.garbage_rate}}) {
+        {"garbage rate", f.garbage_rate},
+        {"echo rate", f.echo_rate}}) {
     if (absl::Status s = CheckShare(name, share); !s.ok()) return s;
   }
   // A little slack, so that 0.7 and 0.3 add up to no more than 1.
-  if (f.error_rate + f.reset_rate + f.hang_rate + f.garbage_rate > 1.0 + 1e-9) {
+  if (f.error_rate + f.reset_rate + f.hang_rate + f.garbage_rate + f.echo_rate >
+      1.0 + 1e-9) {
     return absl::InvalidArgumentError(
-        "error, reset, hang and garbage rates add up to more than 1");
+        "error, reset, hang, garbage and echo rates add up to more than 1");
   }
   for (const auto& [name, value] :
        {std::pair<absl::string_view, int64_t>{"latency", f.latency_ms},

@@ -31,6 +31,10 @@ struct FaultOptions {
   // Answered 200 with a body that is neither JSON nor Kannel's answer, without
   // accepting anything: the client cannot tell what happened.
   double garbage_rate = 0;
+  // Answered 400 or 500 (half each) with the request echoed back, start
+  // line, headers (credentials and all) and body, as careless gateways'
+  // error pages do; nothing is accepted.
+  double echo_rate = 0;
 };
 
 struct Options {

@@ -177,6 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Begin(http::status status, absl::string_view content_type);
   // Answers a 5xx fault; true if `fault` is one.
   bool AnswerError(Fault fault, bool callfire);
+  // 400 or 500 with the whole request as the body, then Write().
+  void AnswerEcho(bool bad_request);
 
   void HandleTexts(const FaultRoll& roll);
   void HandleSendsms(const FaultRoll& roll);
@@ -268,6 +270,10 @@ void Session::OnRequest(const error_code& ec) {
       case Fault::kHang:
         Bump(counters.hangs);
         return Hang();
+      case Fault::kEcho400:
+      case Fault::kEcho500:
+        if (!hooks) return AnswerEcho(roll.fault == Fault::kEcho400);
+        break;
       default:
         break;
     }
@@ -339,6 +345,23 @@ void Session::Begin(http::status status, absl::string_view content_type) {
   response_.set(http::field::server, "herald-mock-provider");
   response_.set(http::field::content_type, Beast(content_type));
   response_.keep_alive(request.keep_alive());
+}
+
+void Session::AnswerEcho(bool bad_request) {
+  const Request& request = parser_->get();
+  std::string echo = absl::StrCat("Your request could not be handled:\r\n",
+                                  View(request.method_string()), " ",
+                                  View(request.target()), " HTTP/1.1\r\n");
+  for (const auto& field : request) {
+    absl::StrAppend(&echo, View(field.name_string()), ": ", View(field.value()),
+                    "\r\n");
+  }
+  absl::StrAppend(&echo, "\r\n", request.body());
+  Begin(bad_request ? http::status::bad_request
+                    : http::status::internal_server_error,
+        "text/plain");
+  response_.body() = std::move(echo);
+  Write();
 }
 
 bool Session::AnswerError(Fault fault, bool callfire) {

@@ -101,6 +101,10 @@ struct BroadcastOptions {
   // Do-not-contact lists (one number per line, or a CSV with a number
   // column) scrubbed from every batch.
   std::vector<std::string> dnc_paths;
+  // A DNC line that cannot be read stops the broadcast before anything is
+  // sent (it may hold a number that must not be texted); true skips such
+  // lines instead, counting them in the report.
+  bool dnc_skip_unreadable = false;
   // The contacts column holding the number; empty: found by its name.
   std::string phone_column;
   // Nothing is sent from this instant on; rows without a window before it
@@ -179,6 +183,9 @@ struct BroadcastInfo {
   // refused the credentials, a contacts file that changed): the error. The
   // broadcast is then STOPPED.
   std::string error;
+  // The error came before the run sent anything: it refused its inputs (a
+  // DNC list with unreadable lines, a contacts file without a header).
+  bool inputs_refused = false;
   absl::Time created;
 };
 
@@ -263,9 +270,9 @@ class Engine {
                                bool enabled);
 
   // SETUP or STOPPED: starts it: START_PENDING, then RUNNING as soon as it
-  // has an ACTIVE batch (at once when it has one). A STOPPED broadcast carries on where it
-  // stopped. OK and nothing happens when it is RUNNING or START_PENDING;
-  // FailedPrecondition when it is FINISHED or ARCHIVED.
+  // has an ACTIVE batch (at once when it has one). A STOPPED broadcast carries
+  // on where it stopped. OK and nothing happens when it is RUNNING or
+  // START_PENDING; FailedPrecondition when it is FINISHED or ARCHIVED.
   absl::Status Start(BroadcastId broadcast);
 
   // RUNNING or START_PENDING: stops it, and returns once every text that

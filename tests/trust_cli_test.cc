@@ -1,0 +1,282 @@
+// The failures of issue 14 ("Trust"), each from the command that showed it,
+// run as a user would run them: herald must never crash on ordinary input,
+// never leak a credential, never read text inside quotes as recipients and
+// never text a number a do-not-contact list holds.
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/test_util.h"
+#include "tools/mock_provider/server.h"
+
+namespace herald {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kHerald = HERALD_BINARY;
+constexpr char kVirtualStart[] =
+    " --clock virtual --start 2026-11-23T12:00:00-05:00";
+
+// Every line of the JSON-lines file at `path`, parsed; fails the test on a
+// line a JSON reader refuses.
+std::vector<json> JsonLines(const std::string& path) {
+  std::vector<json> out;
+  for (absl::string_view line :
+       absl::StrSplit(ReadWholeFile(path), '\n', absl::SkipEmpty())) {
+    json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << line;
+    out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
+std::vector<std::string> SentTo(const std::string& outbox) {
+  std::vector<std::string> to;
+  for (const json& line : JsonLines(outbox)) to.push_back(line["to"]);
+  return to;
+}
+
+class TrustCliTest : public ::testing::Test {
+ protected:
+  TrustCliTest() { dir_.Write("c.json", R"({"message":"Hi ${name}"})"); }
+
+  // `herald run` of c.json over `contacts` with `extra` flags; returns the
+  // exit status and leaves what it printed in output_.
+  int Run(const std::string& contacts, const std::string& extra = "") {
+    return RunCommand(
+        absl::StrCat(kHerald, " run --campaign ", dir_.File("c.json"),
+                     " --contacts ", contacts, " --outbox ",
+                     dir_.File("outbox.jsonl"), " --outcomes ",
+                     dir_.File("outcomes.jsonl"), " --report ",
+                     dir_.File("report.json"), kVirtualStart, " ", extra),
+        &output_);
+  }
+
+  TempDir dir_;
+  std::string output_;
+};
+
+// 1. One non-ASCII character in a phone cell aborted the run after sending
+// (type_error.316), leaving no report and the broadcast RUNNING.
+TEST_F(TrustCliTest, NonAsciiInPhoneCellsNeverAbortsAndEveryOutputIsJson) {
+  const std::string contacts =
+      dir_.Write("endash.csv",
+                 "phoneNumber,name\n"
+                 "213\xe2\x80\x93"
+                 "555\xe2\x80\x93"
+                 "1248,Ann\n"  // en dashes: a number
+                 "2135551235,Bo\n"
+                 "213\xe2\x82\xac"
+                 "5551236,Cy\n"  // a euro sign: named whole
+                 "213\xc2\xa0"
+                 "555\xc2\xa0"
+                 "1237,Di\n"  // no-break spaces
+                 "\xef\xbb\xbf"
+                 "2135551238,Ed\n");  // a stray BOM before the number
+  ASSERT_EQ(Run(contacts, "--state " + dir_.File("state")), 0) << output_;
+  EXPECT_THAT(output_,
+              HasSubstr("unexpected character '\xe2\x82\xac' (U+20AC)"));
+  const json report = json::parse(ReadWholeFile(dir_.File("report.json")));
+  EXPECT_EQ(report["status"], "COMPLETED");
+  EXPECT_EQ(report["stats"]["sentCount"], 4);
+  EXPECT_EQ(report["stats"]["invalidCount"], 1);
+  EXPECT_EQ(JsonLines(dir_.File("outcomes.jsonl")).size(), 5u);
+  EXPECT_THAT(SentTo(dir_.File("outbox.jsonl")),
+              ::testing::UnorderedElementsAre("12135551248", "12135551235",
+                                              "12135551237", "12135551238"));
+  // The store has every row final.
+  std::string stats;
+  ASSERT_EQ(
+      RunCommand(absl::StrCat(kHerald, " stats --state ", dir_.File("state")),
+                 &stats),
+      0)
+      << stats;
+  EXPECT_EQ(json::parse(stats)["remainingOutboundCount"], 0);
+  EXPECT_EQ(json::parse(stats)["sentCount"], 4);
+}
+
+// 5. DNC lists failed open: a CR-only export was one unreadable line, and
+// both numbers on it were texted.
+TEST_F(TrustCliTest, DncListsFailClosedAndReadEveryLineEnding) {
+  const std::string contacts =
+      dir_.Write("contacts.csv",
+                 "phoneNumber,name\n2135551234,Ann\n3055550102,Bo\n"
+                 "2135551299,Cy\n");
+  const std::string mac = dir_.Write("mac.txt", "2135551234\r3055550102\r");
+  ASSERT_EQ(Run(contacts, "--dnc " + mac), 0) << output_;
+  EXPECT_THAT(SentTo(dir_.File("outbox.jsonl")),
+              ::testing::ElementsAre("12135551299"));
+
+  // A line that cannot be read stops the run before anything is sent.
+  std::filesystem::remove(dir_.File("outbox.jsonl"));
+  const std::string stray = dir_.Write("stray.txt",
+                                       "2135551234\n305\xff"
+                                       "5550102\n");
+  EXPECT_EQ(Run(contacts, "--dnc " + stray), 2) << output_;
+  EXPECT_THAT(output_, HasSubstr(stray + ":2: unexpected byte 0xFF"));
+  EXPECT_THAT(output_, HasSubstr("--dnc-skip-unreadable"));
+  EXPECT_TRUE(!std::filesystem::exists(dir_.File("outbox.jsonl")) ||
+              ReadWholeFile(dir_.File("outbox.jsonl")).empty());
+
+  // Unless the user says so; the unreadable line is then reported.
+  EXPECT_EQ(Run(contacts, "--dnc-skip-unreadable --dnc " + stray), 0)
+      << output_;
+  EXPECT_THAT(SentTo(dir_.File("outbox.jsonl")),
+              ::testing::ElementsAre("13055550102", "12135551299"));
+}
+
+// 9. A contacts file with CR-only line ends was read as one header line:
+// "rows 0", exit 0.
+TEST_F(TrustCliTest, CrOnlyContactsAreReadRowByRow) {
+  const std::string contacts = dir_.Write(
+      "mac.csv", "phoneNumber,name\r2135551234,Ann\r3055550102,Bo\r");
+  ASSERT_EQ(Run(contacts), 0) << output_;
+  EXPECT_THAT(SentTo(dir_.File("outbox.jsonl")),
+              ::testing::ElementsAre("12135551234", "13055550102"));
+}
+
+// 6. A closed quoted field longer than 64 KiB made the reader resume inside
+// the quotes, and lines of the notes that looked like rows were texted.
+TEST_F(TrustCliTest, TextInsideALongQuotedFieldIsNeverARecipient) {
+  std::string notes(70'000, 'n');
+  notes.replace(35'000, 40,
+                "\n3055550102,Mallory,\"\"x\"\"\n3055550103,Eve,y\n");
+  const std::string contacts = dir_.Write(
+      "notes.csv", absl::StrCat("phoneNumber,name,notes\n", "2135551234,Ann,\"",
+                                notes, "\"\n", "2135551235,Bo,short\n"));
+  ASSERT_EQ(Run(contacts), 0) << output_;
+  EXPECT_THAT(SentTo(dir_.File("outbox.jsonl")),
+              ::testing::ElementsAre("12135551235"));
+  EXPECT_THAT(output_, HasSubstr("record longer than 65536 bytes (lines 2-5"));
+}
+
+// 7. Numbers past a double's range aborted `herald render` and `herald
+// lookup`; a key given twice was silently the last one; --workers 40000
+// aborted.
+TEST_F(TrustCliTest, BadConfigurationIsAnErrorNamingFileAndField) {
+  const std::string contacts =
+      dir_.Write("contacts.csv", "phoneNumber,name\n2135551234,Ann\n");
+  const std::string huge =
+      dir_.Write("huge.json", R"({"message":"hi","maxSegments":1e999})");
+  const std::string twice =
+      dir_.Write("twice.json", R"({"message":"hi","message":"oops"})");
+  for (const std::string& command :
+       {absl::StrCat(kHerald, " render --campaign ", huge, " --contacts ",
+                     contacts),
+        absl::StrCat(kHerald, " lookup 2135551234 --campaign ", huge),
+        absl::StrCat(kHerald, " run --campaign ", huge, " --contacts ",
+                     contacts, " --outbox ", dir_.File("o.jsonl"))}) {
+    SCOPED_TRACE(command);
+    EXPECT_EQ(RunCommand(command, &output_), 2) << output_;
+    EXPECT_THAT(output_, HasSubstr(huge + ": maxSegments: number overflow"));
+  }
+  EXPECT_EQ(RunCommand(absl::StrCat(kHerald, " render --campaign ", twice,
+                                    " --contacts ", contacts),
+                       &output_),
+            2);
+  EXPECT_THAT(output_, HasSubstr(twice + ": message: given twice"));
+  EXPECT_EQ(Run(contacts, "--workers 40000"), 2) << output_;
+  EXPECT_THAT(output_, HasSubstr("--workers"));
+}
+
+// 2. A provider whose error pages echo the request put the Basic auth
+// header (base64 of user:password) into the summary, the outcomes, the
+// report and the store; a Kannel password straddling the 200-byte cut
+// leaked in part.
+class EchoingProviderTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EchoingProviderTest, NoFormOfTheCredentialsReachesAnyOutput) {
+  const std::string type = GetParam();
+  constexpr char kUser[] = "tester";
+  constexpr char kPassword[] = "Evil-Pw+d/ 9&x=y";
+  TempDir dir;
+  mock_provider::Options mock_options;
+  mock_options.user = kUser;
+  mock_options.password = kPassword;
+  mock_options.faults.echo_rate = 1.0;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  const std::string url =
+      type == "kannel" ? absl::StrCat("http://127.0.0.1:", (*mock)->port(),
+                                      "/cgi-bin/sendsms")
+                       : absl::StrCat("http://127.0.0.1:", (*mock)->port());
+  dir.Write("pw", kPassword);
+  std::filesystem::permissions(
+      dir.File("pw"),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  dir.Write("providers.json",
+            absl::StrCat(R"({"providers":[{"name":"p","type":")", type,
+                         R"(","url":")", url, R"(","username":")", kUser,
+                         R"(","passwordFile":"pw"}]})"));
+  // A message long enough that the password sits past 200 bytes of the
+  // echoed request.
+  dir.Write("c.json", absl::StrCat(R"({"message":"Hi ${name} )",
+                                   std::string(180, 'x'), R"("})"));
+  std::string contacts = "phoneNumber,name\n";
+  for (int i = 0; i < 20; ++i) {
+    absl::StrAppend(&contacts, 2135551200 + i, ",n", i, "\n");
+  }
+  dir.Write("contacts.csv", contacts);
+  std::string output;
+  const int status = RunCommand(
+      absl::StrCat(
+          kHerald, " run --campaign ", dir.File("c.json"), " --contacts ",
+          dir.File("contacts.csv"), " --providers ", dir.File("providers.json"),
+          " --provider p --state ", dir.File("state"), " --outcomes ",
+          dir.File("outcomes.jsonl"), " --report ", dir.File("report.json")),
+      &output);
+  EXPECT_TRUE(status == 0 || status == 1) << output;
+  // The echoes were read: the rows carry the provider's words.
+  EXPECT_THAT(ReadWholeFile(dir.File("outcomes.jsonl")),
+              HasSubstr("Your request could not be handled"));
+  EXPECT_THAT(ReadWholeFile(dir.File("outcomes.jsonl")), HasSubstr("****"));
+
+  std::string percent;
+  for (unsigned char c : std::string(kPassword)) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
+        c == '~') {
+      percent.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&percent, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  const std::string basic =
+      absl::Base64Escape(absl::StrCat(kUser, ":", kPassword));
+  const std::vector<std::string> forms = {
+      kPassword, "Evil-Pw",          percent, absl::AsciiStrToLower(percent),
+      basic,     basic.substr(0, 16)};
+  // The terminal, every output file and every byte of the state directory
+  // (the database, its WAL and the stored command).
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"terminal", output},
+      {"outcomes", ReadWholeFile(dir.File("outcomes.jsonl"))},
+      {"report", ReadWholeFile(dir.File("report.json"))}};
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir.File("state"))) {
+    if (entry.is_regular_file()) {
+      outputs.emplace_back(entry.path().string(),
+                           ReadWholeFile(entry.path().string()));
+    }
+  }
+  for (const auto& [name, text] : outputs) {
+    for (const std::string& form : forms) {
+      EXPECT_THAT(text, Not(HasSubstr(form))) << name << " holds " << form;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EachProtocol, EchoingProviderTest,
+                         ::testing::Values("callfire", "kannel"));
+
+}  // namespace
+}  // namespace herald
