@@ -410,8 +410,18 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
       Dispatch(chunk, row, now, !first_pass, &counts);
     }
   }
-  Submit();
+  // Recorded before the texts go: once the store fails, nothing more is
+  // handed over.
   if (outcomes_ != nullptr) {
+    if (absl::Status s = outcomes_->Record(row_outcomes_); !s.ok()) {
+      Fail(s);
+      return;
+    }
+  }
+  row_outcomes_.clear();
+  Submit();
+  if (outcomes_ != nullptr && !row_outcomes_.empty()) {
+    // The texts the transport refused, SELECTED.
     if (absl::Status s = outcomes_->Record(row_outcomes_); !s.ok()) Fail(s);
   }
   Collect(absl::ZeroDuration());

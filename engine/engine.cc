@@ -316,6 +316,11 @@ class Engine::Impl {
   // Sets the status, persists it and tells the subscribers; with mu_.
   absl::Status SetStatus(LiveBroadcast* b, BroadcastStatus status,
                          std::string detail = "");
+  // Tells the waiters and the listeners that b's status changed; with mu_.
+  void Announce(LiveBroadcast* b, std::string detail);
+  // Stops `b` on `error`, in the store when it can be written, in memory
+  // whatever happens; with mu_.
+  void StopOnError(LiveBroadcast* b, const absl::Status& error);
   void PublishBatch(const LiveBroadcast& b, const BatchInfo& batch,
                     std::string detail = "");
   // The runner, with mu_.
@@ -600,15 +605,29 @@ absl::Status Engine::Impl::SetStatus(LiveBroadcast* b, BroadcastStatus status,
     b->status = before;
     return s;
   }
+  Announce(b, std::move(detail));
+  return absl::OkStatus();
+}
+
+void Engine::Impl::Announce(LiveBroadcast* b, std::string detail) {
   status_changed_.notify_all();
   b->wake.notify_all();
   EngineEvent event;
   event.kind = EngineEvent::Kind::kBroadcastStatus;
   event.broadcast = b->id;
-  event.broadcast_status = status;
+  event.broadcast_status = b->status;
   event.detail = std::move(detail);
   events_.Publish(std::move(event));
-  return absl::OkStatus();
+}
+
+void Engine::Impl::StopOnError(LiveBroadcast* b, const absl::Status& error) {
+  b->error = std::string(error.message());
+  if (SetStatus(b, BroadcastStatus::kStopped, b->error).ok()) return;
+  // The store cannot say so (a full disk): the broadcast stops all the same,
+  // in memory, so that nobody waits for a runner that has left. The store
+  // still says RUNNING, and the next start resumes it.
+  b->status = BroadcastStatus::kStopped;
+  Announce(b, b->error);
 }
 
 void Engine::Impl::PublishBatch(const LiveBroadcast& b, const BatchInfo& batch,
@@ -968,7 +987,7 @@ void Engine::Impl::Runner(LiveBroadcast* b) {
     if (b->status == BroadcastStatus::kStartPending) {
       if (has_active()) {
         if (absl::Status s = SetStatus(b, BroadcastStatus::kRunning); !s.ok()) {
-          b->error = std::string(s.message());
+          StopOnError(b, s);
           break;
         }
         continue;
@@ -1002,8 +1021,7 @@ void Engine::Impl::Runner(LiveBroadcast* b) {
     b->inputs_refused =
         !report.ok() && status.code() == absl::StatusCode::kInvalidArgument;
     if (!status.ok()) {
-      b->error = std::string(status.message());
-      SetStatus(b, BroadcastStatus::kStopped, b->error).IgnoreError();
+      StopOnError(b, status);
       break;
     }
     if (report->totals.remaining > 0 || validating) {
@@ -1014,7 +1032,7 @@ void Engine::Impl::Runner(LiveBroadcast* b) {
       continue;
     }
     if (absl::Status s = SetStatus(b, BroadcastStatus::kFinished); !s.ok()) {
-      b->error = std::string(s.message());
+      StopOnError(b, s);
     }
     break;
   }

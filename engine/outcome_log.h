@@ -49,6 +49,9 @@ struct RowOutcome {
 class OutcomeSink {
  public:
   virtual ~OutcomeSink() = default;
+  // Fails once the sink cannot record (a full disk, say), and from then on,
+  // with nothing to record too: the run asks before each hand-over and
+  // stops, since a text sent unrecorded would be sent again on resume.
   virtual absl::Status Record(absl::Span<const RowOutcome> outcomes) = 0;
   // Batch `batch` (1-based) has `rows` data rows; called once the run has
   // read the whole file.

@@ -13,8 +13,13 @@ namespace herald {
 namespace {
 
 // Outcomes queued beyond this make Record() wait for the writer, so a store
-// slower than the providers bounds memory instead of growing without end.
-constexpr size_t kMaxQueuedOutcomes = 1 << 20;
+// slower than the providers bounds memory instead of growing without end,
+// and bounds how far the texts handed over run ahead of what is recorded:
+// when a write fails (a full disk), at most this many outcomes plus the
+// transport's texts in flight were sent unrecorded, and go again on resume
+// with their keys. One commit takes everything queued, so commits still
+// group by tens of thousands.
+constexpr size_t kMaxQueuedOutcomes = 1 << 16;
 
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 
@@ -196,6 +201,12 @@ class SqliteStore::Writer {
   }
 
   void set_from_number(std::string from) { from_number_ = std::move(from); }
+
+  // The first failure of a write, or OK.
+  absl::Status status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
 
   absl::Status Queue(absl::Span<const RowOutcome> outcomes) {
     std::unique_lock lock(mu_);
@@ -533,7 +544,7 @@ class SqliteStore::Writer {
   std::string from_number_;
   std::thread thread_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable work_;          // the writer waits for writes
   std::condition_variable space_;         // Queue waits for room
   std::condition_variable committed_cv_;  // Flush waits for a commit
@@ -692,7 +703,9 @@ absl::Status SqliteStore::WriteBroadcast(
 }
 
 absl::Status SqliteStore::Record(absl::Span<const RowOutcome> outcomes) {
-  if (outcomes.empty()) return absl::OkStatus();
+  // Asked with nothing to record, it still says whether writes fail: the
+  // run asks before it hands texts over.
+  if (outcomes.empty()) return writer_->status();
   return writer_->Queue(outcomes);
 }
 

@@ -151,7 +151,7 @@ class SqliteStore : public OutcomeSink {
                               absl::Span<const StoredBatch> batches);
 
   // Queued for the writer; durable after the next commit. Errors only when
-  // the writer has failed (and from then on).
+  // the writer has failed (and from then on), also when `outcomes` is empty.
   absl::Status Record(absl::Span<const RowOutcome> outcomes) override;
   absl::Status RecordBatchSize(uint32_t batch, uint64_t rows) override;
   absl::Status SetStatus(const std::string& status);

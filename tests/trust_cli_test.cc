@@ -280,3 +280,65 @@ INSTANTIATE_TEST_SUITE_P(EachProtocol, EchoingProviderTest,
 
 }  // namespace
 }  // namespace herald
+
+namespace herald {
+namespace {
+
+// 4. A full disk under --state: herald kept sending, recorded nothing, then
+// hung; a resume sent every text again. Now the first failed write stops
+// the run (exit 1, the store's error), nothing more is handed over, and the
+// resume sends again only what was in flight, with its same key.
+TEST(FullDiskTest, FirstFailedWriteStopsTheRunAndResumeSendsNothingTwice) {
+  constexpr int kRows = 200000;
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(RunCommand(absl::StrCat(HERALD_GEN_BINARY, " --rows ", kRows,
+                                    " --out ", dir.File("contacts.csv"),
+                                    " --seed 7 --dup-rate 0 --invalid-rate 0 "
+                                    "--quiet"),
+                       &output),
+            0)
+      << output;
+  dir.Write("c.json", R"({"message":"Hello ${firstName}"})");
+  mock_provider::Options mock_options;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  dir.Write("providers.json",
+            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
+                         R"(","batchSize":100}]})"));
+  const std::string command = absl::StrCat(
+      kHerald, " run --quiet --campaign ", dir.File("c.json"), " --contacts ",
+      dir.File("contacts.csv"), " --providers ", dir.File("providers.json"),
+      " --provider cf --state ", dir.File("state"));
+  // A 1 MB file size limit stands in for the full disk (SIGXFSZ ignored,
+  // so the write fails with EFBIG as it would with ENOSPC).
+  const int first =
+      RunCommand(absl::StrCat("sh -c 'trap \"\" XFSZ; ulimit -f 1024; exec ",
+                              command, "'"),
+                 &output);
+  EXPECT_EQ(first, 1) << output;
+  EXPECT_THAT(output, HasSubstr("broadcast.db"));
+  const int64_t accepted = (*mock)->stats().accepted;
+  const std::string db = dir.File("state/broadcasts/1/broadcast.db");
+  const int64_t recorded =
+      QueryInt(db, "SELECT count(*) FROM texts WHERE result = 'SENT'");
+  // At most the store's queue (65,536) and the texts in flight (20,000)
+  // past what it recorded.
+  EXPECT_LE(accepted - recorded, 65536 + 20000)
+      << "it kept sending after the store failed";
+  EXPECT_GE(accepted, recorded);
+
+  ASSERT_EQ(RunCommand(command, &output), 0) << output;
+  const mock_provider::Stats stats = (*mock)->stats();
+  EXPECT_EQ(stats.accepted, kRows);
+  // Only what the provider took but the store had not recorded went again,
+  // and the provider dropped each such repeat by its key.
+  EXPECT_EQ(stats.duplicates, accepted - recorded);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM texts WHERE result = 'SENT'"),
+            kRows);
+}
+
+}  // namespace
+}  // namespace herald

@@ -19,6 +19,7 @@ packages=(
   tzdata
   python3
   kannel kannel-extras
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()
