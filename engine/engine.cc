@@ -284,6 +284,7 @@ class Engine::Impl {
   absl::Status Start(BroadcastId id);
   absl::Status Stop(BroadcastId id);
   absl::Status Archive(BroadcastId id);
+  absl::Status UpdateDefinition(BroadcastId id, absl::string_view definition);
   absl::StatusOr<BroadcastInfo> GetBroadcast(BroadcastId id);
   std::vector<BroadcastInfo> ListBroadcasts();
   absl::StatusOr<BroadcastProgress> GetProgress(BroadcastId id);
@@ -405,7 +406,13 @@ absl::Status Engine::Impl::Init() {
   }
   if (!options_.read_only) {
     for (auto& [id, b] : broadcasts_) {
-      if (IsLive(b->status)) StartRunner(b.get());
+      if (!IsLive(b->status)) continue;
+      if (options_.resume_running) {
+        StartRunner(b.get());
+      } else if (absl::Status s = SetStatus(b.get(), BroadcastStatus::kStopped);
+                 !s.ok()) {
+        return s;
+      }
     }
   }
   return absl::OkStatus();
@@ -950,6 +957,35 @@ absl::Status Engine::Impl::Archive(BroadcastId id) {
   return SetStatus(b, BroadcastStatus::kArchived);
 }
 
+absl::Status Engine::Impl::UpdateDefinition(BroadcastId id,
+                                            absl::string_view definition) {
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  absl::StatusOr<Broadcast> broadcast = ParseBroadcast(definition, "broadcast");
+  if (!broadcast.ok()) return broadcast.status();
+  std::unique_lock lock(mu_);
+  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  if (!found.ok()) return found.status();
+  LiveBroadcast* b = *found;
+  // The runner reads the definition without mu_: it must have left.
+  if ((b->status != BroadcastStatus::kSetup &&
+       b->status != BroadcastStatus::kStopped) ||
+      b->running) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "broadcast ", id, " is ", BroadcastStatusName(b->status),
+        ": only a broadcast in SETUP or STOPPED takes a new definition"));
+  }
+  std::string old_definition = std::move(b->definition);
+  Broadcast old_broadcast = std::move(b->broadcast);
+  b->definition = std::string(definition);
+  b->broadcast = *std::move(broadcast);
+  if (absl::Status s = Persist(*b); !s.ok()) {
+    b->definition = std::move(old_definition);
+    b->broadcast = std::move(old_broadcast);
+    return s;
+  }
+  return absl::OkStatus();
+}
+
 void Engine::Impl::StartRunner(LiveBroadcast* b) {
   // A runner that left its loop has released mu_ for good: joining it here
   // cannot wait on us.
@@ -1282,6 +1318,12 @@ absl::Status Engine::Stop(BroadcastId broadcast) {
 
 absl::Status Engine::Archive(BroadcastId broadcast) {
   return Guarded([&] { return impl_->Archive(broadcast); });
+}
+
+absl::Status Engine::UpdateDefinition(BroadcastId broadcast,
+                                      absl::string_view definition) {
+  return Guarded(
+      [&] { return impl_->UpdateDefinition(broadcast, definition); });
 }
 
 absl::StatusOr<BroadcastInfo> Engine::GetBroadcast(BroadcastId broadcast) {

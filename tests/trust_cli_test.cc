@@ -342,3 +342,103 @@ TEST(FullDiskTest, FirstFailedWriteStopsTheRunAndResumeSendsNothingTwice) {
 
 }  // namespace
 }  // namespace herald
+
+namespace herald {
+namespace {
+
+// 3. Fixing a typo in the campaign texted everyone again: the default run id
+// hashes the campaign, so the same command with the same --state started a
+// second broadcast with new keys beside the stopped one.
+TEST(ChangedCampaignTest, IsRefusedThenContinuedUnderTheSameKeys) {
+  constexpr int kRows = 3000;
+  TempDir dir;
+  std::string contacts = "phoneNumber,name\n";
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&contacts, 2135550000 + i, ",n", i, "\n");
+  }
+  dir.Write("contacts.csv", contacts);
+  mock_provider::Options mock_options;
+  mock_options.log_path = dir.File("arrived.jsonl");
+  mock_options.log_flush_ms = 10;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  // Slow enough that the interrupt lands mid-broadcast.
+  dir.Write("providers.json",
+            absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                         R"("url":"http://127.0.0.1:)", (*mock)->port(),
+                         R"(","batchSize":10,"messagesPerSecond":1000}]})"));
+  auto command = [&](absl::string_view campaign, absl::string_view extra) {
+    return absl::StrCat(
+        kHerald, " run --quiet --campaign ", dir.File(campaign), " --contacts ",
+        dir.File("contacts.csv"), " --providers ", dir.File("providers.json"),
+        " --provider cf --state ", dir.File("state"), " ", extra);
+  };
+  dir.Write("v1.json", R"({"name":"Drive","message":"Hi ${name}, wrnog day"})");
+  dir.Write("v2.json", R"({"name":"Drive","message":"Hi ${name}, right day"})");
+  std::string output;
+  // Ctrl-C a second into the run.
+  EXPECT_EQ(RunCommand(absl::StrCat("timeout --preserve-status -s INT 1 ",
+                                    command("v1.json", "")),
+                       &output),
+            1)
+      << output;
+  const int64_t sent_first = (*mock)->stats().accepted;
+  ASSERT_GT(sent_first, 0);
+  ASSERT_LT(sent_first, kRows);
+
+  // The typo fixed, the same command: refused, naming the broadcast and the
+  // choices, and nothing is sent.
+  EXPECT_EQ(RunCommand(command("v2.json", ""), &output), 2) << output;
+  EXPECT_THAT(output, HasSubstr("holds broadcast 1 \"Drive\" (STOPPED"));
+  EXPECT_THAT(output, HasSubstr("--continue-broadcast"));
+  EXPECT_THAT(output, HasSubstr("--new-broadcast"));
+  EXPECT_EQ((*mock)->stats().accepted, sent_first);
+
+  // Carried on with the new message, under the same keys.
+  ASSERT_EQ(RunCommand(command("v2.json", "--continue-broadcast"), &output), 0)
+      << output;
+  const mock_provider::Stats stats = (*mock)->stats();
+  EXPECT_EQ(stats.accepted, kRows);
+  EXPECT_EQ(stats.duplicates, 0);
+  int old_message = 0, new_message = 0;
+  for (const json& line : JsonLines(dir.File("arrived.jsonl"))) {
+    const std::string message = line["message"];
+    old_message += absl::StrContains(message, "wrnog");
+    new_message += absl::StrContains(message, "right");
+  }
+  EXPECT_EQ(old_message, sent_first);
+  EXPECT_EQ(new_message, kRows - sent_first);
+  // One broadcast, finished; `herald resume` has nothing left to send.
+  EXPECT_FALSE(std::filesystem::exists(dir.File("state/broadcasts/2")));
+  EXPECT_NE(RunCommand(absl::StrCat(kHerald, " resume --quiet --state ",
+                                    dir.File("state")),
+                       &output),
+            0);
+  EXPECT_EQ((*mock)->stats().accepted, kRows);
+}
+
+// The same file spelled two ways is one batch, given twice an error.
+TEST(ChangedCampaignTest, TheSameContactsFileTwiceIsRefused) {
+  TempDir dir;
+  dir.Write("c.json", R"({"message":"Hi"})");
+  dir.Write("a.csv", "phoneNumber\n2135551234\n");
+  std::string output;
+  EXPECT_EQ(RunCommand(absl::StrCat("cd ", dir.path(), " && ", kHerald,
+                                    " run --campaign c.json --contacts a.csv "
+                                    "--contacts ./a.csv"),
+                       &output),
+            2);
+  EXPECT_THAT(output, HasSubstr("./a.csv: the same file as --contacts a.csv"));
+  // A pipe cannot be read again for later windows: refused before anything.
+  EXPECT_EQ(
+      RunCommand(absl::StrCat("cd ", dir.path(), " && cat a.csv | ", kHerald,
+                              " run --campaign c.json --contacts "
+                              "/dev/stdin"),
+                 &output),
+      2);
+  EXPECT_THAT(output, HasSubstr("not a regular file"));
+}
+
+}  // namespace
+}  // namespace herald

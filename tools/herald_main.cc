@@ -108,9 +108,9 @@ std::string Counts(const json& c) {
 }
 
 // Names this broadcast in idempotency keys: a 64-bit FNV-1a hash of the
-// campaign file and the contact paths, so the same command run again carries
-// the same keys (and, with --state, finds its broadcast again) and a
-// provider that saw a text before drops the repeat.
+// campaign file and the contacts' canonical paths, so the same command run
+// again carries the same keys (and, with --state, finds its broadcast again)
+// and a provider that saw a text before drops the repeat.
 std::string DefaultRunId(const std::string& campaign,
                          const std::vector<std::string>& contacts) {
   uint64_t hash = 0xcbf29ce484222325;
@@ -419,6 +419,41 @@ absl::StatusOr<BroadcastId> CreateFromFlags(Engine& engine,
   return *id;
 }
 
+// Whether `info`'s batches are the files `contacts` (canonical paths), in
+// that order.
+bool SameContacts(const BroadcastInfo& info,
+                  const std::vector<std::string>& contacts) {
+  if (info.batches.size() != contacts.size()) return false;
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    std::error_code error;
+    const std::filesystem::path path =
+        std::filesystem::weakly_canonical(info.batches[i].path, error);
+    if (error || path.string() != contacts[i]) return false;
+  }
+  return true;
+}
+
+// Why herald will not start a second broadcast of the same contacts, and
+// what the user can do instead.
+std::string ChangedCampaignMessage(const BroadcastInfo& other,
+                                   const std::string& state) {
+  uint64_t rows = 0, remaining = 0;
+  for (const BatchInfo& batch : other.batches) {
+    rows += batch.size;
+    remaining += batch.remaining;
+  }
+  return absl::StrCat(
+      state, " holds broadcast ", other.id, " \"", other.name, "\" (",
+      BroadcastStatusName(other.status), ", ", rows - remaining, " of ", rows,
+      " rows done) for these contacts, begun with another campaign or run "
+      "id (",
+      other.run_id,
+      "). Starting again would text its recipients a second time. Add "
+      "--continue-broadcast to send its rows not yet done with this "
+      "campaign, under its run id and keys, or --new-broadcast to start "
+      "another broadcast beside it, which texts everyone again");
+}
+
 int Run(RunFlags flags) {
   if (flags.provider.empty() && !flags.providers.empty()) {
     return Fail(absl::InvalidArgumentError(
@@ -433,8 +468,15 @@ int Run(RunFlags flags) {
         "--webhook needs --state DIR: events wait in the store until the "
         "endpoint takes them"));
   }
+  if (flags.continue_broadcast && flags.new_broadcast) {
+    return Fail(absl::InvalidArgumentError(
+        "--continue-broadcast and --new-broadcast exclude each other"));
+  }
   absl::StatusOr<std::string> definition = ReadFile(flags.campaign);
   if (!definition.ok()) return Fail(definition.status());
+  if (absl::Status s = ResolveContacts(&flags.contacts); !s.ok()) {
+    return Fail(s);
+  }
   if (flags.run_id.empty()) {
     flags.run_id = DefaultRunId(*definition, flags.contacts);
   }
@@ -458,19 +500,43 @@ int Run(RunFlags flags) {
   }
   absl::StatusOr<EngineSetup> setup = MakeEngineSetup(flags);
   if (!setup.ok()) return Fail(setup.status());
+  // A broadcast left running is started below, once it is known to be this
+  // command's: with another campaign it must not send a text first.
+  setup->options.resume_running = false;
   CatchStopSignals();
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(setup->options);
   if (!engine.ok()) return Fail(engine.status());
 
   // With --state, the same command again carries on the broadcast it began.
   std::optional<BroadcastInfo> found;
+  std::optional<BroadcastInfo> other;  // same contacts, another run id
   if (!flags.state.empty()) {
     for (BroadcastInfo& info : (*engine)->ListBroadcasts()) {
-      if (info.run_id == flags.run_id &&
-          info.status != BroadcastStatus::kArchived) {
+      if (info.status == BroadcastStatus::kArchived) continue;
+      if (info.run_id == flags.run_id) {
         found = std::move(info);
+      } else if (info.status != BroadcastStatus::kFinished &&
+                 info.status != BroadcastStatus::kSetup &&
+                 SameContacts(info, flags.contacts)) {
+        other = std::move(info);
       }
     }
+  }
+  if (!found.has_value() && other.has_value() && !flags.new_broadcast) {
+    if (!flags.continue_broadcast) {
+      return Fail(absl::FailedPreconditionError(
+          ChangedCampaignMessage(*other, flags.state)));
+    }
+    // The new definition for the rows not yet final, under the old run id:
+    // a recipient's key never changes within a broadcast.
+    if (absl::Status s = (*engine)->UpdateDefinition(other->id, *definition);
+        !s.ok()) {
+      return Fail(NameCampaignFile(s, flags.campaign));
+    }
+    flags.run_id = other->run_id;
+    run.flags.run_id = other->run_id;
+    if (absl::Status s = SaveRun(run); !s.ok()) return Fail(s);
+    found = std::move(other);
   }
   if (found.has_value() && found->status == BroadcastStatus::kSetup) {
     // Stopped while it was being set up: nothing was sent, so it is set up
@@ -733,6 +799,14 @@ int main(int argc, char** argv) {
   run->add_option("--state", flags.state,
                   "Keep the broadcast in state directory DIR (SQLite); the "
                   "same command again, or `herald resume`, continues it");
+  run->add_flag("--continue-broadcast", flags.continue_broadcast,
+                "With --state: carry on the unfinished broadcast of these "
+                "contacts with this (changed) campaign, for its rows not yet "
+                "done, under its run id and keys");
+  run->add_flag("--new-broadcast", flags.new_broadcast,
+                "With --state: start a new broadcast even though one of "
+                "these contacts is unfinished (its recipients are texted "
+                "again)");
 
   std::string resume_dir;
   bool resume_quiet = false;

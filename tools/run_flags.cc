@@ -36,6 +36,43 @@ std::string RunPath(const std::string& state_dir) {
 
 }  // namespace
 
+absl::Status ResolveContacts(std::vector<std::string>* paths) {
+  std::vector<std::string> resolved;
+  for (const std::string& path : *paths) {
+    std::error_code error;
+    // Before it is opened: opening a FIFO nobody writes to would block.
+    const std::filesystem::file_status status =
+        std::filesystem::status(path, error);
+    if (!error && std::filesystem::exists(status) &&
+        !std::filesystem::is_regular_file(status)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path,
+          ": not a regular file; herald reads a contacts file again for "
+          "later windows and retries, so save it to a file first"));
+    }
+    const std::filesystem::path canonical =
+        std::filesystem::canonical(path, error);
+    if (error) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": cannot open: ", error.message()));
+    }
+    if (absl::StatusOr<ContactsVersion> opened = StatContacts(path);
+        !opened.ok()) {
+      return opened.status();
+    }
+    for (size_t i = 0; i < resolved.size(); ++i) {
+      if (resolved[i] == canonical.string()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": the same file as --contacts ", (*paths)[i],
+            "; given twice, every recipient in it would be texted twice"));
+      }
+    }
+    resolved.push_back(canonical.string());
+  }
+  *paths = std::move(resolved);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ContactsVersion> StatContacts(const std::string& path) {
   // Opened rather than only stat'ed: a file herald cannot read is bad input
   // before anything is sent.

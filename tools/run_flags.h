@@ -38,6 +38,11 @@ struct RunFlags {
   std::string run_id;     // idempotency key prefix; default from the inputs
   std::string state;      // the state directory; none: nothing is kept
   std::string webhook;    // webhook file for Finished events
+  // With --state, when an unfinished broadcast of the same contacts was
+  // begun with another campaign (or run id): carry it on with this campaign,
+  // or start a second one beside it. Neither: herald refuses.
+  bool continue_broadcast = false;
+  bool new_broadcast = false;
 };
 
 // A contacts file as it was when its broadcast began.
@@ -51,6 +56,14 @@ struct StoredRun {
   RunFlags flags;                         // paths absolute
   std::vector<ContactsVersion> contacts;  // by flags.contacts
 };
+
+// Replaces each contacts path by the file's canonical path, so that
+// `list.csv`, `./list.csv` and a link to it are one file (the default run id
+// and the broadcast a state directory finds are the file's, not the
+// spelling's). InvalidArgument naming the path for a file that cannot be
+// opened, one that is not a regular file (a pipe cannot be read again for
+// later windows and retries), and a file given twice.
+absl::Status ResolveContacts(std::vector<std::string>* paths);
 
 // Fails naming the file when a contacts file cannot be opened; else its
 // size and modification time.

@@ -71,6 +71,11 @@ struct EngineOptions {
   // method that would change something answers FailedPrecondition. Any
   // number of readers may open a directory an Engine is writing.
   bool read_only = false;
+  // What Open() does with broadcasts the store says are RUNNING or
+  // START_PENDING (a crash, or an engine closed while they ran): true
+  // carries on with them at once; false makes them STOPPED, for the caller
+  // to Start() (or change first) as it decides.
+  bool resume_running = true;
   // The providers file (README, "Sending through a provider"): each provider
   // with its URL, credentials (from the environment or a 0600 file) and
   // lanes. Broadcasts name the provider they send through; all broadcasts
@@ -280,6 +285,15 @@ class Engine {
   // stays as it was for the next Start(). OK when it is STOPPED already;
   // FailedPrecondition in SETUP, FINISHED or ARCHIVED.
   absl::Status Stop(BroadcastId broadcast);
+
+  // SETUP or STOPPED: replaces its definition with `definition` (checked as
+  // CreateBroadcast checks it). The rows already final stay as they are;
+  // the others are sent with the new message when it starts again, under
+  // the same run id, so every recipient keeps its idempotency key.
+  // FailedPrecondition while it runs (stop it first), when FINISHED or
+  // ARCHIVED.
+  absl::Status UpdateDefinition(BroadcastId broadcast,
+                                absl::string_view definition);
 
   // Archives it (stopping it first when it runs). An archived broadcast
   // keeps its texts and statistics but never runs again. OK when it is
