@@ -752,6 +752,9 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
     }
     for (auto it = waiting.find(next); it != waiting.end();
          it = waiting.find(next)) {
+      // Per chunk: Ctrl-C is the brake for a wrong message, and the chunks
+      // waiting here can hold a hundred thousand texts.
+      CheckInterrupt();
       Commit(*it->second, selections == nullptr);
       waiting.erase(it);
       ++next;

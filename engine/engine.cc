@@ -934,7 +934,12 @@ absl::Status Engine::Impl::Stop(BroadcastId id) {
         absl::StrCat("broadcast ", id, " is ", BroadcastStatusName(b->status),
                      ": only a started broadcast can stop"));
   }
+  // The run is told first: writing STOPPED waits behind the outcomes the
+  // store has queued, and the run would go on sending meanwhile.
+  b->interrupt = true;
+  b->wake.notify_all();
   if (absl::Status s = SetStatus(b, BroadcastStatus::kStopped); !s.ok()) {
+    StopRunner(b, lock);
     return s;
   }
   StopRunner(b, lock);
@@ -1084,7 +1089,8 @@ absl::StatusOr<Transport*> Engine::Impl::TransportFor(
                                  ? b->dir + "/outbox.jsonl"
                                  : options.outbox_path;
     absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-        OutboxTransport::Create(path, clock_, OutputFile::Mode::kAppend);
+        OutboxTransport::Create(path, clock_, options.run_id,
+                                OutputFile::Mode::kAppend);
     if (!outbox.ok()) return outbox.status();
     *owned = *std::move(outbox);
     return owned->get();

@@ -89,7 +89,7 @@ class BroadcastRunTest : public ::testing::Test {
     options.clock = run_clock_;
     options.deadline = deadline_;
     absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-        OutboxTransport::Create(outbox_path_, run_clock_);
+        OutboxTransport::Create(outbox_path_, run_clock_, "run");
     EXPECT_TRUE(outbox.ok()) << outbox.status();
     absl::StatusOr<RunReport> report = RunBroadcast(
         broadcast_, options, transport_ != nullptr ? transport_ : outbox->get(),
@@ -106,7 +106,7 @@ class BroadcastRunTest : public ::testing::Test {
     options.contact_paths = std::move(contact_paths);
     options.dnc_paths = std::move(dnc_paths);
     absl::StatusOr<std::unique_ptr<OutboxTransport>> outbox =
-        OutboxTransport::Create(outbox_path_, &clock_);
+        OutboxTransport::Create(outbox_path_, &clock_, "run");
     EXPECT_TRUE(outbox.ok());
     absl::StatusOr<RunReport> report =
         RunBroadcast(broadcast_, options, outbox->get(), nullptr);

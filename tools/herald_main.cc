@@ -285,12 +285,16 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
            const std::string& outbox) {
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   ProgressLine progress;
+  absl::Time last_shown = absl::InfinitePast();
   bool stopped_by_signal = false;
   for (;;) {
     if (interrupted) {
       // Stop() returns once the texts with the provider are answered and
       // recorded.
       if (absl::Status s = engine.Stop(id); !s.ok()) {
+        // It may have finished before the signal came: then it completed.
+        absl::StatusOr<BroadcastInfo> info = engine.GetBroadcast(id);
+        if (info.ok() && info->status == BroadcastStatus::kFinished) break;
         progress.Clear();
         std::cerr << "herald: " << s.message() << "\n";
         return kExitStopped;
@@ -298,15 +302,18 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
       stopped_by_signal = true;
       break;
     }
+    // Short waits: a signal is seen within 20 ms, and the outbox writes
+    // some 20,000 texts in that time.
     absl::StatusOr<BroadcastStatus> status =
-        engine.Wait(id, absl::Milliseconds(500));
+        engine.Wait(id, absl::Milliseconds(20));
     if (!status.ok()) {
       progress.Clear();
       std::cerr << "herald: " << status.status().message() << "\n";
       return kExitStopped;
     }
     if (!IsLive(*status)) break;
-    if (show_progress) {
+    if (show_progress && absl::Now() - last_shown >= absl::Milliseconds(500)) {
+      last_shown = absl::Now();
       absl::StatusOr<BroadcastProgress> p = engine.GetProgress(id);
       if (p.ok()) progress.Show(*p);
     }
@@ -343,7 +350,7 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
     if (!flags.quiet) PrintSummary(*info, report, outbox);
   }
 
-  if (stopped_by_signal) {
+  if (stopped_by_signal && info->status != BroadcastStatus::kFinished) {
     std::cerr << "herald: run stopped: interrupted by a signal; the answers "
                  "in flight are recorded"
               << (flags.state.empty()
