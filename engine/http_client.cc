@@ -647,6 +647,12 @@ void HttpClient::Impl::Finish(Transfer& t, CURLcode code) {
     message = NameTheHost(t.request.url,
                           std::string(absl::StripAsciiWhitespace(message)));
     response.transport = absl::Status(CodeFor(code), message);
+    response.connect_failed =
+        code == CURLE_COULDNT_RESOLVE_PROXY ||
+        code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT ||
+        code == CURLE_SSL_CONNECT_ERROR ||
+        code == CURLE_PEER_FAILED_VERIFICATION ||
+        code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM;
     response.status = 0;
     response.body.clear();
     response.retry_after.reset();

@@ -55,6 +55,9 @@ struct HttpResponse {
   // reused kept-alive connection turns out dead before any answer; only
   // when that fails too is the transfer Unavailable.
   absl::Status transport;
+  // No connection could be made (name resolution, TCP or TLS set-up), so
+  // nothing of the request reached the server.
+  bool connect_failed = false;
   int status = 0;  // the HTTP status; 0 without an answer
   std::string body;
   // The Retry-After header, when there was one: delta-seconds, or an

@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -172,9 +173,9 @@ inline absl::StatusOr<std::string> NonEmptyString(const JsonField& field) {
   return text;
 }
 
-// Checks that `url` is http:// or https:// with a host and no credentials in
-// it (`instead` says where they go). The value is never quoted back: a URL
-// may carry a secret in its query.
+// Checks that `url` is http:// or https:// with a host, a port (when given)
+// of 1 to 65535 and no credentials in it (`instead` says where they go).
+// The value is never quoted back: a URL may carry a secret in its query.
 inline absl::Status CheckHttpUrl(const JsonField& field, absl::string_view url,
                                  absl::string_view instead) {
   absl::string_view rest = url;
@@ -186,6 +187,38 @@ inline absl::Status CheckHttpUrl(const JsonField& field, absl::string_view url,
   if (authority.empty()) return field.Error("names no host");
   if (authority.find('@') != absl::string_view::npos) {
     return field.Error(absl::StrCat("must not carry credentials; ", instead));
+  }
+  absl::string_view host = authority;
+  absl::string_view port;
+  if (absl::ConsumePrefix(&host, "[")) {  // an IPv6 address
+    const size_t close = host.find(']');
+    if (close == absl::string_view::npos) {
+      return field.Error("has an IPv6 host without its closing ']'");
+    }
+    absl::string_view rest = host.substr(close + 1);
+    host = host.substr(0, close);
+    if (!rest.empty() && !absl::ConsumePrefix(&rest, ":")) {
+      return field.Error("has text after its IPv6 host");
+    }
+    port = rest;
+  } else if (const size_t colon = host.rfind(':');
+             colon != absl::string_view::npos) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  if (host.empty()) return field.Error("names no host");
+  if (authority.find(':') != absl::string_view::npos &&
+      !absl::StartsWith(authority, "[") && port.empty()) {
+    return field.Error("has a ':' but no port after it");
+  }
+  if (!port.empty()) {
+    int value = 0;
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) ||
+        (value = std::stoi(std::string(port))) < 1 || value > 65535) {
+      return field.Error("port must be a number from 1 to 65535");
+    }
   }
   return absl::OkStatus();
 }

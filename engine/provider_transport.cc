@@ -19,6 +19,7 @@
 #include "concurrentqueue/concurrentqueue.h"
 #include "engine/http_client.h"
 #include "engine/provider_protocol.h"
+#include "engine/utf8.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace herald {
@@ -199,6 +200,16 @@ class ProviderHub::Impl {
   // After the provider refused the credentials: everything held goes back
   // unsent, and nothing more is sent.
   void GiveUp(absl::Status status);
+  // The circuit breaker. A request that could not connect, or whose URL
+  // answers 404 or 405, says nothing about its texts: they go back to the
+  // head of their queue, the sender pauses, and kMaxUnreachable such
+  // answers in a row give up as refused credentials do, so a wrong URL or a
+  // provider that is down stops the run (resumable) instead of ending every
+  // row INTERNAL_ERROR or INVALID. Returns false for any other answer,
+  // which closes the breaker again.
+  bool Unreachable(SenderQueue* sender, const ChannelPtr& channel,
+                   std::vector<PendingText>* texts,
+                   const HttpResponse& response);
   // Gives back what every channel has queued; requests made are still
   // answered.
   void GiveBackAll();
@@ -224,6 +235,7 @@ class ProviderHub::Impl {
   std::atomic<int64_t> throttled_{0};
   std::atomic<int64_t> connections_{0};
   std::atomic<int64_t> texts_answered_{0};
+  int unreachable_in_a_row_ = 0;  // I/O thread only
 
   // I/O thread only.
   std::unique_ptr<HttpClient> client_;
@@ -543,6 +555,7 @@ void ProviderHub::Impl::OnResponse(SenderQueue* sender,
     Publish();
     return;
   }
+  if (Unreachable(sender, channel, &texts, response)) return;
   std::vector<TextAnswer> answers(texts.size());
   if (absl::Status s =
           protocol_->ReadResponse(response, absl::MakeSpan(answers));
@@ -606,6 +619,48 @@ void ProviderHub::Impl::OnResponse(SenderQueue* sender,
     sender->lanes->OnFailure();
   }
   Pump();
+}
+
+bool ProviderHub::Impl::Unreachable(SenderQueue* sender,
+                                    const ChannelPtr& channel,
+                                    std::vector<PendingText>* texts,
+                                    const HttpResponse& response) {
+  constexpr int kMaxUnreachable = 6;
+  constexpr absl::Duration kPause = absl::Milliseconds(500);
+  const bool wrong_url = response.transport.ok() &&
+                         (response.status == 404 || response.status == 405);
+  if (!response.connect_failed && !wrong_url) {
+    unreachable_in_a_row_ = 0;
+    return false;
+  }
+  sender->lanes->OnThrottled(ThrottleScope::kAccount, kPause, absl::Now());
+  ChannelQueue* requeue = nullptr;
+  for (size_t i = texts->size(); i-- > 0;) {
+    PendingText& text = (*texts)[i];
+    if (channel->holding_back || channel->detached) {
+      GiveBack(channel, &text);
+      continue;
+    }
+    if (requeue == nullptr) requeue = Join(*sender, channel);
+    requeue->texts.push_front(std::move(text));
+  }
+  if (++unreachable_in_a_row_ >= kMaxUnreachable) {
+    const std::string why =
+        wrong_url ? absl::StrCat("its url answers HTTP ", response.status,
+                                 "; check url in the providers file")
+                  : absl::StrCat("no connection: ",
+                                 OneLineText(response.transport.message(), 200),
+                                 "; check its url, and that it is up");
+    GiveUp(absl::UnavailableError(absl::StrCat(
+        "provider ", config_.name, ": ", unreachable_in_a_row_,
+        " requests in a row reached nobody (", why,
+        "); nothing of them was sent, and the rows not sent stay for a "
+        "resumed run")));
+    return true;
+  }
+  Publish();
+  Pump();
+  return true;
 }
 
 void ProviderHub::Impl::GiveUp(absl::Status status) {

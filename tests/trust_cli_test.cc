@@ -566,3 +566,77 @@ TEST_F(OutboxTest, CtrlCStopsWritingAndWhatIsWrittenIsRecorded) {
 
 }  // namespace
 }  // namespace herald
+
+namespace herald {
+namespace {
+
+// 9. Runs that "completed" having done nothing useful: nothing listening
+// burnt every row to INTERNAL_ERROR in 0.03 s, a Kannel path typo made every
+// row INVALID "HTTP 404", and port 99999 was taken.
+class UnreachableProviderTest : public ::testing::Test {
+ protected:
+  UnreachableProviderTest() {
+    dir_.Write("c.json", R"({"message":"Hi ${name}"})");
+    std::string contacts = "phoneNumber,name\n";
+    for (int i = 0; i < 500; ++i) {
+      absl::StrAppend(&contacts, 2135550000 + i, ",n", i, "\n");
+    }
+    dir_.Write("contacts.csv", contacts);
+  }
+
+  int Run(absl::string_view type, absl::string_view url) {
+    dir_.Write("providers.json",
+               absl::StrCat(R"({"providers":[{"name":"p","type":")", type,
+                            R"(","url":")", url, R"("}]})"));
+    return RunCommand(
+        absl::StrCat(kHerald, " run --campaign ", dir_.File("c.json"),
+                     " --contacts ", dir_.File("contacts.csv"), " --providers ",
+                     dir_.File("providers.json"), " --provider p --state ",
+                     dir_.File("state"), " --report ",
+                     dir_.File("report.json")),
+        &output_);
+  }
+
+  // The run stopped with every row still to send, for a resumed run.
+  void ExpectNothingBurnt() {
+    const std::string db = dir_.File("state/broadcasts/1/broadcast.db");
+    EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM texts"), 0);
+    const json report = json::parse(ReadWholeFile(dir_.File("report.json")));
+    EXPECT_EQ(report["status"], "STOPPED");
+    EXPECT_EQ(report["stats"]["remainingOutboundCount"], 500);
+  }
+
+  TempDir dir_;
+  std::string output_;
+};
+
+TEST_F(UnreachableProviderTest, NothingListeningStopsTheRunResumable) {
+  EXPECT_EQ(Run("callfire", "http://127.0.0.1:1"), 1) << output_;
+  EXPECT_THAT(output_, HasSubstr("provider p: 6 requests in a row reached "
+                                 "nobody (no connection: Failed to connect to "
+                                 "127.0.0.1 port 1"));
+  ExpectNothingBurnt();
+}
+
+TEST_F(UnreachableProviderTest, AWrongPathStopsTheRunResumable) {
+  mock_provider::Options mock_options;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  EXPECT_EQ(Run("kannel", absl::StrCat("http://127.0.0.1:", (*mock)->port(),
+                                       "/cgi-bin/sendmsm")),
+            1)
+      << output_;
+  EXPECT_THAT(output_, HasSubstr("its url answers HTTP 404"));
+  ExpectNothingBurnt();
+  EXPECT_EQ((*mock)->stats().accepted, 0);
+}
+
+TEST_F(UnreachableProviderTest, AnImpossiblePortIsRefusedAtLoad) {
+  EXPECT_EQ(Run("callfire", "http://127.0.0.1:99999"), 2) << output_;
+  EXPECT_THAT(output_, HasSubstr("providers.json: providers[0].url: port must "
+                                 "be a number from 1 to 65535"));
+}
+
+}  // namespace
+}  // namespace herald
