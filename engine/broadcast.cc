@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/file_io.h"
@@ -63,8 +64,16 @@ absl::Status ParseZoneName(const JsonField& field, bool allow_empty,
     out->clear();
     return absl::OkStatus();
   }
+  // A name, never a path: the zone loader would read any file it is given.
+  const bool iana_shaped =
+      !name->empty() && name->front() != '/' &&
+      name->find("..") == std::string::npos &&
+      std::all_of(name->begin(), name->end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+               c == '_' || c == '-' || c == '+';
+      });
   absl::TimeZone zone;
-  if (name->empty() || !absl::LoadTimeZone(*name, &zone)) {
+  if (!iana_shaped || !absl::LoadTimeZone(*name, &zone)) {
     return field.Error(absl::StrCat("unknown time zone \"", *name,
                                     "\" (expected an IANA name such as "
                                     "America/Chicago)"));
@@ -202,6 +211,12 @@ absl::Status ParseSchedule(const JsonField& field, Schedule* out) {
   if (!s.ok()) return s;
   if (out->start_date && out->stop_date && *out->stop_date < *out->start_date) {
     return field.Error("stopDate is before startDate");
+  }
+  if (out->start_time_of_day && out->stop_time_of_day &&
+      out->start_time_of_day->SecondsOfDay() ==
+          out->stop_time_of_day->SecondsOfDay()) {
+    return field.Error(
+        "startTimeOfDay equals stopTimeOfDay, so the window is empty");
   }
   return absl::OkStatus();
 }
@@ -416,6 +431,18 @@ absl::Status ParseTopLevel(const JsonField& root, Broadcast* out) {
        }},
   });
   if (!s.ok()) return s;
+  // v1.1's pair: one alone would leave the other bound at midnight.
+  if (root.value().is_object() &&
+      root.value().contains("LocalRestrictBegin") !=
+          root.value().contains("LocalRestrictEnd")) {
+    return root.Error(
+        "LocalRestrictBegin and LocalRestrictEnd go together: one without the "
+        "other would open or close the window at midnight");
+  }
+  if (out->message.find('\0') != std::string::npos) {
+    return root.Child("message", root.value())
+        .Error("holds a NUL character, which no handset shows");
+  }
   // The message's syntax depends on bracePlaceholders, which may come after
   // it in the object, so it is checked once everything is read.
   absl::StatusOr<MessageTemplate> compiled =

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -28,6 +29,9 @@ absl::Span<const absl::string_view> DefaultPhoneColumns() {
 absl::StatusOr<ContactColumns> MapContactColumns(
     std::vector<std::string> header, absl::string_view phone_column) {
   for (size_t i = 0; i < header.size(); ++i) {
+    // "name, phoneNumber": spreadsheets and hand-written headers leave
+    // spaces around names, which no template means.
+    header[i] = std::string(absl::StripAsciiWhitespace(header[i]));
     if (header[i].empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("header column ", i + 1, " has no name"));

@@ -16,11 +16,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -28,6 +31,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -164,6 +168,21 @@ class FinalCounter : public OutcomeSink {
   std::vector<uint64_t>* final_rows_;
 };
 
+// The run id goes into every idempotency key, header and outbox line as it
+// is: letters, digits, '.', '_' and '-' only, 1 to 64 of them (or empty, for
+// one made by the engine).
+absl::Status CheckRunId(absl::string_view run_id) {
+  const bool ok = run_id.size() <= 64 &&
+                  std::all_of(run_id.begin(), run_id.end(), [](char c) {
+                    return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                           c == '.' || c == '_' || c == '-';
+                  });
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      "broadcast options: runId (--run-id): 1 to 64 letters, digits, '.', "
+      "'_' or '-'");
+}
+
 nlohmann::json OptionsJson(const BroadcastOptions& options) {
   nlohmann::json json = {
       {"provider", options.provider},
@@ -207,12 +226,16 @@ absl::StatusOr<BroadcastOptions> OptionsFromJson(const std::string& text,
   return options;
 }
 
+// Creates the folders of `path` that are missing, readable by their owner
+// only: a state directory holds numbers and messages.
 absl::Status MakeDirectories(const std::string& path) {
-  std::error_code error;
-  std::filesystem::create_directories(path, error);
-  if (error) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot create the directory: ", error.message()));
+  std::filesystem::path partial;
+  for (const std::filesystem::path& part : std::filesystem::path(path)) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": cannot create the directory: ", std::strerror(errno)));
+    }
   }
   return absl::OkStatus();
 }
@@ -462,6 +485,8 @@ absl::StatusOr<LiveBroadcast*> Engine::Impl::Find(BroadcastId id) {
 
 absl::Status Engine::Impl::OpenStore(LiveBroadcast* b) {
   SqliteStoreOptions store_options;
+  store_options.read_only = options_.read_only;
+  store_options.synchronous_full = options_.synchronous_full;
   store_options.record_events = !b->options.webhook_file.empty();
   store_options.wants_finished = [this, b] {
     return b->notifier != nullptr || events_.HasListeners();
@@ -678,6 +703,7 @@ absl::StatusOr<BroadcastId> Engine::Impl::CreateBroadcast(
     return absl::InvalidArgumentError(absl::StrCat(
         "broadcast options: weight: must be at least 1, got ", options.weight));
   }
+  if (absl::Status s = CheckRunId(options.run_id); !s.ok()) return s;
   if (!options.provider.empty() &&
       std::none_of(providers_.begin(), providers_.end(),
                    [&](const ProviderConfig& p) {

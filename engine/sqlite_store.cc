@@ -1,6 +1,7 @@
 #include "engine/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -154,10 +155,19 @@ class SqliteStore::Writer {
   }
 
   absl::Status Init() {
+    if (options_.read_only) {
+      if (absl::Status s = Exec("PRAGMA busy_timeout=5000"); !s.ok()) {
+        return Error(s);
+      }
+      status_ = absl::FailedPreconditionError(
+          absl::StrCat(path_, ": opened to read only"));
+      return absl::OkStatus();
+    }
     for (const char* sql :
          {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL",
-          "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", kTuning,
-          kStoreSchema}) {
+          options_.synchronous_full ? "PRAGMA synchronous=FULL"
+                                    : "PRAGMA synchronous=NORMAL",
+          "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
       if (absl::Status s = Exec(sql); !s.ok()) return Error(s);
     }
     if (absl::Status s = upsert_text_.Prepare(db_, kUpsertText); !s.ok()) {
@@ -562,10 +572,23 @@ SqliteStore::~SqliteStore() = default;
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path, SqliteStoreOptions options) {
+  // SQLite takes an empty file for a new database; a store that exists and
+  // is empty was truncated, and starting it afresh would forget every text
+  // it had recorded (and send them all again).
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && info.st_size == 0) {
+    return absl::DataLossError(absl::StrCat(
+        path,
+        ": the store is an empty file (truncated?); herald will not start it "
+        "afresh. Restore it from a backup, or move its broadcast folder "
+        "away to forget the broadcast"));
+  }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      options.read_only
+          ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
       nullptr);
   if (rc != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(
@@ -573,6 +596,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                      db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close_v2(db);
     return s;
+  }
+  if (!options.read_only) {
+    // Numbers and messages: the owner's only. The WAL and its index take
+    // the database's mode when SQLite creates them.
+    ::chmod(path.c_str(), 0600);
   }
   auto writer = std::make_unique<Writer>(path, db, std::move(options));
   if (absl::Status s = writer->Init(); !s.ok()) return s;

@@ -120,6 +120,16 @@ struct StoredBatch {
 };
 
 struct SqliteStoreOptions {
+  // Open an existing store to read: nothing is created or written (a
+  // damaged store stays as it is, and its error is reported), and every
+  // write fails FailedPrecondition.
+  bool read_only = false;
+  // SQLite's synchronous=FULL: each commit is on the disk before the next
+  // outcome is taken, so a power cut loses nothing recorded. The default,
+  // NORMAL in WAL mode, can lose the commits since the last checkpoint to a
+  // power cut (never to a crash of herald alone); their texts then go again
+  // with their keys. docs/STORE.md, "Durability".
+  bool synchronous_full = false;
   // Append a row to `events` for each text that becomes final.
   bool record_events = false;
   // Called on the writer thread, after each commit, with the texts that

@@ -48,6 +48,27 @@ std::vector<std::string> SentTo(const std::string& outbox) {
   return to;
 }
 
+// Runs `command` in the background, sends it SIG`signal` once `file` holds
+// `bytes` (or after 30 s), and waits for it. Returns the file's size when
+// the signal went; sets the exit status and what it printed.
+int64_t SignalWhenFileGrows(const std::string& command, const std::string& file,
+                            int64_t bytes, absl::string_view signal,
+                            int* exit_status, std::string* output) {
+  const std::string size_file = file + ".size_at_signal";
+  *exit_status = RunCommand(
+      absl::StrCat("exec 2>&1; ", command,
+                   " & pid=$!; i=0; while [ $i -lt 3000 ] && [ ",
+                   "$(stat -c %s ", file, " 2>/dev/null || echo 0) -lt ", bytes,
+                   " ]; do sleep 0.01; i=$((i+1)); done; stat -c %s ", file,
+                   " > ", size_file, "; kill -", signal, " $pid; wait $pid"),
+      output);
+  int64_t size = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(
+      absl::StripAsciiWhitespace(ReadWholeFile(size_file)), &size));
+  EXPECT_GE(size, bytes);
+  return size;
+}
+
 class TrustCliTest : public ::testing::Test {
  protected:
   TrustCliTest() { dir_.Write("c.json", R"({"message":"Hi ${name}"})"); }
@@ -380,12 +401,11 @@ TEST(ChangedCampaignTest, IsRefusedThenContinuedUnderTheSameKeys) {
   dir.Write("v1.json", R"({"name":"Drive","message":"Hi ${name}, wrnog day"})");
   dir.Write("v2.json", R"({"name":"Drive","message":"Hi ${name}, right day"})");
   std::string output;
-  // Ctrl-C a second into the run.
-  EXPECT_EQ(RunCommand(absl::StrCat("timeout --preserve-status -s INT 1 ",
-                                    command("v1.json", "")),
-                       &output),
-            1)
-      << output;
+  // Ctrl-C once the provider has taken some of the texts.
+  int status = 0;
+  SignalWhenFileGrows(command("v1.json", ""), dir.File("arrived.jsonl"), 2000,
+                      "INT", &status, &output);
+  EXPECT_EQ(status, 1) << output;
   const int64_t sent_first = (*mock)->stats().accepted;
   ASSERT_GT(sent_first, 0);
   ASSERT_LT(sent_first, kRows);
@@ -468,25 +488,10 @@ class OutboxTest : public ::testing::Test {
     dir_.Write("c.json", R"({"message":"Hello ${firstName}"})");
   }
 
-  // Runs Command() in the background, sends it SIG`signal` once the outbox
-  // holds `bytes` (within 30 s), and waits for it; returns the outbox's size
-  // when the signal went, and leaves the exit status and output.
+  // Command() signalled once the outbox holds `bytes`.
   int64_t SignalWhenWritten(absl::string_view signal, int64_t bytes) {
-    const std::string outbox = dir_.File("outbox.jsonl");
-    const std::string size_file = dir_.File("size_at_signal");
-    exit_status_ = RunCommand(
-        absl::StrCat("exec 2>&1; ", Command(),
-                     " & pid=$!; i=0; while [ $i -lt 3000 ] && [ ",
-                     "$(stat -c %s ", outbox, " 2>/dev/null || echo 0) -lt ",
-                     bytes, " ]; do sleep 0.01; i=$((i+1)); done; stat -c %s ",
-                     outbox, " > ", size_file, "; kill -", signal,
-                     " $pid; wait $pid"),
-        &output_);
-    int64_t size = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(
-        absl::StripAsciiWhitespace(ReadWholeFile(size_file)), &size));
-    EXPECT_GE(size, bytes);
-    return size;
+    return SignalWhenFileGrows(Command(), dir_.File("outbox.jsonl"), bytes,
+                               signal, &exit_status_, &output_);
   }
 
   std::string Command() const {
@@ -636,6 +641,52 @@ TEST_F(UnreachableProviderTest, AnImpossiblePortIsRefusedAtLoad) {
   EXPECT_EQ(Run("callfire", "http://127.0.0.1:99999"), 2) << output_;
   EXPECT_THAT(output_, HasSubstr("providers.json: providers[0].url: port must "
                                  "be a number from 1 to 65535"));
+}
+
+}  // namespace
+}  // namespace herald
+
+namespace herald {
+namespace {
+
+// The state directory holds numbers and messages; a damaged store is
+// refused, never started afresh, and the readers leave it as it is.
+TEST_F(TrustCliTest, StateIsTheOwnersAndADamagedStoreIsRefusedUntouched) {
+  const std::string contacts =
+      dir_.Write("contacts.csv", "phoneNumber,name\n2135551234,Ann\n");
+  const std::string state = dir_.File("state");
+  ASSERT_EQ(Run(contacts, "--state " + state), 0) << output_;
+  namespace fs = std::filesystem;
+  const fs::perms owner_only = fs::perms::owner_all;
+  EXPECT_EQ(fs::status(state).permissions(), owner_only);
+  EXPECT_EQ(fs::status(state + "/broadcasts/1").permissions(), owner_only);
+  const std::string db = state + "/broadcasts/1/broadcast.db";
+  EXPECT_EQ(fs::status(db).permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  // Garbage over the header: every command says so and changes nothing.
+  std::string bytes = ReadWholeFile(db);
+  std::string garbled = bytes;
+  garbled.replace(0, 16, "not a database!!");
+  dir_.Write("state/broadcasts/1/broadcast.db", garbled);
+  for (const std::string& command :
+       {absl::StrCat(kHerald, " stats --state ", state),
+        absl::StrCat(kHerald, " texts --state ", state)}) {
+    EXPECT_NE(RunCommand(command, &output_), 0) << command;
+    EXPECT_THAT(output_, HasSubstr("broadcast.db"));
+    EXPECT_EQ(ReadWholeFile(db), garbled) << command << " wrote to it";
+  }
+  EXPECT_NE(Run(contacts, "--state " + state), 0);
+  EXPECT_THAT(output_, HasSubstr("not a database"));
+
+  // Truncated to nothing: refused, not taken for a new broadcast.
+  dir_.Write("state/broadcasts/1/broadcast.db", "");
+  EXPECT_NE(Run(contacts, "--state " + state), 0);
+  EXPECT_THAT(output_, HasSubstr("the store is an empty file"));
+  EXPECT_NE(
+      RunCommand(absl::StrCat(kHerald, " stats --state ", state), &output_), 0);
+  EXPECT_TRUE(ReadWholeFile(db).empty());
+  EXPECT_FALSE(fs::exists(state + "/broadcasts/2"));
 }
 
 }  // namespace

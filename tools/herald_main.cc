@@ -150,6 +150,7 @@ absl::StatusOr<EngineSetup> MakeEngineSetup(const RunFlags& flags) {
     setup.deadline = *t;
   }
   setup.options.state_dir = flags.state;
+  setup.options.synchronous_full = flags.synchronous == "full";
   setup.options.providers_file = flags.providers;
   setup.options.workers = flags.workers;
   setup.options.zone_data_path = flags.tz_data;
@@ -806,6 +807,12 @@ int main(int argc, char** argv) {
   run->add_option("--state", flags.state,
                   "Keep the broadcast in state directory DIR (SQLite); the "
                   "same command again, or `herald resume`, continues it");
+  run->add_option("--synchronous", flags.synchronous,
+                  "The store's commits with --state: normal (a power cut may "
+                  "lose the last ones, resent with their keys), or full (on "
+                  "the disk before the run goes on; slower)")
+      ->check(CLI::IsMember({"normal", "full"}))
+      ->capture_default_str();
   run->add_flag("--continue-broadcast", flags.continue_broadcast,
                 "With --state: carry on the unfinished broadcast of these "
                 "contacts with this (changed) campaign, for its rows not yet "

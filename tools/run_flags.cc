@@ -103,6 +103,7 @@ absl::Status SaveRun(const StoredRun& run) {
       {"contactsVersions", versions},
       {"dnc", Absolute(flags.dnc)},
       {"dncSkipUnreadable", flags.dnc_skip_unreadable},
+      {"synchronous", flags.synchronous},
       {"outbox", Absolute(flags.outbox)},
       {"report", Absolute(flags.report)},
       {"outcomes", Absolute(flags.outcomes)},
@@ -160,6 +161,7 @@ absl::StatusOr<std::optional<StoredRun>> LoadRun(const std::string& state_dir) {
     }
     json.at("dnc").get_to(flags.dnc);
     flags.dnc_skip_unreadable = json.value("dncSkipUnreadable", false);
+    flags.synchronous = json.value("synchronous", "normal");
     json.at("outbox").get_to(flags.outbox);
     json.at("report").get_to(flags.report);
     json.at("outcomes").get_to(flags.outcomes);

@@ -37,7 +37,8 @@ struct RunFlags {
   std::string provider;   // the provider to send through; none: the outbox
   std::string run_id;     // idempotency key prefix; default from the inputs
   std::string state;      // the state directory; none: nothing is kept
-  std::string webhook;    // webhook file for Finished events
+  std::string synchronous = "normal";  // the store's commits: normal, full
+  std::string webhook;                 // webhook file for Finished events
   // With --state, when an unfinished broadcast of the same contacts was
   // begun with another campaign (or run id): carry it on with this campaign,
   // or start a second one beside it. Neither: herald refuses.

@@ -76,6 +76,11 @@ struct EngineOptions {
   // carries on with them at once; false makes them STOPPED, for the caller
   // to Start() (or change first) as it decides.
   bool resume_running = true;
+  // Every commit of the store on the disk before the run goes on (SQLite's
+  // synchronous=FULL), so that a power cut loses nothing recorded; slower.
+  // The default can lose the last commits to a power cut, never to a crash
+  // (docs/STORE.md, "Durability").
+  bool synchronous_full = false;
   // The providers file (README, "Sending through a provider"): each provider
   // with its URL, credentials (from the environment or a 0600 file) and
   // lanes. Broadcasts name the provider they send through; all broadcasts
