@@ -312,6 +312,7 @@ class Engine::Impl {
   std::vector<BroadcastInfo> ListBroadcasts();
   absl::StatusOr<BroadcastProgress> GetProgress(BroadcastId id);
   absl::StatusOr<BroadcastStatus> Wait(BroadcastId id, absl::Duration timeout);
+  absl::StatusOr<uint64_t> PendingEvents(BroadcastId id);
   absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
                                    absl::Time end);
   absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
@@ -1272,6 +1273,12 @@ absl::StatusOr<std::unique_ptr<StoreReader>> Engine::Impl::Reader(
   return StoreReader::Open(StorePath(dir));
 }
 
+absl::StatusOr<uint64_t> Engine::Impl::PendingEvents(BroadcastId id) {
+  absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
+  if (!reader.ok()) return reader.status();
+  return (*reader)->PendingEvents();
+}
+
 absl::StatusOr<StoreStats> Engine::Impl::Stats(BroadcastId id, absl::Time begin,
                                                absl::Time end) {
   absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
@@ -1382,6 +1389,10 @@ absl::StatusOr<BroadcastStatus> Engine::Wait(BroadcastId broadcast,
 absl::StatusOr<StoreStats> Engine::Stats(BroadcastId broadcast,
                                          absl::Time begin, absl::Time end) {
   return Guarded([&] { return impl_->Stats(broadcast, begin, end); });
+}
+
+absl::StatusOr<uint64_t> Engine::PendingEvents(BroadcastId broadcast) {
+  return Guarded([&] { return impl_->PendingEvents(broadcast); });
 }
 
 absl::StatusOr<TextPage> Engine::FindTexts(BroadcastId broadcast,

@@ -488,6 +488,18 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   return page;
 }
 
+absl::StatusOr<uint64_t> StoreReader::PendingEvents() {
+  uint64_t count = 0;
+  absl::Status status =
+      ForEachRow(Db{db_, path_}, "SELECT count(*) FROM events", {},
+                 [&](const Statement& row) {
+                   count = static_cast<uint64_t>(row.Int(0));
+                   return absl::OkStatus();
+                 });
+  if (!status.ok()) return status;
+  return count;
+}
+
 absl::StatusOr<StoreStats> StoreReader::Stats(absl::Time begin,
                                               absl::Time end) {
   StoreStats stats;

@@ -56,6 +56,9 @@ class StoreReader {
   absl::StatusOr<StoreStats> Stats(absl::Time begin = absl::InfinitePast(),
                                    absl::Time end = absl::InfiniteFuture());
 
+  // Finished events the webhook has not acknowledged yet.
+  absl::StatusOr<uint64_t> PendingEvents();
+
  private:
   StoreReader(std::string path, sqlite3* db);
 

@@ -691,3 +691,42 @@ TEST_F(TrustCliTest, StateIsTheOwnersAndADamagedStoreIsRefusedUntouched) {
 
 }  // namespace
 }  // namespace herald
+
+namespace herald {
+namespace {
+
+// 9. A webhook to a dead endpoint ended silently and its events were never
+// delivered. The run says how many are left; the next run delivers them.
+TEST_F(TrustCliTest, ADeadWebhookSaysWhatIsLeftAndTheNextRunDeliversIt) {
+  const std::string contacts = dir_.Write(
+      "contacts.csv",
+      "phoneNumber,name\n2135551234,Ann\n2135551235,Bo\n2135551236,Cy\n");
+  const std::string hook = dir_.File("hook.json");
+  auto write_hook = [&](int port) {
+    dir_.Write("hook.json",
+               absl::StrCat(R"({"url":"http://127.0.0.1:)", port,
+                            R"(/hooks","id":7,"name":"trust",)",
+                            R"("secretEnv":"HERALD_TEST_HOOK_SECRET",)",
+                            R"("maxDelayMs":20,"retryInitialMs":20,)",
+                            R"("retryMaxMs":100})"));
+  };
+  write_hook(1);  // nothing listens there
+  const std::string flags =
+      absl::StrCat("--state ", dir_.File("state"), " --webhook ", hook);
+  setenv("HERALD_TEST_HOOK_SECRET", "hook-secret", 1);
+  ASSERT_EQ(Run(contacts, flags), 0) << output_;
+  EXPECT_THAT(output_, HasSubstr("herald: webhook: 3 events not delivered"));
+
+  mock_provider::Options mock_options;
+  absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
+      mock_provider::MockProvider::Start(mock_options);
+  ASSERT_TRUE(mock.ok()) << mock.status();
+  write_hook((*mock)->port());
+  ASSERT_EQ(Run(contacts, flags), 0) << output_;
+  EXPECT_THAT(output_, HasSubstr("finished already"));
+  EXPECT_THAT(output_, Not(HasSubstr("not delivered")));
+  EXPECT_EQ((*mock)->stats().hooks_accepted, 1);  // one batch of three
+}
+
+}  // namespace
+}  // namespace herald

@@ -279,6 +279,29 @@ void PrintSummary(const BroadcastInfo& info, const json& report,
   }
 }
 
+// With a webhook: waits up to 5 s for its endpoint to take the events left
+// (the notifier keeps sending while the engine is open), then says how many
+// it did not take; they stay in the store for the next run.
+void DrainWebhook(Engine& engine, BroadcastId id, const RunFlags& flags) {
+  if (flags.webhook.empty()) return;
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  absl::StatusOr<uint64_t> pending = engine.PendingEvents(id);
+  while (pending.ok() && *pending > 0 && absl::Now() < deadline &&
+         !interrupted) {
+    absl::SleepFor(absl::Milliseconds(100));
+    pending = engine.PendingEvents(id);
+  }
+  if (!pending.ok()) {
+    std::cerr << "herald: webhook: " << pending.status().message() << "\n";
+  } else if (*pending > 0) {
+    std::cerr << "herald: webhook: " << *pending
+              << " events not delivered (the endpoint did not take them); "
+                 "they stay in the store, and the next `herald run` or "
+                 "`herald resume --state "
+              << flags.state << "` delivers them\n";
+  }
+}
+
 // Follows broadcast `id` until it is no longer running, then writes the
 // report and prints the summary. `outbox`: the outbox file to name in the
 // summary, when known.
@@ -350,6 +373,7 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
     }
     if (!flags.quiet) PrintSummary(*info, report, outbox);
   }
+  DrainWebhook(engine, id, flags);
 
   if (stopped_by_signal && info->status != BroadcastStatus::kFinished) {
     std::cerr << "herald: run stopped: interrupted by a signal; the answers "
@@ -568,6 +592,7 @@ int Run(RunFlags flags) {
         std::cout << "herald: broadcast \"" << found->name << "\" in "
                   << flags.state << " finished already; nothing to send\n";
       }
+      DrainWebhook(**engine, id, flags);
       return kExitCompleted;
     }
     if (found->status == BroadcastStatus::kStopped) {

@@ -316,6 +316,10 @@ class Engine {
   absl::StatusOr<BroadcastStatus> Wait(BroadcastId broadcast,
                                        absl::Duration timeout);
 
+  // Finished events of the broadcast its webhook has not acknowledged yet
+  // (they wait in the store, and go out while an engine has it open).
+  absl::StatusOr<uint64_t> PendingEvents(BroadcastId broadcast);
+
   // The broadcast's statistics over the texts modified in [begin, end)
   // (the CallFire stats call; the infinite times take every text).
   absl::StatusOr<StoreStats> Stats(BroadcastId broadcast,
