@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
@@ -726,6 +727,38 @@ TEST_F(TrustCliTest, ADeadWebhookSaysWhatIsLeftAndTheNextRunDeliversIt) {
   EXPECT_THAT(output_, HasSubstr("finished already"));
   EXPECT_THAT(output_, Not(HasSubstr("not delivered")));
   EXPECT_EQ((*mock)->stats().hooks_accepted, 1);  // one batch of three
+}
+
+}  // namespace
+}  // namespace herald
+
+namespace herald {
+namespace {
+
+// 9. A --tz-data file with more than 65,535 zone sets aborted herald.
+TEST_F(TrustCliTest, TooManyZoneSetsInTzDataIsAnError) {
+  const std::vector<std::string> zones = {
+      "America/New_York", "America/Chicago",  "America/Denver",
+      "America/Phoenix",  "America/Anchorage", "Pacific/Honolulu",
+      "America/Halifax",  "America/St_Johns", "America/Regina",
+      "America/Toronto",  "America/Vancouver", "America/Edmonton",
+      "America/Winnipeg", "America/Puerto_Rico", "America/Detroit",
+      "America/Boise",    "America/Los_Angeles"};
+  std::string csv = "npa,nxx,zone\n";
+  for (int set = 1; set <= 70000; ++set) {  // each a distinct subset
+    std::vector<std::string> names;
+    for (size_t bit = 0; bit < zones.size(); ++bit) {
+      if (set >> bit & 1) names.push_back(zones[bit]);
+    }
+    absl::StrAppend(&csv, 200 + set / 700 % 700, ",", 200 + set % 700, ",",
+                    absl::StrJoin(names, "&"), "\n");
+  }
+  const std::string path = dir_.Write("many.csv", csv);
+  EXPECT_EQ(RunCommand(absl::StrCat(kHerald, " lookup 2135551234 --tz-data ",
+                                    path),
+                       &output_),
+            2);
+  EXPECT_THAT(output_, HasSubstr(path + ": more than 60000 distinct sets"));
 }
 
 }  // namespace

@@ -81,8 +81,11 @@ class ZoneTable::Builder {
     return absl::OkStatus();
   }
 
-  // Consumes the rules: call once.
-  ZoneTable Build() {
+  // Consumes the rules: call once. InvalidArgument, naming `source`, past
+  // kMaxLoadedGroups distinct zone sets (a group id is 16 bits, and the
+  // built-in table's groups join a loaded one's under --tz-data).
+  absl::StatusOr<ZoneTable> Build(absl::string_view source) {
+    constexpr size_t kMaxLoadedGroups = 60000;
     ZoneTable table;
     // Shorter prefixes first, so a longer one overwrites the exchanges it
     // covers: longest prefix wins.
@@ -103,6 +106,11 @@ class ZoneTable::Builder {
       std::vector<absl::TimeZone> zones;
       for (const std::string& name : rule.zone_names) {
         zones.push_back(zones_.find(name)->second);
+      }
+      if (table.groups_.size() >= kMaxLoadedGroups) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            source, ": more than ", kMaxLoadedGroups,
+            " distinct sets of time zones; real NANP data has a few hundred"));
       }
       const ZoneGroupId id =
           table.Intern(std::move(rule.zone_names), std::move(zones),
@@ -162,7 +170,7 @@ const ZoneTable& ZoneTable::BuiltIn() {
       std::fprintf(stderr, "herald: %s\n", status.ToString().c_str());
       std::abort();
     }
-    return new ZoneTable(builder.Build());
+    return new ZoneTable(*builder.Build("built-in table"));
   }();
   return *table;
 }
@@ -193,7 +201,7 @@ absl::StatusOr<ZoneTable> ZoneTable::LoadMapData(const std::string& path) {
         builder.Add(where, prefix.substr(1), line.substr(bar + 1), "", "");
     if (!status.ok()) return status;
   }
-  return builder.Build();
+  return builder.Build(path);
 }
 
 absl::StatusOr<ZoneTable> ZoneTable::LoadNpaNxxCsv(const std::string& path) {
@@ -239,7 +247,7 @@ absl::StatusOr<ZoneTable> ZoneTable::LoadNpaNxxCsv(const std::string& path) {
         builder.Add(where, absl::StrCat(npa, nxx), fields[2], "", "");
     if (!status.ok()) return status;
   }
-  return builder.Build();
+  return builder.Build(path);
 }
 
 ZoneTable ZoneTable::WithOverrides(const ZoneTable& precise) const {
