@@ -83,8 +83,10 @@ absl::StatusOr<MessageTemplate> MessageTemplate::Compile(
 }
 
 absl::Status MessageTemplate::Render(absl::Span<const absl::string_view> fields,
-                                     std::string* out) const {
+                                     std::string* out, size_t max_bytes) const {
+  const size_t begin = out->size();
   for (const Piece& piece : pieces_) {
+    if (out->size() - begin > max_bytes) return absl::OkStatus();
     out->append(piece.literal);
     if (piece.column == kNoColumn) continue;
     if (piece.column != kUnknownColumn &&

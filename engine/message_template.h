@@ -47,8 +47,12 @@ class MessageTemplate {
   // order) to `out`. A placeholder whose field is empty or absent follows
   // the missing-attribute policy; under kSkip this returns InvalidArgument
   // naming the attribute, and what was appended to `out` must be discarded.
+  // Stops once it has appended more than `max_bytes`: a text that long
+  // cannot be sent anyway, and 10,000 placeholders of long cells must not
+  // render hundreds of megabytes for one row.
   absl::Status Render(absl::Span<const absl::string_view> fields,
-                      std::string* out) const;
+                      std::string* out,
+                      size_t max_bytes = std::string::npos) const;
 
   // Names used by placeholders that match no column, in order of use.
   std::vector<std::string> UnknownNames() const;

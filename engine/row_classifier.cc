@@ -1,5 +1,7 @@
 #include "engine/row_classifier.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "engine/utf8.h"
 
@@ -125,7 +127,11 @@ void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
     return;
   }
   const size_t begin = out->text.size();
-  if (absl::Status s = message->Render(fields_, &out->text); !s.ok()) {
+  // No character takes more than 4 bytes and no segment more than 160
+  // characters: a text past this many bytes cannot fit maxSegments (nor
+  // does TRIM need more of it).
+  const size_t can_fit = size_t{640} * std::max(broadcast_->max_segments, 1);
+  if (absl::Status s = message->Render(fields_, &out->text, can_fit); !s.ok()) {
     out->text.resize(begin);
     Reject(RowVerdict::kUnrenderable, s.message(), row, out);
     return;

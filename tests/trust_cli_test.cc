@@ -738,10 +738,10 @@ namespace {
 // 9. A --tz-data file with more than 65,535 zone sets aborted herald.
 TEST_F(TrustCliTest, TooManyZoneSetsInTzDataIsAnError) {
   const std::vector<std::string> zones = {
-      "America/New_York", "America/Chicago",  "America/Denver",
-      "America/Phoenix",  "America/Anchorage", "Pacific/Honolulu",
-      "America/Halifax",  "America/St_Johns", "America/Regina",
-      "America/Toronto",  "America/Vancouver", "America/Edmonton",
+      "America/New_York", "America/Chicago",     "America/Denver",
+      "America/Phoenix",  "America/Anchorage",   "Pacific/Honolulu",
+      "America/Halifax",  "America/St_Johns",    "America/Regina",
+      "America/Toronto",  "America/Vancouver",   "America/Edmonton",
       "America/Winnipeg", "America/Puerto_Rico", "America/Detroit",
       "America/Boise",    "America/Los_Angeles"};
   std::string csv = "npa,nxx,zone\n";
@@ -754,11 +754,35 @@ TEST_F(TrustCliTest, TooManyZoneSetsInTzDataIsAnError) {
                     absl::StrJoin(names, "&"), "\n");
   }
   const std::string path = dir_.Write("many.csv", csv);
-  EXPECT_EQ(RunCommand(absl::StrCat(kHerald, " lookup 2135551234 --tz-data ",
-                                    path),
-                       &output_),
-            2);
+  EXPECT_EQ(
+      RunCommand(absl::StrCat(kHerald, " lookup 2135551234 --tz-data ", path),
+                 &output_),
+      2);
   EXPECT_THAT(output_, HasSubstr(path + ": more than 60000 distinct sets"));
+}
+
+}  // namespace
+}  // namespace herald
+
+namespace herald {
+namespace {
+
+// 9. A template of 10,000 placeholders over a long cell rendered 600 MB for
+// one row; it stops as soon as the text cannot fit maxSegments.
+TEST_F(TrustCliTest, RenderingStopsOnceTheTextCannotFit) {
+  std::string message;
+  for (int i = 0; i < 10000; ++i) message += "${notes}";
+  dir_.Write("c.json", absl::StrCat(R"({"message":")", message,
+                                    R"(","maxSegments":10})"));
+  const std::string contacts =
+      dir_.Write("contacts.csv",
+                 absl::StrCat("phoneNumber,notes\n2135551234,",
+                              std::string(60'000, 'n'), "\n", "2135551235,\n"));
+  ASSERT_EQ(Run(contacts), 0) << output_;
+  const json report = json::parse(ReadWholeFile(dir_.File("report.json")));
+  EXPECT_EQ(report["stats"]["tooBigCount"], 1);
+  EXPECT_EQ(report["stats"]["invalidCount"], 1);  // the empty message
+  EXPECT_LT(report["maxResidentBytes"].get<int64_t>(), 200 << 20);
 }
 
 }  // namespace
