@@ -79,14 +79,31 @@ absl::StatusOr<MessageTemplate> MessageTemplate::Compile(
     i = close + 1;
   }
   compiled.pieces_.push_back({std::move(literal), kNoColumn, "", ""});
+  for (const Piece& piece : compiled.pieces_) {
+    compiled.fixed_bytes_ += piece.literal.size() + piece.source.size();
+    compiled.placeholders_ += piece.column != kNoColumn;
+  }
   return compiled;
 }
 
 absl::Status MessageTemplate::Render(absl::Span<const absl::string_view> fields,
-                                     std::string* out, size_t max_bytes) const {
-  const size_t begin = out->size();
+                                     std::string* out) const {
+  return RenderPieces<false>(fields, out, 0);
+}
+
+absl::Status MessageTemplate::RenderAtMost(
+    absl::Span<const absl::string_view> fields, std::string* out,
+    size_t max_bytes) const {
+  return RenderPieces<true>(fields, out, out->size() + max_bytes);
+}
+
+// The bound is a template argument so that the common, unbounded render
+// pays nothing for it.
+template <bool kBounded>
+absl::Status MessageTemplate::RenderPieces(
+    absl::Span<const absl::string_view> fields, std::string* out,
+    size_t limit) const {
   for (const Piece& piece : pieces_) {
-    if (out->size() - begin > max_bytes) return absl::OkStatus();
     out->append(piece.literal);
     if (piece.column == kNoColumn) continue;
     if (piece.column != kUnknownColumn &&
@@ -94,6 +111,8 @@ absl::Status MessageTemplate::Render(absl::Span<const absl::string_view> fields,
         !fields[piece.column].empty()) {
       const absl::string_view value = fields[piece.column];
       out->append(value.data(), value.size());
+      // Only cells make a text long; the literals are the template's.
+      if (kBounded && out->size() > limit) return absl::OkStatus();
       continue;
     }
     switch (missing_) {

@@ -47,12 +47,20 @@ class MessageTemplate {
   // order) to `out`. A placeholder whose field is empty or absent follows
   // the missing-attribute policy; under kSkip this returns InvalidArgument
   // naming the attribute, and what was appended to `out` must be discarded.
-  // Stops once it has appended more than `max_bytes`: a text that long
-  // cannot be sent anyway, and 10,000 placeholders of long cells must not
-  // render hundreds of megabytes for one row.
   absl::Status Render(absl::Span<const absl::string_view> fields,
-                      std::string* out,
-                      size_t max_bytes = std::string::npos) const;
+                      std::string* out) const;
+
+  // Render(), stopping once it has appended more than `max_bytes`: a text
+  // that long cannot be sent anyway, and 10,000 placeholders of long cells
+  // must not render hundreds of megabytes for one row.
+  absl::Status RenderAtMost(absl::Span<const absl::string_view> fields,
+                            std::string* out, size_t max_bytes) const;
+
+  // The most Render() can append when no cell is longer than `longest_cell`
+  // bytes, in O(1): whether RenderAtMost is needed.
+  size_t MaxRenderedBytes(size_t longest_cell) const {
+    return fixed_bytes_ + placeholders_ * longest_cell;
+  }
 
   // Names used by placeholders that match no column, in order of use.
   std::vector<std::string> UnknownNames() const;
@@ -67,8 +75,14 @@ class MessageTemplate {
   static constexpr int kNoColumn = -1;
   static constexpr int kUnknownColumn = -2;
 
+  template <bool kBounded>
+  absl::Status RenderPieces(absl::Span<const absl::string_view> fields,
+                            std::string* out, size_t limit) const;
+
   std::vector<Piece> pieces_;
   MissingAttributePolicy missing_ = MissingAttributePolicy::kSkip;
+  size_t fixed_bytes_ = 0;  // the literals, and each placeholder's source
+  size_t placeholders_ = 0;
 };
 
 }  // namespace herald

@@ -91,7 +91,7 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
     // loads, and drop the rendered text for the few numbers on the list.
     if (check_dnc) dnc_->Prefetch(*number);
     const size_t begin = out->text.size();
-    Render(plan, &row, out);
+    Render(plan, text.size(), &row, out);
     if (check_dnc && dnc_->Contains(*number)) {
       out->text.resize(begin);
       row.verdict = RowVerdict::kDnc;
@@ -100,8 +100,8 @@ void RowClassifier::Classify(const BatchPlan& plan, const CsvChunk& chunk,
   }
 }
 
-void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
-                           ClassifiedChunk* out) {
+void RowClassifier::Render(const BatchPlan& plan, size_t record_bytes,
+                           ClassifiedRow* row, ClassifiedChunk* out) {
   const ContactColumns& columns = plan.columns;
   // The row's own message, when it has one, replaces the broadcast's.
   std::optional<MessageTemplate> own;
@@ -129,9 +129,13 @@ void RowClassifier::Render(const BatchPlan& plan, ClassifiedRow* row,
   const size_t begin = out->text.size();
   // No character takes more than 4 bytes and no segment more than 160
   // characters: a text past this many bytes cannot fit maxSegments (nor
-  // does TRIM need more of it).
+  // does TRIM need more of it). No cell is longer than its record.
   const size_t can_fit = size_t{640} * std::max(broadcast_->max_segments, 1);
-  if (absl::Status s = message->Render(fields_, &out->text, can_fit); !s.ok()) {
+  const absl::Status s =
+      message->MaxRenderedBytes(record_bytes) > can_fit
+          ? message->RenderAtMost(fields_, &out->text, can_fit)
+          : message->Render(fields_, &out->text);
+  if (!s.ok()) {
     out->text.resize(begin);
     Reject(RowVerdict::kUnrenderable, s.message(), row, out);
     return;

@@ -103,9 +103,11 @@ class RowClassifier {
   // Sets the verdict and records a reason for `row`.
   void Reject(RowVerdict verdict, absl::string_view reason, ClassifiedRow* row,
               ClassifiedChunk* out);
-  // Renders the message of the row in fields_ into out->text, setting the
-  // verdict to kSendable, or to kUnrenderable with the reason.
-  void Render(const BatchPlan& plan, ClassifiedRow* row, ClassifiedChunk* out);
+  // Renders the message of the row in fields_ (its record `record_bytes`
+  // long) into out->text, setting the verdict to kSendable, or to
+  // kUnrenderable with the reason.
+  void Render(const BatchPlan& plan, size_t record_bytes, ClassifiedRow* row,
+              ClassifiedChunk* out);
   // Applies smart encoding and the BigMessageStrategy to the message just
   // rendered at out->text[begin...], and sets the row's encoding and
   // segments; or the verdict kTooBig with the reason.
