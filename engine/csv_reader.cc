@@ -17,7 +17,9 @@ namespace herald {
 // than the buffer is followed to its end without being held.
 struct CsvChunkReader::Scan {
   bool quoted = false;        // inside a quoted field
-  bool can_open = true;       // a quote here would open one (or re-open: "")
+  bool just_closed = false;   // the last byte closed one: '"' re-opens it
+  bool at_start = true;       // nothing of the record scanned yet
+  char last = '\0';           // the last byte scanned
   uint64_t newlines = 0;      // inside quotes, so far
   bool newline_last = false;  // the last byte scanned was one of those
 
@@ -28,30 +30,62 @@ struct CsvChunkReader::Scan {
   }
 
   // Returns the offset of the '\n' that ends the record, scanning
-  // [from, end) of `data`; `end` when the record goes on past it.
+  // [from, end) of `data`; `end` when the record goes on past it. Outside
+  // quotes only a newline and a quote matter, and quotes are rare, so the
+  // scan is two memchr calls a line.
   size_t To(const char* data, size_t from, size_t end) {
-    for (size_t i = from; i < end; ++i) {
-      const char c = data[i];
-      if (c == '"') {
-        if (quoted) {
-          quoted = false;
-          can_open = true;  // a second quote right after is an escaped one
-        } else {
-          quoted = can_open;
-          can_open = false;
+    size_t i = from;
+    while (i < end) {
+      if (quoted) {
+        const char* q =
+            static_cast<const char*>(memchr(data + i, '"', end - i));
+        const char* stop = q != nullptr ? q : data + end;
+        newlines += std::count(data + i, stop, '\n');
+        if (q == nullptr) {
+          i = end;
+          break;
         }
-      } else if (quoted) {
-        newlines += c == '\n';
-      } else if (c == ',') {
-        can_open = true;
-      } else if (c == '\n') {
-        return i;
-      } else {
-        can_open = false;
+        quoted = false;
+        just_closed = true;
+        i = static_cast<size_t>(q - data) + 1;
+        continue;
       }
+      const char* nl =
+          static_cast<const char*>(memchr(data + i, '\n', end - i));
+      const size_t line_end =
+          nl != nullptr ? static_cast<size_t>(nl - data) : end;
+      const char* q =
+          static_cast<const char*>(memchr(data + i, '"', line_end - i));
+      if (q == nullptr) {
+        if (line_end > i) just_closed = false;
+        i = line_end;
+        if (nl != nullptr) return Ended(data, from, line_end);
+        break;
+      }
+      const size_t j = static_cast<size_t>(q - data);
+      // RFC 4180: a quote opens a field only as its first character (or
+      // right after a closing quote, as an escaped quote); anywhere else it
+      // is text.
+      const char before = j > from ? data[j - 1] : last;
+      const bool opens =
+          (j == i && just_closed) || (j == from && at_start) || before == ',';
+      just_closed = false;
+      quoted = opens;
+      i = j + 1;
     }
-    if (end > from) newline_last = data[end - 1] == '\n';
+    if (end > from) {
+      at_start = false;
+      last = data[end - 1];
+      newline_last = data[end - 1] == '\n';
+    }
     return end;
+  }
+
+ private:
+  size_t Ended(const char* data, size_t from, size_t at) {
+    if (at > from) last = data[at - 1];
+    at_start = false;
+    return at;
   }
 };
 

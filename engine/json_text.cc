@@ -22,6 +22,22 @@ bool WordNeedsLook(uint64_t word) {
           has_zero(word ^ (kOnes * '\\'))) != 0;
 }
 
+// Past the character that starts at text[i] (not ASCII). Valid UTF-8 is
+// left to be copied; a malformed byte becomes U+FFFD, so nothing from
+// outside can make a line that JSON readers refuse. Out of line: the ASCII
+// loop stays small.
+[[gnu::noinline]] size_t PastUtf8Character(absl::string_view text, size_t i,
+                                           size_t* run, std::string* out) {
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data()) + i;
+  const Utf8Char u = DecodeUtf8At(p, p + (text.size() - i));
+  if (u.code_point == kReplacementCharacter && u.length == 1) {
+    out->append(text.data() + *run, i - *run);
+    out->append("\xEF\xBF\xBD");
+    *run = i + 1;
+  }
+  return i + u.length;
+}
+
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string* out) {
@@ -45,17 +61,7 @@ void AppendJsonEscaped(absl::string_view text, std::string* out) {
     if (i >= text.size()) break;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      // Valid UTF-8 is copied; a malformed byte becomes U+FFFD, so nothing
-      // from outside can make a line that JSON readers refuse.
-      const auto* p = reinterpret_cast<const uint8_t*>(text.data()) + i;
-      const Utf8Char u = DecodeUtf8At(p, p + (text.size() - i));
-      if (u.code_point == kReplacementCharacter && u.length == 1) {
-        out->append(text.data() + run, i - run);
-        out->append("\xEF\xBF\xBD");
-        run = i + 1;
-      } else {
-        i += u.length - 1;
-      }
+      i = PastUtf8Character(text, i, &run, out) - 1;
       continue;
     }
     if (!NeedsEscape(c)) continue;

@@ -113,9 +113,8 @@ absl::Status OutboxTransport::Submit(absl::Span<const OutboundText> texts) {
     AppendJsonString(text.message, &line_);
     absl::StrAppend(&line_, ",\"encoding\":\"", EncodingName(text.encoding),
                     "\",\"segments\":", text.segments,
-                    ",\"attempt\":", text.attempt, ",\"key\":");
-    AppendJsonString(key_, &line_);
-    line_.append(",\"sentAt\":\"");
+                    ",\"attempt\":", text.attempt, ",\"key\":\"", key_,
+                    "\",\"sentAt\":\"");
     sent_at_.Append(now, &line_);
     if (!text.local_time.empty()) {
       absl::StrAppend(&line_, "\",\"zone\":\"", text.zone_names,
