@@ -64,8 +64,10 @@ void AppendEscaped(absl::string_view value, Escape escape, std::string* out) {
   }
 }
 
-void AppendField(TemplateField field, const ProviderText& text, Escape escape,
-                 std::string* out) {
+// `password` is the provider's secret for ${password}, which only header
+// values may hold (the providers file refuses it elsewhere).
+void AppendField(TemplateField field, const ProviderText& text,
+                 absl::string_view password, Escape escape, std::string* out) {
   switch (field) {
     case TemplateField::kTo:
       AppendE164Digits(text.to, out);  // digits need no escaping
@@ -90,6 +92,9 @@ void AppendField(TemplateField field, const ProviderText& text, Escape escape,
     case TemplateField::kEncoding:
       AppendEscaped(EncodingName(text.encoding), escape, out);
       return;
+    case TemplateField::kPassword:
+      out->append(password.data(), password.size());
+      return;
   }
 }
 
@@ -102,10 +107,10 @@ std::vector<TemplatePart> Split(absl::string_view text) {
 }
 
 void Render(const std::vector<TemplatePart>& parts, const ProviderText& text,
-            Escape escape, std::string* out) {
+            absl::string_view password, Escape escape, std::string* out) {
   for (const TemplatePart& part : parts) {
     out->append(part.literal);
-    if (part.field) AppendField(*part.field, text, escape, out);
+    if (part.field) AppendField(*part.field, text, password, escape, out);
   }
 }
 
@@ -136,10 +141,10 @@ class HttpProtocol final : public ProtocolBase {
     request.username = config().username;
     request.password = config().password;
     request.timeout = config().timeout;
-    Render(url_, text, Escape::kPercent, &request.url);
+    Render(url_, text, "", Escape::kPercent, &request.url);
     for (const auto& [name, value] : headers_) {
       std::string rendered;
-      Render(value, text, Escape::kNone, &rendered);
+      Render(value, text, config().password, Escape::kNone, &rendered);
       request.headers.emplace_back(name, std::move(rendered));
     }
     if (!sets_idempotency_key_ && !text.idempotency_key.empty()) {
@@ -151,7 +156,7 @@ class HttpProtocol final : public ProtocolBase {
             "Content-Type", std::string(ContentTypeFor(http.body_escaping)));
       }
       request.body.reserve(http.body.size() + text.message.size() * 2);
-      Render(body_, text, body_escape_, &request.body);
+      Render(body_, text, "", body_escape_, &request.body);
     }
     return request;
   }

@@ -9,7 +9,7 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::pair<absl::string_view, TemplateField>, 7> kFields = {
+constexpr std::array<std::pair<absl::string_view, TemplateField>, 8> kFields = {
     {
         {"${to}", TemplateField::kTo},
         {"${toE164}", TemplateField::kToE164},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<absl::string_view, TemplateField>, 7> kFields = {
         {"${key}", TemplateField::kKey},
         {"${segments}", TemplateField::kSegments},
         {"${encoding}", TemplateField::kEncoding},
+        {"${password}", TemplateField::kPassword},
     }};
 
 std::string KnownFields() {

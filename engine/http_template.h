@@ -24,6 +24,8 @@ enum class TemplateField : uint8_t {
   kKey,       // ${key}: the idempotency key
   kSegments,  // ${segments}
   kEncoding,  // ${encoding}: "GSM-7" or "UCS-2"
+  kPassword,  // ${password}: the provider's secret; in header values only
+              // ("Authorization": "Bearer ${password}")
 };
 
 // The placeholder's name as a template spells it: "${toE164}".

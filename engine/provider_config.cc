@@ -85,12 +85,31 @@ bool IsHeaderNameChar(char c) {
              absl::string_view::npos;
 }
 
-absl::Status CheckTemplate(const JsonField& field, absl::string_view text) {
+// `in_header`: ${password} may appear. Anywhere else a provider's logs or
+// an echoed error page would show the secret as it is.
+absl::Status CheckTemplate(const JsonField& field, absl::string_view text,
+                           bool in_header = false) {
   std::vector<TemplatePart> parts;
   if (absl::Status s = SplitTemplate(text, &parts); !s.ok()) {
     return field.Error(s.message());
   }
+  if (!in_header &&
+      absl::StrContains(text, TemplateFieldName(TemplateField::kPassword))) {
+    return field.Error(absl::StrCat(
+        TemplateFieldName(TemplateField::kPassword),
+        " goes in a header value only (\"Authorization\": \"Bearer ",
+        TemplateFieldName(TemplateField::kPassword), "\")"));
+  }
   return absl::OkStatus();
+}
+
+bool HeadersUsePassword(const ProviderConfig& config) {
+  return std::any_of(config.http.headers.begin(), config.http.headers.end(),
+                     [](const auto& header) {
+                       return absl::StrContains(
+                           header.second,
+                           TemplateFieldName(TemplateField::kPassword));
+                     });
 }
 
 // CallFire's campaign ids are numbers; a string of digits is taken too.
@@ -136,7 +155,10 @@ absl::Status ParseHeaders(
           TemplateFieldName(TemplateField::kMessage),
           " cannot go in a header; put it in the url or the body"));
     }
-    if (absl::Status s = CheckTemplate(header, *text); !s.ok()) return s;
+    if (absl::Status s = CheckTemplate(header, *text, /*in_header=*/true);
+        !s.ok()) {
+      return s;
+    }
     out->emplace_back(name, *std::move(text));
   }
   return absl::OkStatus();
@@ -204,11 +226,18 @@ absl::Status ReadPassword(const JsonField& provider, absl::string_view source,
       return member("username")
           .Error("needs a password: set passwordEnv or passwordFile");
     }
+    if (HeadersUsePassword(*out)) {
+      return member("headers").Error(
+          "use ${password}: set passwordEnv or passwordFile");
+    }
     return absl::OkStatus();
   }
   const JsonField field = member(source_key);
-  if (out->username.empty()) {
-    return field.Error("a password needs a username");
+  // A token for a header (Bearer ${password}) needs no username; a password
+  // for Basic auth does.
+  if (out->username.empty() && !HeadersUsePassword(*out)) {
+    return field.Error(
+        "a password needs a username, or a header that uses ${password}");
   }
   if (seen.password_env) {
     std::optional<std::string> value = env(*seen.password_env);

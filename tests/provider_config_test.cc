@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "engine/provider_protocol.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
@@ -61,6 +62,9 @@ std::string ErrorOf(absl::string_view json) {
 std::string OneProvider(absl::string_view fields) {
   return absl::StrCat("{\"providers\":[{", fields, "}]}");
 }
+
+const ProviderText kText = {12135551234,        "67076", "hi",
+                            SmsEncoding::kGsm7, 1,       "k-1-1-1"};
 
 constexpr char kKannelFields[] =
     R"("name":"k1","type":"kannel","url":"http://127.0.0.1:13013/cgi-bin/sendsms")";
@@ -263,7 +267,7 @@ TEST(ProviderConfigTest, NamesTheFileAndTheFieldOfEveryMistake) {
                    R"("body":"x")"),
        {"providers.json: providers[0].url: unknown placeholder ${phone} "
         "(known: ${to}, ${toE164}, ${from}, ${message}, ${key}, ${segments}, "
-        "${encoding})"}},
+        "${encoding}, ${password})"}},
       {OneProvider(R"("name":"h","type":"http","url":"http://h/",)"
                    R"("body":"{\"text\":\"${message\"}")"),
        {"providers.json: providers[0].body: unknown placeholder ${message\"}"}},
@@ -308,6 +312,38 @@ TEST(ProviderConfigTest, NamesTheFileAndTheFieldOfEveryMistake) {
       EXPECT_THAT(error, HasSubstr(part)) << c.json;
     }
   }
+}
+
+// Issue 14: a bearer token came from the providers file itself. It comes
+// from passwordEnv/passwordFile, into a header only, with no username.
+TEST(ProviderConfigTest, ABearerTokenGoesIntoAHeaderFromTheEnvironment) {
+  absl::StatusOr<std::vector<ProviderConfig>> parsed = Parse(OneProvider(
+      R"("name":"h","type":"http","url":"https://h/send","body":"x",)"
+      R"("headers":{"Authorization":"Bearer ${password}"},)"
+      R"("passwordEnv":"CF_PASSWORD")"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const ProviderConfig& config = parsed->front();
+  EXPECT_EQ(config.password, kSecret);
+  EXPECT_TRUE(config.username.empty());
+  const HttpRequest request =
+      MakeProviderProtocol(config)->BuildRequest({&kText});
+  EXPECT_TRUE(request.username.empty());  // no Basic auth besides
+  EXPECT_THAT(request.headers,
+              ::testing::Contains(std::pair<std::string, std::string>(
+                  "Authorization", absl::StrCat("Bearer ", kSecret))));
+  // Never where it would be logged or echoed as it is.
+  for (absl::string_view where :
+       {R"("url":"https://h/send?t=${password}","body":"x")",
+        R"("url":"https://h/send","body":"${password}")"}) {
+    EXPECT_THAT(
+        ErrorOf(OneProvider(absl::StrCat(R"("name":"h","type":"http",)", where,
+                                         R"(,"passwordEnv":"CF_PASSWORD")"))),
+        HasSubstr("${password} goes in a header value only"));
+  }
+  EXPECT_THAT(ErrorOf(OneProvider(
+                  R"("name":"h","type":"http","url":"https://h/","body":"x",)"
+                  R"("headers":{"Authorization":"Bearer ${password}"})")),
+              HasSubstr("use ${password}: set passwordEnv or passwordFile"));
 }
 
 TEST(ProviderConfigTest, NeverQuotesAUrlThatCarriesCredentials) {

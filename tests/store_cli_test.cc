@@ -132,26 +132,36 @@ TEST_F(StoreCliTest, TextsFiltersAndTakesFields) {
             json::parse(R"({"offset": 3, "limit": 2, "totalCount": 4})"));
 }
 
+TEST_F(StoreCliTest, StatsRefusesAnEmptyRange) {
+  EXPECT_EQ(Herald("stats",
+                   "--begin 2026-11-23T00:00:00Z --end 2026-11-22T00:00:00Z"),
+            2);
+  EXPECT_THAT(output_, HasSubstr("--end 2026-11-22T00:00:00Z is not after "
+                                 "--begin 2026-11-23T00:00:00Z"));
+}
+
 TEST_F(StoreCliTest, TextsPrintsATableForPeople) {
-  // 40 characters of a message at most, the last "…" when it is longer.
+  // 40 characters of a message at most, the last "…" when it is longer; a
+  // row without a message shows why it has none.
   ASSERT_EQ(Herald("texts", "--format table"), 0) << output_;
   EXPECT_EQ(output_,
             "id           toNumber     state     result              attempts  "
-            "modified             message\n"
+            "modified             message or reason\n"
             "10000000001  12135550101  FINISHED  SENT                1         "
             "2026-11-22 13:01:00  Hello Ann, join us for the Beaufort "
             "cha…\n"
             "10000000002  12135550102  DNC       DNT                 0         "
             "2026-11-22 13:02:00\n"
             "10000000003  -            INVALID   -                   0         "
-            "2026-11-22 13:03:00\n"
+            "2026-11-22 13:03:00  not a phone number\n"
             "10000000004  13125550104  CALLBACK  CARRIER_TEMP_ERROR  1         "
             "2026-11-22 13:04:00  Hello Bo\n"
             "4 of 4 texts (offset 0)\n");
 
   ASSERT_EQ(Herald("texts", "--format table --offset 4"), 0) << output_;
   EXPECT_EQ(output_,
-            "id  toNumber  state  result  attempts  modified  message\n"
+            "id  toNumber  state  result  attempts  modified  message or "
+            "reason\n"
             "0 of 4 texts (offset 4)\n");
 }
 

@@ -172,7 +172,8 @@ std::string TableMessage(absl::string_view message) {
 
 void PrintTable(const TextPage& page) {
   std::vector<std::vector<std::string>> rows = {
-      {"id", "toNumber", "state", "result", "attempts", "modified", "message"}};
+      {"id", "toNumber", "state", "result", "attempts", "modified",
+       "message or reason"}};
   for (const TextRecord& text : page.items) {
     rows.push_back(
         {absl::StrCat(text.id), text.to == 0 ? "-" : E164Digits(text.to),
@@ -181,7 +182,8 @@ void PrintTable(const TextPage& page) {
          absl::StrCat(text.attempts),
          absl::FormatTime("%Y-%m-%d %H:%M:%S", text.modified,
                           absl::UTCTimeZone()),
-         TableMessage(text.message)});
+         // A row not sent has no message; why it was not is what it has.
+         TableMessage(text.message.empty() ? text.reason : text.message)});
   }
   std::vector<size_t> widths(rows[0].size(), 0);
   for (const std::vector<std::string>& row : rows) {
@@ -289,6 +291,12 @@ int RunStats(const StatsFlags& flags) {
     absl::StatusOr<absl::Time> t = ParseTimeFlag("--end", flags.end);
     if (!t.ok()) return Fail(t.status(), kExitBadFlag);
     end = *t;
+  }
+  if (end <= begin) {
+    return Fail(absl::InvalidArgumentError(
+                    absl::StrCat("--end ", flags.end, " is not after --begin ",
+                                 flags.begin, ": the range would be empty")),
+                kExitBadFlag);
   }
   absl::StatusOr<FieldSelector> fields = ParseFieldsFlag(flags.fields);
   if (!fields.ok()) return Fail(fields.status(), kExitBadFlag);
