@@ -49,6 +49,9 @@ inline Utf8Char DecodeUtf8At(const uint8_t* p, const uint8_t* end) {
   return {kReplacementCharacter, 1};
 }
 
+// Appends `code_point` (at most U+10FFFF) encoded as UTF-8.
+void AppendUtf8(char32_t code_point, std::string* out);
+
 // Appends `text` with every byte that does not start a valid UTF-8 sequence
 // replaced by U+FFFD, so the result is valid UTF-8 whatever `text` holds.
 void AppendValidUtf8(absl::string_view text, std::string* out);

@@ -70,6 +70,19 @@ int64_t SignalWhenFileGrows(const std::string& command, const std::string& file,
   return size;
 }
 
+// Writes `rows` generated contacts (no duplicates, no invalid numbers) to
+// dir/contacts.csv.
+void GenerateContacts(const TempDir& dir, int rows, int seed) {
+  std::string output;
+  ASSERT_EQ(
+      RunCommand(absl::StrCat(HERALD_GEN_BINARY, " --rows ", rows, " --out ",
+                              dir.File("contacts.csv"), " --seed ", seed,
+                              " --dup-rate 0 --invalid-rate 0 --quiet"),
+                 &output),
+      0)
+      << output;
+}
+
 class TrustCliTest : public ::testing::Test {
  protected:
   TrustCliTest() { dir_.Write("c.json", R"({"message":"Hi ${name}"})"); }
@@ -317,13 +330,7 @@ TEST(FullDiskTest, FirstFailedWriteStopsTheRunAndResumeSendsNothingTwice) {
   constexpr int kRows = 200000;
   TempDir dir;
   std::string output;
-  ASSERT_EQ(RunCommand(absl::StrCat(HERALD_GEN_BINARY, " --rows ", kRows,
-                                    " --out ", dir.File("contacts.csv"),
-                                    " --seed 7 --dup-rate 0 --invalid-rate 0 "
-                                    "--quiet"),
-                       &output),
-            0)
-      << output;
+  GenerateContacts(dir, kRows, 7);
   dir.Write("c.json", R"({"message":"Hello ${firstName}"})");
   mock_provider::Options mock_options;
   absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> mock =
@@ -478,14 +485,7 @@ class OutboxTest : public ::testing::Test {
   static constexpr int kRows = 2'000'000;
 
   void SetUp() override {
-    std::string output;
-    ASSERT_EQ(RunCommand(absl::StrCat(HERALD_GEN_BINARY, " --rows ", kRows,
-                                      " --out ", dir_.File("contacts.csv"),
-                                      " --seed 11 --dup-rate 0 "
-                                      "--invalid-rate 0 --quiet"),
-                         &output),
-              0)
-        << output;
+    GenerateContacts(dir_, kRows, 11);
     dir_.Write("c.json", R"({"message":"Hello ${firstName}"})");
   }
 

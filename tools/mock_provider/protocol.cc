@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/csv_reader.h"
 #include "engine/json_text.h"
+#include "engine/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace herald::mock_provider {
@@ -42,24 +43,6 @@ bool PercentDecode(absl::string_view in, std::string* out) {
     }
   }
   return true;
-}
-
-void AppendUtf8(uint32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | code_point >> 6));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | code_point >> 12));
-    out->push_back(static_cast<char>(0x80 | (code_point >> 6 & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | code_point >> 18));
-    out->push_back(static_cast<char>(0x80 | (code_point >> 12 & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point >> 6 & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
 }
 
 absl::StatusOr<std::string> Utf16BeToUtf8(absl::string_view bytes) {
