@@ -97,8 +97,8 @@ absl::Status OutboxTransport::Submit(absl::Span<const OutboundText> texts) {
   for (size_t i = 0; i < texts.size(); ++i) {
     const OutboundText& text = texts[i];
     key_.clear();
-    absl::StrAppend(&key_, key_prefix_, "-", text.batch, "-", text.recipient_id,
-                    "-", text.key_attempt);
+    AppendIdempotencyKey(key_prefix_, text.batch, text.recipient_id,
+                         text.key_attempt, &key_);
     if (!written_.empty() && written_.erase(key_) > 0) {
       ++skipped_as_written_;
       continue;

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/provider_protocol_internal.h"
 #include "engine/secret_mask.h"
@@ -20,10 +19,6 @@ constexpr size_t kDetailBodyBytes = 200;
 // provider's message id: ids of real providers are far shorter.
 constexpr size_t kMaxDetailBytes = 300;
 constexpr size_t kMaxProviderIdBytes = 128;
-
-bool IsUnreserved(unsigned char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
 
 }  // namespace
 
@@ -123,20 +118,6 @@ std::string ProtocolBase::StatusDetail(const HttpResponse& response) const {
 
 void AnswerAll(const TextAnswer& answer, absl::Span<TextAnswer> answers) {
   std::fill(answers.begin(), answers.end(), answer);
-}
-
-void AppendPercentEncoded(absl::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char c : text) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    if (IsUnreserved(byte)) {
-      out->push_back(c);
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[byte >> 4]);
-      out->push_back(kHex[byte & 0xF]);
-    }
-  }
 }
 
 namespace {

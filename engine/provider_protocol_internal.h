@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "engine/http_client.h"
+#include "engine/percent_encoding.h"
 #include "engine/provider_config.h"
 #include "engine/provider_protocol.h"
 #include "engine/secret_mask.h"
@@ -58,11 +59,6 @@ class ProtocolBase : public ProviderProtocol {
 
 // Sets every answer to `answer`.
 void AnswerAll(const TextAnswer& answer, absl::Span<TextAnswer> answers);
-
-// Appends `text` percent-encoded for a URL's query or a form body: every
-// byte but the unreserved A-Z a-z 0-9 - . _ ~ becomes %XX, so a '+' in a
-// number survives and a space is %20 in both places.
-void AppendPercentEncoded(absl::string_view text, std::string* out);
 
 std::unique_ptr<ProviderProtocol> MakeCallFireProtocol(
     const ProviderConfig& config);

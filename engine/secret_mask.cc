@@ -7,29 +7,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "engine/percent_encoding.h"
 
 namespace herald {
 namespace {
 
 constexpr absl::string_view kMasked = "****";
 
-std::string PercentEncoded(absl::string_view text, bool lower_hex,
-                           bool plus_for_space) {
-  const char* hex = lower_hex ? "0123456789abcdef" : "0123456789ABCDEF";
+std::string PercentEncoded(absl::string_view text, PercentStyle style) {
   std::string out;
-  for (char c : text) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    if (absl::ascii_isalnum(byte) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
-      out.push_back(c);
-    } else if (c == ' ' && plus_for_space) {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(hex[byte >> 4]);
-      out.push_back(hex[byte & 0xF]);
-    }
-  }
+  AppendPercentEncoded(text, &out, style);
   return out;
 }
 
@@ -109,9 +96,9 @@ void MaskValuesAfter(absl::string_view name, Value kind, std::string* text) {
 SecretMask::SecretMask(absl::string_view username, absl::string_view password) {
   if (password.empty()) return;
   forms_.emplace_back(password);
-  forms_.push_back(PercentEncoded(password, false, false));
-  forms_.push_back(PercentEncoded(password, true, false));
-  forms_.push_back(PercentEncoded(password, false, true));
+  forms_.push_back(PercentEncoded(password, {}));
+  forms_.push_back(PercentEncoded(password, {.lower_hex = true}));
+  forms_.push_back(PercentEncoded(password, {.plus_for_space = true}));
   if (!username.empty()) {
     const std::string basic = absl::StrCat(username, ":", password);
     forms_.push_back(absl::Base64Escape(basic));

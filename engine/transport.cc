@@ -6,7 +6,15 @@ namespace herald {
 
 std::string IdempotencyKey(absl::string_view prefix, uint32_t batch,
                            uint64_t recipient_id, int key_attempt) {
-  return absl::StrCat(prefix, "-", batch, "-", recipient_id, "-", key_attempt);
+  std::string key;
+  AppendIdempotencyKey(prefix, batch, recipient_id, key_attempt, &key);
+  return key;
+}
+
+void AppendIdempotencyKey(absl::string_view prefix, uint32_t batch,
+                          uint64_t recipient_id, int key_attempt,
+                          std::string* out) {
+  absl::StrAppend(out, prefix, "-", batch, "-", recipient_id, "-", key_attempt);
 }
 
 absl::Status ImmediateTransport::Collect(absl::Duration /*wait*/,

@@ -12,8 +12,8 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/phone_number.h"
-#include "herald/texts.h"
 #include "engine/sms_encoding.h"
+#include "herald/texts.h"
 
 namespace herald {
 
@@ -78,6 +78,10 @@ Delivery DeliveryFor(const OutboundText& text);
 // `prefix` names the broadcast (e.g. a hash of its definition and files).
 std::string IdempotencyKey(absl::string_view prefix, uint32_t batch,
                            uint64_t recipient_id, int key_attempt);
+// The same, appended to `*out` (no allocation on a hot path).
+void AppendIdempotencyKey(absl::string_view prefix, uint32_t batch,
+                          uint64_t recipient_id, int key_attempt,
+                          std::string* out);
 
 // Used from the pipeline's committing thread only, but implementations may
 // work on threads of their own between the calls.
