@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "concurrentqueue/blockingconcurrentqueue.h"
@@ -43,6 +44,8 @@ constexpr uint64_t kWaitingIdMask = (uint64_t{1} << kWaitingIdBits) - 1;
 // How long the committer waits for answers when it has nothing else to do:
 // short enough to notice a due retry or an opened window soon after.
 constexpr absl::Duration kCollectWait = absl::Milliseconds(100);
+// Texts handed to the transport at a time (Pipeline::Submit).
+constexpr size_t kSubmitSlice = 1024;
 
 constexpr absl::string_view kSkippedReason =
     "no known time zone for this number, and unknownZonePolicy is skip";
@@ -209,6 +212,9 @@ class Pipeline {
   // waiting for a window are found again by their position.
   absl::Status CheckFilesUnchanged() const;
   void ReportProgress(absl::Time idle_until);
+  // Warns, once per zone, that the recipients of `group` cannot be sent: the
+  // rules of the broadcast leave their window shut until it ends.
+  void WarnNeverOpens(ZoneGroupId group);
   // Stops the run, keeping what is not final for a later one, once the
   // caller asked for it.
   void CheckInterrupt();
@@ -261,9 +267,11 @@ class Pipeline {
   std::vector<uint64_t> waiting_by_batch_;
   uint64_t waiting_count_ = 0;
   std::vector<std::string> timeout_reasons_;  // by zone group, made on use
+  absl::flat_hash_set<std::string> zones_never_open_;            // warned of
   std::vector<std::pair<absl::Time, std::string>> local_times_;  // by group
   uint64_t rows_committed_ = 0;
   double last_progress_ = 0;
+  size_t warnings_reported_ = 0;
   Stopwatch::time_point start_;
   std::vector<OutboundText> texts_;
   std::vector<RowOutcome> row_outcomes_;
@@ -372,6 +380,7 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
       seen_.Prefetch(chunk.rows[i + kPrefetchDistance].number);
     }
     if (first_pass && SettledEarlier(chunk.batch, row.recipient_id)) {
+      ++report_->rows_settled_earlier;
       // Its number still counts for scrubbing the duplicates after it.
       if (track && row.verdict != RowVerdict::kInvalid) {
         seen_.Insert(row.number);
@@ -428,22 +437,33 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
 }
 
 void Pipeline::Submit() {
-  if (texts_.empty()) return;
-  if (absl::Status s = transport_->Submit(texts_); !s.ok()) {
-    // None of them was taken: they stay SELECTED, the run stops.
-    for (const OutboundText& text : texts_) {
-      RowOutcome& outcome = row_outcomes_.emplace_back();
-      outcome.batch = text.batch;
-      outcome.recipient_id = text.recipient_id;
-      outcome.line = text.line;
-      outcome.number = text.to;
-      outcome.at = clock_->Now();
-      outcome.state = RecipientState::kSelected;
+  // A chunk can hold a hundred thousand texts, and the transport takes them
+  // as it has room: handed over whole, none of the answers that make room
+  // would be recorded until the last was taken. In slices, with the answers
+  // recorded between them, what the store has not recorded is at most the
+  // transport's room (ProviderTransportOptions::max_unanswered) and a slice,
+  // and a failed store write stops the run within one slice.
+  const absl::Span<const OutboundText> texts(texts_);
+  for (size_t at = 0; at < texts.size() && !stop_; at += kSubmitSlice) {
+    const absl::Span<const OutboundText> slice =
+        texts.subspan(at, kSubmitSlice);
+    if (absl::Status s = transport_->Submit(slice); !s.ok()) {
+      // None of them was taken: they stay SELECTED, the run stops.
+      for (const OutboundText& text : texts.subspan(at)) {
+        RowOutcome& outcome = row_outcomes_.emplace_back();
+        outcome.batch = text.batch;
+        outcome.recipient_id = text.recipient_id;
+        outcome.line = text.line;
+        outcome.number = text.to;
+        outcome.at = clock_->Now();
+        outcome.state = RecipientState::kSelected;
+      }
+      Fail(s);
+      return;
     }
-    Fail(s);
-    return;
+    in_flight_ += slice.size();
+    Collect(absl::ZeroDuration());
   }
-  in_flight_ += texts_.size();
 }
 
 bool Pipeline::Retries(TextResult result) const {
@@ -577,6 +597,7 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       if (reason.empty()) {
         reason = absl::StrCat("no send window in ", gates_->ZoneNames(group),
                               " before the broadcast ends");
+        if (gates_->NeverOpens(group)) WarnNeverOpens(group);
       }
       outcome.state = RecipientState::kTimeout;
       outcome.reason = reason;
@@ -690,20 +711,34 @@ uint64_t Pipeline::SentSoFar() const {
   return sent;
 }
 
+void Pipeline::WarnNeverOpens(ZoneGroupId group) {
+  if (gates_->NeverOpensAnywhere()) return;  // RunBroadcast said so
+  const std::string& zones = gates_->ZoneNames(group);
+  if (!zones_never_open_.insert(zones).second) return;
+  report_->warnings.push_back(absl::StrCat(
+      "no send window opens in ", zones,
+      " before the broadcast ends (its local time restriction, schedules and "
+      "calling hours never overlap there): its recipients end TIMEOUT"));
+}
+
 void Pipeline::ReportProgress(absl::Time idle_until) {
   if (!options_.on_progress) return;
   const double elapsed = SecondsSince(start_);
+  // A new warning goes out at once: it may be a reason to stop the run.
   if (idle_until == absl::InfinitePast() &&
+      report_->warnings.size() == warnings_reported_ &&
       elapsed - last_progress_ < options_.progress_interval_seconds) {
     return;
   }
   last_progress_ = elapsed;
+  warnings_reported_ = report_->warnings.size();
   RunProgress progress;
   progress.rows = rows_committed_;
   progress.sent = SentSoFar();
   progress.waiting = waiting_count_;
   progress.callbacks = callbacks_.size();
-  progress.in_flight = in_flight_;
+  progress.in_flight = std::min(in_flight_, transport_->TextsWithProvider());
+  progress.queued = in_flight_ - progress.in_flight;
   progress.idle_until = idle_until;
   progress.elapsed_seconds = elapsed;
   progress.first_pass = report_->passes.empty();
@@ -724,6 +759,7 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
     progress.deferred_by_zone.emplace_back(std::string(deferred[i].second),
                                            deferred[i].first);
   }
+  progress.warnings = report_->warnings;
   options_.on_progress(progress);
 }
 
@@ -887,6 +923,12 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
     report.warnings.push_back(
         "every schedule is off, so nothing will be sent: rows that could be "
         "sent end TIMEOUT");
+  } else if (gates->NeverOpensAnywhere()) {
+    report.warnings.push_back(
+        "no send window opens in any zone before the broadcast ends (its "
+        "local time restriction, schedules, calling hours and deadline never "
+        "overlap), so nothing will be sent: rows that could be sent end "
+        "TIMEOUT");
   }
 
   NumberSet dnc;

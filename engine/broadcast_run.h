@@ -101,7 +101,8 @@ struct RunProgress {
   uint64_t sent = 0;
   uint64_t waiting = 0;    // rows waiting for their window
   uint64_t callbacks = 0;  // rows waiting for their next attempt (CALLBACK)
-  uint64_t in_flight = 0;  // texts with the transport, not yet answered
+  uint64_t in_flight = 0;  // texts the provider has not answered yet
+  uint64_t queued = 0;     // texts the transport holds, not yet requested
   // When the run is idle until a window opens: that instant; else
   // absl::InfinitePast().
   absl::Time idle_until = absl::InfinitePast();
@@ -110,6 +111,8 @@ struct RunProgress {
   // The zones with the most rows waiting for their window, most first (at
   // most three), e.g. {"America/Los_Angeles", 1200}.
   std::vector<std::pair<std::string, uint64_t>> deferred_by_zone;
+  // The report's warnings so far (RunReport::warnings).
+  std::vector<std::string> warnings;
 };
 
 // One pass over the contact files: the first reads every row, each later one
@@ -188,10 +191,16 @@ struct RunReport {
   absl::Time started_at;  // the clock's time at the start
   absl::Time ended_at;    // the clock's time at the end
   double elapsed_seconds = 0;
+  // Of totals.total, the rows an earlier run of the broadcast had settled,
+  // which this one left alone.
+  uint64_t rows_settled_earlier = 0;
 
-  // Rows read per second of the run; 0 before any time has passed.
+  // Rows this run acted on per second; 0 before any time has passed. A
+  // resumed run's rate is over the rows it had left, not the whole file.
   double RowsPerSecond() const {
-    return elapsed_seconds > 0 ? totals.total / elapsed_seconds : 0.0;
+    return elapsed_seconds > 0
+               ? (totals.total - rows_settled_earlier) / elapsed_seconds
+               : 0.0;
   }
 };
 

@@ -358,6 +358,11 @@ class Engine::Impl {
   absl::StatusOr<RunReport> RunOnce(LiveBroadcast* b, const RunInput& input);
   absl::StatusOr<Transport*> TransportFor(LiveBroadcast* b,
                                           std::unique_ptr<Transport>* owned);
+  // Makes the folder and store of the new broadcast `b` and writes it
+  // there; on failure leaves no folder behind.
+  absl::Status CreateStore(LiveBroadcast* b);
+  // The provider `name` of the providers file; null when there is none.
+  const ProviderConfig* FindProvider(absl::string_view name) const;
   // Reads the batch file once with every row held: its size, and its
   // invalid rows for strictValidation.
   void Validate(LiveBroadcast* b, const BatchOptions& options,
@@ -488,6 +493,7 @@ absl::Status Engine::Impl::OpenStore(LiveBroadcast* b) {
   SqliteStoreOptions store_options;
   store_options.read_only = options_.read_only;
   store_options.synchronous_full = options_.synchronous_full;
+  store_options.vfs = options_.sqlite_vfs;
   store_options.record_events = !b->options.webhook_file.empty();
   store_options.wants_finished = [this, b] {
     return b->notifier != nullptr || events_.HasListeners();
@@ -695,6 +701,27 @@ BroadcastInfo Engine::Impl::InfoOf(LiveBroadcast& b) {
   return info;
 }
 
+absl::Status Engine::Impl::CreateStore(LiveBroadcast* b) {
+  std::error_code error;
+  if (std::filesystem::exists(b->dir, error) || error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(b->dir, ": exists, but holds no broadcast this engine "
+                             "opened; move it away"));
+  }
+  if (absl::Status s = MakeDirectories(b->dir); !s.ok()) return s;
+  absl::Status s = OpenStore(b);
+  if (s.ok()) s = Persist(*b);
+  if (s.ok()) s = StartNotifier(b);
+  if (!s.ok()) {
+    // A store half made (a full disk) would be refused as damaged by every
+    // later Open: the folder holds nothing yet, and goes.
+    b->notifier.reset();
+    b->store.reset();
+    std::filesystem::remove_all(b->dir, error);
+  }
+  return s;
+}
+
 absl::StatusOr<BroadcastId> Engine::Impl::CreateBroadcast(
     absl::string_view definition, const BroadcastOptions& options) {
   if (absl::Status s = Writable(); !s.ok()) return s;
@@ -745,10 +772,7 @@ absl::StatusOr<BroadcastId> Engine::Impl::CreateBroadcast(
   }
   if (!options_.state_dir.empty()) {
     b->dir = absl::StrCat(options_.state_dir, "/broadcasts/", b->id);
-    if (absl::Status s = MakeDirectories(b->dir); !s.ok()) return s;
-    if (absl::Status s = OpenStore(b.get()); !s.ok()) return s;
-    if (absl::Status s = Persist(*b); !s.ok()) return s;
-    if (absl::Status s = StartNotifier(b.get()); !s.ok()) return s;
+    if (absl::Status s = CreateStore(b.get()); !s.ok()) return s;
   }
   LiveBroadcast* created = b.get();
   broadcasts_[created->id] = std::move(b);
@@ -1108,6 +1132,13 @@ void Engine::Impl::Runner(LiveBroadcast* b) {
   status_changed_.notify_all();
 }
 
+const ProviderConfig* Engine::Impl::FindProvider(absl::string_view name) const {
+  for (const ProviderConfig& provider : providers_) {
+    if (provider.name == name) return &provider;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<Transport*> Engine::Impl::TransportFor(
     LiveBroadcast* b, std::unique_ptr<Transport>* owned) {
   const BroadcastOptions& options = b->options;
@@ -1127,10 +1158,8 @@ absl::StatusOr<Transport*> Engine::Impl::TransportFor(
     std::lock_guard lock(mu_);
     std::unique_ptr<ProviderHub>& slot = hubs_[options.provider];
     if (slot == nullptr) {
-      auto config = std::find_if(
-          providers_.begin(), providers_.end(),
-          [&](const ProviderConfig& p) { return p.name == options.provider; });
-      if (config == providers_.end()) {
+      const ProviderConfig* config = FindProvider(options.provider);
+      if (config == nullptr) {
         hubs_.erase(options.provider);
         return absl::FailedPreconditionError(
             absl::StrCat("provider \"", options.provider,
@@ -1163,7 +1192,10 @@ absl::StatusOr<RunReport> Engine::Impl::RunOnce(LiveBroadcast* b,
   run.dnc_paths = b->options.dnc_paths;
   run.dnc_skip_unreadable = b->options.dnc_skip_unreadable;
   run.interrupt = &b->interrupt;
-  run.on_progress = [b](const RunProgress& p) {
+  const ProviderConfig* provider = FindProvider(b->options.provider);
+  const absl::Duration answer_timeout =
+      provider != nullptr ? provider->timeout : absl::ZeroDuration();
+  run.on_progress = [b, answer_timeout](const RunProgress& p) {
     std::lock_guard lock(b->progress_mu);
     BroadcastProgress& out = b->progress;
     out.rows = p.rows;
@@ -1171,9 +1203,12 @@ absl::StatusOr<RunReport> Engine::Impl::RunOnce(LiveBroadcast* b,
     out.waiting = p.waiting;
     out.callbacks = p.callbacks;
     out.in_flight = p.in_flight;
+    out.queued = p.queued;
+    out.answer_timeout = answer_timeout;
     out.first_pass = p.first_pass;
     out.idle_until = p.idle_until;
     out.deferred_by_zone = p.deferred_by_zone;
+    out.warnings = p.warnings;
   };
   ResumePoint resume;
   if (b->store != nullptr) {

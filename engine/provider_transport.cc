@@ -55,6 +55,7 @@ struct ChannelState {
   std::atomic<bool> drain_posted{false};
   moodycamel::BlockingConcurrentQueue<Delivery, AnswerQueueTraits> answered;
   std::atomic<uint64_t> answered_count{0};
+  std::atomic<uint64_t> with_provider{0};  // texts in requests unanswered
   std::mutex room_mutex;
   std::condition_variable room;
 
@@ -269,6 +270,9 @@ class ProviderHub::Channel : public Transport {
     return hub_->Collect(*state_, wait, out);
   }
   void StopSending() override { hub_->StopSending(state_); }
+  uint64_t TextsWithProvider() const override {
+    return state_->with_provider.load(std::memory_order_relaxed);
+  }
   absl::Status Finish() override {
     if (!state_->finished) {
       state_->finished = true;
@@ -532,6 +536,7 @@ void ProviderHub::Impl::StartRequest(SenderQueue* sender, ChannelQueue* from,
   }
   sender->virtual_time = from->pass;
   from->pass += static_cast<double>(count) / from->channel->options.weight;
+  from->channel->with_provider.fetch_add(count, std::memory_order_relaxed);
   std::vector<const ProviderText*> views;
   views.reserve(count);
   for (const PendingText& text : texts) views.push_back(&text.text);
@@ -547,6 +552,7 @@ void ProviderHub::Impl::OnResponse(SenderQueue* sender,
                                    std::vector<PendingText> texts,
                                    const HttpResponse& response) {
   ++requests_;
+  channel->with_provider.fetch_sub(texts.size(), std::memory_order_relaxed);
   connections_ = client_ != nullptr ? client_->connections_opened() : 0;
   if (given_up_ || stopping_) {
     for (PendingText& text : texts) {
@@ -756,6 +762,10 @@ absl::Status ProviderTransport::Finish() {
 }
 
 void ProviderTransport::StopSending() { channel_->StopSending(); }
+
+uint64_t ProviderTransport::TextsWithProvider() const {
+  return channel_->TextsWithProvider();
+}
 
 ProviderTransportStats ProviderTransport::stats() const {
   return hub_->stats();

@@ -135,6 +135,7 @@ class ProviderTransport : public Transport {
   // Stops the I/O thread, letting go of the provider's connections.
   absl::Status Finish() override;
   void StopSending() override;
+  uint64_t TextsWithProvider() const override;
 
   // Thread-safe snapshot.
   ProviderTransportStats stats() const;

@@ -103,6 +103,8 @@ absl::StatusOr<RecipientGates> RecipientGates::Build(const Broadcast& broadcast,
   gates.table_ = &zones;
   gates.unrestricted_ = broadcast.schedules.empty() && !local.enabled && !tcpa;
   gates.groups_.resize(zones.group_count());
+  bool any_sends = false;
+  bool all_shut = true;
   for (ZoneGroupId id = 0; id < zones.group_count(); ++id) {
     Group& group = gates.groups_[id];
     const ZoneGroup& info = zones.group(id);
@@ -144,14 +146,15 @@ absl::StatusOr<RecipientGates> RecipientGates::Build(const Broadcast& broadcast,
     group.gate = AllOf(std::move(parts));
 
     group.cutoff = deadline;
-    if (!broadcast.resume_next_day) {
-      const absl::Time first_open = group.gate->NextOpen(start);
-      if (first_open != absl::InfiniteFuture()) {
-        group.cutoff =
-            std::min(group.cutoff, group.gate->NextClose(first_open));
-      }
+    const absl::Time first_open = group.gate->NextOpen(start);
+    if (!broadcast.resume_next_day && first_open != absl::InfiniteFuture()) {
+      group.cutoff = std::min(group.cutoff, group.gate->NextClose(first_open));
     }
+    group.never_opens = first_open >= group.cutoff;
+    all_shut = all_shut && group.never_opens;
+    any_sends = true;
   }
+  gates.never_opens_anywhere_ = any_sends && all_shut;
   return gates;
 }
 

@@ -55,6 +55,14 @@ class RecipientGates {
     return groups_[group].zone_names;
   }
 
+  // True when the window of `group` does not open at all between the run's
+  // start and the group's cutoff: its recipients can only end TIMEOUT.
+  bool NeverOpens(ZoneGroupId group) const {
+    return groups_[group].never_opens;
+  }
+  // True when that holds for every group that Sends().
+  bool NeverOpensAnywhere() const { return never_opens_anywhere_; }
+
   // The next instant at or after `t` at which recipients of `group` may be
   // sent, or absl::InfiniteFuture() when that is never (before the cutoff).
   absl::Time NextSendable(ZoneGroupId group, absl::Time t) const;
@@ -69,6 +77,7 @@ class RecipientGates {
   struct Group {
     std::unique_ptr<TimeGate> gate;  // null: skipped
     absl::Time cutoff = absl::InfiniteFuture();
+    bool never_opens = false;
     std::vector<absl::TimeZone> zones;
     std::string zone_names;
   };
@@ -76,6 +85,7 @@ class RecipientGates {
   const ZoneTable* table_ = nullptr;
   std::vector<Group> groups_;  // by ZoneGroupId
   bool unrestricted_ = true;
+  bool never_opens_anywhere_ = false;
 };
 
 enum class WindowState {

@@ -79,6 +79,7 @@ std::string RunReportJson(const Broadcast& broadcast, const RunReport& report) {
   out["endedAt"] = absl::FormatTime(absl::RFC3339_full, report.ended_at,
                                     absl::UTCTimeZone());
   out["elapsedSeconds"] = report.elapsed_seconds;
+  out["rowsSettledEarlier"] = report.rows_settled_earlier;
   out["recipientsPerSecond"] = report.RowsPerSecond();
   out["maxResidentBytes"] = MaxResidentBytes();
   json samples = json::array();

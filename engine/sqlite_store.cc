@@ -589,7 +589,7 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       options.read_only
           ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+      options.vfs.empty() ? nullptr : options.vfs.c_str());
   if (rc != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(
         absl::StrCat(path, ": cannot open the store: ",

@@ -130,6 +130,8 @@ struct SqliteStoreOptions {
   // power cut (never to a crash of herald alone); their texts then go again
   // with their keys. docs/STORE.md, "Durability".
   bool synchronous_full = false;
+  // The SQLite VFS to open the database with; empty: the default.
+  std::string vfs;
   // Append a row to `events` for each text that becomes final.
   bool record_events = false;
   // Called on the writer thread, after each commit, with the texts that

@@ -107,6 +107,11 @@ class Transport {
   // run stops early and stays resumable.
   virtual void StopSending() {}
 
+  // Texts in requests the provider has not answered yet, as opposed to those
+  // the transport still queues; for progress, from any thread. 0 for a
+  // transport that answers within Submit().
+  virtual uint64_t TextsWithProvider() const { return 0; }
+
   // Makes everything sent so far durable and lets go of the provider. Called
   // once, when every submitted text has come back.
   virtual absl::Status Finish() = 0;

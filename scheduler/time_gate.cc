@@ -12,6 +12,10 @@ namespace {
 constexpr int kHorizonDays = 60;
 // Bound on the rounds of AllOf/AnyOf, which converge in a few for real rules.
 constexpr int kMaxRounds = 10000;
+// Rules that never meet (a 03:00-04:00 window under 08:00-21:00 calling
+// hours) would take every round, half a day each, to say so: the search ends
+// this far past the first round's answer, the horizon of one gate.
+constexpr absl::Duration kRoundsHorizon = absl::Hours(24 * kHorizonDays);
 
 int SecondsOfDay(absl::CivilSecond c) {
   return (c.hour() * 60 + c.minute()) * 60 + c.second();
@@ -125,11 +129,14 @@ class AllOfGate : public TimeGate {
   // Each round moves to the latest of the gates' next openings; it is the
   // answer once every gate is open there.
   absl::Time NextOpen(absl::Time t) const override {
+    absl::Time limit = absl::InfiniteFuture();
     for (int round = 0; round < kMaxRounds; ++round) {
       absl::Time latest = t;
       for (const auto& gate : gates_)
         latest = std::max(latest, gate->NextOpen(t));
       if (latest == absl::InfiniteFuture() || IsOpen(latest)) return latest;
+      if (round == 0) limit = latest + kRoundsHorizon;
+      if (latest > limit) break;
       t = latest;
     }
     return absl::InfiniteFuture();
@@ -168,6 +175,7 @@ class AnyOfGate : public TimeGate {
   // Each round moves to the latest closing of the gates open now; it is the
   // answer once no gate is open there.
   absl::Time NextClose(absl::Time t) const override {
+    absl::Time limit = absl::InfiniteFuture();
     for (int round = 0; round < kMaxRounds; ++round) {
       absl::Time latest = t;
       for (const auto& gate : gates_) {
@@ -176,6 +184,8 @@ class AnyOfGate : public TimeGate {
       if (latest == t || latest == absl::InfiniteFuture() || !IsOpen(latest)) {
         return latest;
       }
+      if (round == 0) limit = latest + kRoundsHorizon;
+      if (latest > limit) break;
       t = latest;
     }
     return absl::InfiniteFuture();

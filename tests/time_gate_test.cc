@@ -134,6 +134,29 @@ TEST(TimeGateTest, AllOfIsTheIntersectionAcrossZones) {
             absl::InfiniteFuture());
 }
 
+// The search for a common opening looks a horizon past the first gate's
+// opening, not past the question: a schedule whose dates begin in three
+// months still meets a daily window then.
+TEST(TimeGateTest, AllOfFindsAnOpeningBeyondALateFirstDay) {
+  DailyWindowRule summer = Window(9, 0, 10, 0);
+  summer.first_day = absl::CivilDay(2026, 9, 1);
+  std::vector<std::unique_ptr<TimeGate>> gates;
+  gates.push_back(DailyWindowGate(summer, LoadZone("America/New_York")));
+  gates.push_back(
+      DailyWindowGate(Window(6, 30, 7, 30), LoadZone("America/Los_Angeles")));
+  // 09:30 EDT = 06:30 PDT on the first day.
+  EXPECT_EQ(AllOf(std::move(gates))->NextOpen(Utc(2026, 6, 1, 0)),
+            Utc(2026, 9, 1, 13, 30));
+}
+
+TEST(TimeGateTest, AnyOfOfWindowsCoveringTheClockNeverCloses) {
+  std::vector<std::unique_ptr<TimeGate>> gates;
+  gates.push_back(DailyWindowGate(Window(0, 0, 13, 0), absl::UTCTimeZone()));
+  gates.push_back(DailyWindowGate(Window(12, 0, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(AnyOf(std::move(gates))->NextClose(Utc(2026, 6, 1, 0)),
+            absl::InfiniteFuture());
+}
+
 TEST(TimeGateTest, AnyOfJoinsSchedules) {
   DailyWindowRule saturday = Window(10, 0, 12, 0);
   saturday.days = WeekdayBit(absl::Weekday::saturday);

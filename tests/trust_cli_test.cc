@@ -224,6 +224,18 @@ TEST_F(TrustCliTest, BadConfigurationIsAnErrorNamingFileAndField) {
   EXPECT_THAT(output_, HasSubstr(twice + ": message: given twice"));
   EXPECT_EQ(Run(contacts, "--workers 40000"), 2) << output_;
   EXPECT_THAT(output_, HasSubstr("--workers"));
+  // -1 was read as the largest count there is.
+  for (const char* limit : {"-1", "100001", "1e3"}) {
+    EXPECT_EQ(RunCommand(absl::StrCat(kHerald, " render --campaign ",
+                                      dir_.File("c.json"), " --contacts ",
+                                      contacts, " --limit ", limit),
+                         &output_),
+              2);
+    EXPECT_THAT(output_,
+                HasSubstr(absl::StrCat("--limit: expected a whole number from "
+                                       "0 to 100000, got \"",
+                                       limit, "\"")));
+  }
 }
 
 // 2. A provider whose error pages echo the request put the Basic auth
@@ -356,9 +368,9 @@ TEST(FullDiskTest, FirstFailedWriteStopsTheRunAndResumeSendsNothingTwice) {
   const std::string db = dir.File("state/broadcasts/1/broadcast.db");
   const int64_t recorded =
       QueryInt(db, "SELECT count(*) FROM texts WHERE result = 'SENT'");
-  // At most the store's queue (65,536) and the texts in flight (20,000)
-  // past what it recorded.
-  EXPECT_LE(accepted - recorded, 65536 + 20000)
+  // At most the store's queue (65,536), the texts in flight (20,000) and a
+  // slice handed over (1,024) past what it recorded.
+  EXPECT_LE(accepted - recorded, 65536 + 20000 + 1024)
       << "it kept sending after the store failed";
   EXPECT_GE(accepted, recorded);
 
@@ -568,6 +580,16 @@ TEST_F(OutboxTest, CtrlCStopsWritingAndWhatIsWrittenIsRecorded) {
   EXPECT_EQ(QueryInt(dir_.File("state/broadcasts/1/broadcast.db"),
                      "SELECT count(*) FROM texts WHERE result = 'SENT'"),
             static_cast<int64_t>(lines));
+
+  // The resume's rate is over the rows it had left, which it says.
+  ASSERT_EQ(
+      RunCommand(absl::StrCat(kHerald, " resume --state ", dir_.File("state")),
+                 &output_),
+      0)
+      << output_;
+  EXPECT_THAT(output_,
+              HasSubstr(absl::StrCat("rows/s over the rows left; ", lines,
+                                     " settled by an earlier run)")));
 }
 
 }  // namespace

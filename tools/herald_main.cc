@@ -15,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,9 @@
 #include "herald/engine.h"
 #include "nlohmann/json.hpp"
 #include "timezone/zone_table.h"
+#include "tools/flag_values.h"
 #include "tools/run_flags.h"
 #include "tools/store_commands.h"
-#include "tools/time_flag.h"
 
 namespace herald {
 namespace {
@@ -207,16 +208,19 @@ class ProgressLine {
     if (at > last_at_) rate_ = (p.sent - last_sent_) / (at - last_at_);
     last_sent_ = p.sent;
     last_at_ = at;
-    std::string line = absl::StrFormat(
-        "herald: %d rows, %d sent (%.0f/s), %d in flight, %d waiting, %d to "
-        "retry",
-        p.rows, p.sent, rate_, p.in_flight, p.waiting, p.callbacks);
+    std::string line =
+        absl::StrFormat("herald: %d rows, %d sent (%.0f/s), %d in flight",
+                        p.rows, p.sent, rate_, p.in_flight);
+    if (p.queued > 0) absl::StrAppend(&line, ", ", p.queued, " queued");
+    absl::StrAppend(&line, ", ", p.waiting, " waiting, ", p.callbacks,
+                    " to retry");
     if (p.idle_until != absl::InfinitePast()) {
       absl::StrAppend(&line, ", idle until ", Utc(p.idle_until));
     } else if (!p.first_pass && rate_ > 0) {
-      absl::StrAppend(&line, ", ETA ",
-                      absl::FormatDuration(absl::Seconds(std::ceil(
-                          (p.in_flight + p.callbacks + p.waiting) / rate_))));
+      absl::StrAppend(
+          &line, ", ETA ",
+          absl::FormatDuration(absl::Seconds(std::ceil(
+              (p.in_flight + p.queued + p.callbacks + p.waiting) / rate_))));
     }
     for (const auto& [zone, rows] : p.deferred_by_zone) {
       absl::StrAppend(&line, "; ", rows, " deferred in ", zone);
@@ -241,11 +245,16 @@ class ProgressLine {
 // Prints the run's summary from its report.
 void PrintSummary(const BroadcastInfo& info, const json& report,
                   const std::string& outbox) {
+  // A resumed run's rate is over the rows it had left.
+  const uint64_t settled = report.value("rowsSettledEarlier", uint64_t{0});
   std::cout << absl::StrFormat(
-      "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s)\n", info.name,
+      "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s%s)\n", info.name,
       report.value("status", "") == "COMPLETED" ? "completed" : "STOPPED",
       report.value("elapsedSeconds", 0.0),
-      report.value("recipientsPerSecond", 0.0));
+      report.value("recipientsPerSecond", 0.0),
+      settled == 0 ? ""
+                   : absl::StrCat(" over the rows left; ", settled,
+                                  " settled by an earlier run"));
   std::cout << "  " << Counts(report.value("stats", json::object())) << "\n";
   const json passes = report.value("passes", json::array());
   if (passes.size() > 1) {
@@ -302,6 +311,71 @@ void DrainWebhook(Engine& engine, BroadcastId id, const RunFlags& flags) {
   }
 }
 
+// "1 row", "2 rows".
+std::string Plural(uint64_t count, absl::string_view noun) {
+  return absl::StrCat(count, " ", noun, count == 1 ? "" : "s");
+}
+
+// What the terminal is told while a run goes on, besides the progress line:
+// each warning once, as soon as the run finds it, and, where no progress line
+// shows it (--quiet, or not a terminal), once that the run waits for a
+// window.
+class RunNotices {
+ public:
+  explicit RunNotices(ProgressLine* progress) : progress_(progress) {}
+
+  // Says what `p` brings that was not said yet. `waits`: whether to say
+  // that the run is idle until a window opens.
+  void Update(const BroadcastProgress& p, bool waits) {
+    for (const std::string& warning : p.warnings) Warn(warning);
+    if (waits && !said_idle_ && p.idle_until != absl::InfinitePast()) {
+      said_idle_ = true;
+      std::string where;
+      if (!p.deferred_by_zone.empty()) {
+        where = absl::StrCat(", most in ", p.deferred_by_zone.front().first);
+      }
+      Say(absl::StrCat("waiting for a send window until ", Utc(p.idle_until),
+                       " (", Plural(p.waiting, "row"), " waiting", where, ")"));
+    }
+  }
+
+  // Says `warning` unless it was said.
+  void Warn(const std::string& warning) {
+    if (warned_.insert(warning).second) Say("warning: " + warning);
+  }
+
+  void Say(absl::string_view line) {
+    progress_->Clear();
+    std::cerr << "herald: " << line << "\n";
+  }
+
+ private:
+  ProgressLine* progress_;
+  std::set<std::string> warned_;
+  bool said_idle_ = false;
+};
+
+// Tells, when a stop has to wait for the provider, what for and how long.
+void SayWhatStopWaitsFor(const BroadcastProgress& p, const BroadcastInfo& info,
+                         RunNotices* notices) {
+  if (p.in_flight == 0 && p.queued == 0) return;
+  std::string line = "stopping: ";
+  if (p.in_flight > 0) {
+    absl::StrAppend(
+        &line, "waiting for provider ", info.provider, " to answer ",
+        Plural(p.in_flight, "text"), " in flight (at most ",
+        absl::FormatDuration(p.answer_timeout), ", its timeoutMs); ");
+  }
+  if (p.queued > 0) {
+    absl::StrAppend(&line, "giving back ", Plural(p.queued, "queued text"),
+                    " unsent; ");
+  }
+  absl::StrAppend(&line,
+                  "a second Ctrl-C quits at once, and a resume sends the "
+                  "unanswered texts again under the same keys");
+  notices->Say(line);
+}
+
 // Follows broadcast `id` until it is no longer running, then writes the
 // report and prints the summary. `outbox`: the outbox file to name in the
 // summary, when known.
@@ -309,10 +383,14 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
            const std::string& outbox) {
   const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
   ProgressLine progress;
-  absl::Time last_shown = absl::InfinitePast();
+  RunNotices notices(&progress);
+  absl::Time last_polled = absl::InfinitePast();
   bool stopped_by_signal = false;
   for (;;) {
     if (interrupted) {
+      absl::StatusOr<BroadcastProgress> p = engine.GetProgress(id);
+      absl::StatusOr<BroadcastInfo> live = engine.GetBroadcast(id);
+      if (p.ok() && live.ok()) SayWhatStopWaitsFor(*p, *live, &notices);
       // Stop() returns once the texts with the provider are answered and
       // recorded.
       if (absl::Status s = engine.Stop(id); !s.ok()) {
@@ -336,10 +414,13 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
       return kExitStopped;
     }
     if (!IsLive(*status)) break;
-    if (show_progress && absl::Now() - last_shown >= absl::Milliseconds(500)) {
-      last_shown = absl::Now();
+    if (absl::Now() - last_polled >= absl::Milliseconds(500)) {
+      last_polled = absl::Now();
       absl::StatusOr<BroadcastProgress> p = engine.GetProgress(id);
-      if (p.ok()) progress.Show(*p);
+      if (p.ok()) {
+        notices.Update(*p, /*waits=*/!show_progress);
+        if (show_progress) progress.Show(*p);
+      }
     }
   }
   progress.Clear();
@@ -353,7 +434,7 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
     report = json::parse(*report_text, nullptr, false);
     if (!report.is_object()) report = json::object();
     for (const json& warning : report.value("warnings", json::array())) {
-      std::cerr << "herald: warning: " << warning.get<std::string>() << "\n";
+      notices.Warn(warning.get<std::string>());
     }
     const json dnc = report.value("dnc", json::object());
     const json rejected = dnc.value("rejectedSamples", json::array());
@@ -659,7 +740,12 @@ int Render(const RunFlags& flags) {
   broadcast->schedules.clear();
   broadcast->compliance_profile = ComplianceProfile::kNone;
   broadcast->unknown_zone_policy = {};
-  PreviewTransport preview(flags.limit);
+  // Shown texts are held until the run ends.
+  constexpr uint64_t kMaxShown = 100'000;
+  absl::StatusOr<uint64_t> limit =
+      ParseCountFlag("--limit", flags.limit, 0, kMaxShown);
+  if (!limit.ok()) return Fail(limit.status());
+  PreviewTransport preview(*limit);
   absl::StatusOr<RunReport> report =
       RunBroadcast(*broadcast, InputOptions(flags), &preview, nullptr);
   if (!report.ok()) return Fail(report.status());
@@ -858,7 +944,7 @@ int main(int argc, char** argv) {
   CLI::App* render = app.add_subcommand(
       "render", "Show the messages a broadcast would send and their cost");
   herald::AddInputFlags(render, &flags);
-  render->add_option("--limit", flags.limit, "Texts to show")
+  render->add_option("--limit", flags.limit, "Texts to show, 0 to 100000")
       ->capture_default_str();
   run->add_option("--tz-data", flags.tz_data,
                   "NPA-NXX time zones over the built-in table: "

@@ -28,7 +28,7 @@ struct RunFlags {
   std::string phone_column;
   int workers = 0;
   bool quiet = false;
-  size_t limit = 10;  // render: texts to show
+  std::string limit = "10";  // render: texts to show
   std::string clock = "real";
   std::string start;      // virtual clock: when the run begins
   std::string deadline;   // nothing is sent from then on

@@ -22,7 +22,7 @@
 #include "herald/engine.h"
 #include "herald/texts.h"
 #include "nlohmann/json.hpp"
-#include "tools/time_flag.h"
+#include "tools/flag_values.h"
 
 namespace herald {
 namespace {
@@ -37,25 +37,6 @@ constexpr size_t kMessageWidth = 40;
 int Fail(const absl::Status& status, int exit_code) {
   std::cerr << "herald: " << status.message() << "\n";
   return exit_code;
-}
-
-absl::Status BadFlag(absl::string_view flag, absl::string_view expected,
-                     absl::string_view value) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(flag, ": expected ", expected, ", got \"", value, "\""));
-}
-
-absl::StatusOr<uint64_t> ParseCountFlag(absl::string_view flag,
-                                        const std::string& text, uint64_t min,
-                                        uint64_t max) {
-  uint64_t n = 0;
-  if (text.empty() ||
-      text.find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(text, &n) || n < min || n > max) {
-    return BadFlag(flag, absl::StrCat("a whole number from ", min, " to ", max),
-                   text);
-  }
-  return n;
 }
 
 // Parses each of `names` (any case) with `parse`. The error lists the names

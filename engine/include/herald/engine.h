@@ -81,6 +81,11 @@ struct EngineOptions {
   // The default can lose the last commits to a power cut, never to a crash
   // (docs/STORE.md, "Durability").
   bool synchronous_full = false;
+  // The SQLite VFS (sqlite3_vfs_register) the broadcasts' stores are
+  // written through; empty: SQLite's default, the operating system's files.
+  // The storage seam: a test registers a VFS that fails writes, syncs or
+  // reads where a full or failing disk would (tests/fault_vfs.h).
+  std::string sqlite_vfs;
   // The providers file (README, "Sending through a provider"): each provider
   // with its URL, credentials (from the environment or a 0600 file) and
   // lanes. Broadcasts name the provider they send through; all broadcasts
@@ -207,12 +212,19 @@ struct BroadcastProgress {
   uint64_t waiting = 0;    // rows waiting for their recipient's window
   uint64_t callbacks = 0;  // rows waiting for their next attempt
   uint64_t in_flight = 0;  // texts with the provider, not yet answered
+  uint64_t queued = 0;     // texts queued for the provider, not yet sent
+  // How long the provider may take to answer a text in flight (its
+  // timeoutMs); zero for the outbox, which answers at once.
+  absl::Duration answer_timeout = absl::ZeroDuration();
   bool first_pass = true;  // still reading the batches for the first time
   // When the broadcast is idle until a window opens: that instant; else
   // absl::InfinitePast().
   absl::Time idle_until = absl::InfinitePast();
   // The zones with the most rows waiting, most first (at most three).
   std::vector<std::pair<std::string, uint64_t>> deferred_by_zone;
+  // What the run warns of so far, in order (the report has them too): a
+  // warning found at the start is here before the first text goes.
+  std::vector<std::string> warnings;
 };
 
 // Something that happened, for subscribers.
