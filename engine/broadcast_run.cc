@@ -45,7 +45,7 @@ constexpr uint64_t kWaitingIdMask = (uint64_t{1} << kWaitingIdBits) - 1;
 // short enough to notice a due retry or an opened window soon after.
 constexpr absl::Duration kCollectWait = absl::Milliseconds(100);
 // Texts handed to the transport at a time (Pipeline::Submit).
-constexpr size_t kSubmitSlice = 1024;
+constexpr size_t kSubmitSlice = 4096;
 
 constexpr absl::string_view kSkippedReason =
     "no known time zone for this number, and unknownZonePolicy is skip";

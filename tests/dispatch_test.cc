@@ -15,8 +15,8 @@
 #include "engine/provider_transport.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "herald/clock.h"
+#include "nlohmann/json.hpp"
 #include "tests/test_util.h"
 #include "tools/mock_provider/server.h"
 
