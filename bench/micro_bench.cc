@@ -5,11 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "engine/csv_reader.h"
-#include "engine/message_template.h"
-#include "engine/number_set.h"
-#include "engine/phone_number.h"
-#include "engine/sms_encoding.h"
+#include "engine/ingest/csv_reader.h"
+#include "engine/ingest/number_set.h"
+#include "engine/ingest/phone_number.h"
+#include "engine/message/message_template.h"
+#include "engine/message/sms_encoding.h"
 
 namespace herald {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "engine/sqlite_store.h"
+#include "engine/store/sqlite_store.h"
 
 namespace herald {
 namespace {

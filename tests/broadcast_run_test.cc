@@ -1,6 +1,6 @@
 // End-to-end tests of one run: real CSV files in, the real outbox file out,
 // every row's outcome checked.
-#include "engine/broadcast_run.h"
+#include "engine/pipeline/broadcast_run.h"
 
 #include <functional>
 #include <map>
@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "engine/outbox_transport.h"
+#include "engine/pipeline/outbox_transport.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "herald/clock.h"

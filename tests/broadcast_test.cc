@@ -1,4 +1,4 @@
-#include "engine/broadcast.h"
+#include "engine/broadcast/broadcast.h"
 
 #include <string>
 

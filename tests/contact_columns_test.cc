@@ -1,4 +1,4 @@
-#include "engine/contact_columns.h"
+#include "engine/ingest/contact_columns.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "engine/csv_reader.h"
+#include "engine/ingest/csv_reader.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "engine/dnc_list.h"
+#include "engine/ingest/dnc_list.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 // The I/O core as the dispatcher uses it: an io_context driven on the test
 // thread, the in-process mock provider on 127.0.0.1 (faults included), and a
 // canned-answer server where the exact bytes on the wire matter.
-#include "engine/http_client.h"
+#include "engine/http/http_client.h"
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>

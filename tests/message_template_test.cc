@@ -1,4 +1,4 @@
-#include "engine/message_template.h"
+#include "engine/message/message_template.h"
 
 #include <string>
 #include <vector>

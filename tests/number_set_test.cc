@@ -1,4 +1,4 @@
-#include "engine/number_set.h"
+#include "engine/ingest/number_set.h"
 
 #include <cstdint>
 #include <random>

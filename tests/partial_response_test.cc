@@ -1,4 +1,4 @@
-#include "engine/partial_response.h"
+#include "engine/store/partial_response.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "engine/phone_number.h"
+#include "engine/ingest/phone_number.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 // The providers file: every field read, every mistake named by file and
 // field, and the password taken from the environment or an owner-only file,
 // never shown.
-#include "engine/provider_config.h"
+#include "engine/dispatch/provider_config.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "engine/provider_protocol.h"
+#include "engine/dispatch/provider_protocol.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_util.h"

@@ -2,7 +2,7 @@
 // make of every kind of answer, and a round trip per protocol through the
 // in-process mock provider over real HTTP (libcurl), which proves that the
 // request is one the provider takes.
-#include "engine/provider_protocol.h"
+#include "engine/dispatch/provider_protocol.h"
 
 #include <curl/curl.h>
 

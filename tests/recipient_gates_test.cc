@@ -1,11 +1,11 @@
-#include "engine/recipient_gates.h"
+#include "engine/pipeline/recipient_gates.h"
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "engine/phone_number.h"
+#include "engine/ingest/phone_number.h"
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 

@@ -1,4 +1,4 @@
-#include "engine/secret_mask.h"
+#include "engine/base/secret_mask.h"
 
 #include <string>
 

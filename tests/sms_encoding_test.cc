@@ -1,4 +1,4 @@
-#include "engine/sms_encoding.h"
+#include "engine/message/sms_encoding.h"
 
 #include <algorithm>
 #include <cstdint>

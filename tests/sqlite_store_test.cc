@@ -1,4 +1,4 @@
-#include "engine/sqlite_store.h"
+#include "engine/store/sqlite_store.h"
 
 #include <sqlite3.h>
 

@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 
 // What the provider may have taken that the store did not record when a
 // write fails: the store's queue, the transport's room and one slice of
-// texts handed over (engine/broadcast_run.cc, Pipeline::Submit).
+// texts handed over (engine/pipeline/broadcast_run.cc, Pipeline::Submit).
 constexpr int64_t kMaxUnrecorded = 65'536 + 20'000 + 4'096;
 // More than that: a run the store stops cannot have sent them all.
 constexpr int kRows = 120'000;

@@ -1,6 +1,6 @@
 // StoreReader over a store written here row by row with SQL, so that every
 // page and count below is known exactly.
-#include "engine/store_reader.h"
+#include "engine/store/store_reader.h"
 
 #include <sqlite3.h>
 
@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "engine/partial_response.h"
-#include "engine/sqlite_store.h"
+#include "engine/store/partial_response.h"
+#include "engine/store/sqlite_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

@@ -1,9 +1,9 @@
-#include "engine/utf8.h"
+#include "engine/base/utf8.h"
 
 #include <string>
 
-#include "engine/csv_reader.h"
-#include "engine/json_text.h"
+#include "engine/base/json_text.h"
+#include "engine/ingest/csv_reader.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 

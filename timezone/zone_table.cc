@@ -14,8 +14,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "engine/csv_reader.h"
-#include "engine/file_io.h"
+#include "engine/base/file_io.h"
+#include "engine/ingest/csv_reader.h"
 #include "timezone/nanp_area_codes.h"
 
 namespace herald {

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/phone_number.h"
+#include "engine/ingest/phone_number.h"
 
 namespace herald {
 

@@ -22,9 +22,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "engine/file_io.h"
-#include "engine/number_set.h"
-#include "engine/phone_number.h"
+#include "engine/base/file_io.h"
+#include "engine/ingest/number_set.h"
+#include "engine/ingest/phone_number.h"
 
 namespace herald {
 namespace {

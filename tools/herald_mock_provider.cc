@@ -20,7 +20,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "engine/file_io.h"
+#include "engine/base/file_io.h"
 #include "tools/mock_provider/options.h"
 #include "tools/mock_provider/server.h"
 

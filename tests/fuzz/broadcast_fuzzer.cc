@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "engine/broadcast.h"
+#include "engine/broadcast/broadcast.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

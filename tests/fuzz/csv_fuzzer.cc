@@ -12,7 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-#include "engine/csv_reader.h"
+#include "engine/ingest/csv_reader.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

@@ -11,10 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "engine/csv_reader.h"
-#include "engine/dnc_list.h"
-#include "engine/number_set.h"
-#include "engine/phone_number.h"
+#include "engine/ingest/csv_reader.h"
+#include "engine/ingest/dnc_list.h"
+#include "engine/ingest/number_set.h"
+#include "engine/ingest/phone_number.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

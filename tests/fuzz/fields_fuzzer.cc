@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "engine/partial_response.h"
+#include "engine/store/partial_response.h"
 #include "nlohmann/json.hpp"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -17,7 +17,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "engine/csv_reader.h"
+#include "engine/ingest/csv_reader.h"
 
 // Aborts when `cond` is false, naming the invariant, so that libFuzzer keeps
 // the input and the report says which check failed.

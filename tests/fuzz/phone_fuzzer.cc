@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "engine/phone_number.h"
+#include "engine/ingest/phone_number.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

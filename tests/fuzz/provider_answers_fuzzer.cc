@@ -19,9 +19,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "engine/http_client.h"
-#include "engine/provider_config.h"
-#include "engine/provider_protocol.h"
+#include "engine/dispatch/provider_config.h"
+#include "engine/dispatch/provider_protocol.h"
+#include "engine/http/http_client.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-#include "engine/provider_config.h"
+#include "engine/dispatch/provider_config.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

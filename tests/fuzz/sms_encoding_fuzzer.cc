@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "engine/sms_encoding.h"
+#include "engine/message/sms_encoding.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

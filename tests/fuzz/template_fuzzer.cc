@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "engine/message_template.h"
+#include "engine/message/message_template.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "engine/webhook_config.h"
+#include "engine/webhook/webhook_config.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {

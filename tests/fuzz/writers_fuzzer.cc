@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "engine/json_text.h"
+#include "engine/base/json_text.h"
 #include "nlohmann/json.hpp"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "engine/hmac.h"
-#include "engine/json_text.h"
+#include "engine/base/hmac.h"
+#include "engine/base/json_text.h"
 #include "nlohmann/json.hpp"
 
 namespace herald::mock_provider {

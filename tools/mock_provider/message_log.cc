@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "engine/json_text.h"
+#include "engine/base/json_text.h"
 
 namespace herald::mock_provider {
 

@@ -15,7 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "engine/file_io.h"
+#include "engine/base/file_io.h"
 #include "tools/mock_provider/protocol.h"
 
 namespace herald::mock_provider {

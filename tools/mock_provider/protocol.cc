@@ -6,9 +6,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "engine/csv_reader.h"
-#include "engine/json_text.h"
-#include "engine/utf8.h"
+#include "engine/base/json_text.h"
+#include "engine/base/utf8.h"
+#include "engine/ingest/csv_reader.h"
 #include "nlohmann/json.hpp"
 
 namespace herald::mock_provider {

@@ -20,7 +20,7 @@
 #include "boost/asio/write.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
-#include "engine/hmac.h"
+#include "engine/base/hmac.h"
 #include "tools/mock_provider/faults.h"
 #include "tools/mock_provider/hooks.h"
 #include "tools/mock_provider/message_log.h"

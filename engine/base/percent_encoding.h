@@ -1,0 +1,25 @@
+// Percent-encoding for URLs and form bodies.
+#ifndef HERALD_ENGINE_BASE_PERCENT_ENCODING_H_
+#define HERALD_ENGINE_BASE_PERCENT_ENCODING_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace herald {
+
+struct PercentStyle {
+  bool lower_hex = false;       // %2f rather than %2F
+  bool plus_for_space = false;  // '+' rather than %20
+};
+
+// Appends `text` percent-encoded: every byte but the unreserved A-Z a-z 0-9
+// - . _ ~ becomes %XX, so a '+' in a number survives and (by default) a
+// space is %20 in a query and in a form body alike. The other styles are the
+// forms a provider may echo a secret back in.
+void AppendPercentEncoded(absl::string_view text, std::string* out,
+                          PercentStyle style = {});
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_BASE_PERCENT_ENCODING_H_

@@ -1,0 +1,752 @@
+#include "engine/store/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace herald {
+namespace {
+
+// Outcomes queued beyond this make Record() wait for the writer, so a store
+// slower than the providers bounds memory instead of growing without end,
+// and bounds how far the texts handed over run ahead of what is recorded:
+// when a write fails (a full disk), at most this many outcomes plus the
+// transport's texts in flight were sent unrecorded, and go again on resume
+// with their keys. One commit takes everything queued, so commits still
+// group by tens of thousands.
+constexpr size_t kMaxQueuedOutcomes = 1 << 16;
+
+int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
+
+// A prepared statement, finalized when it goes out of scope.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  absl::Status Prepare(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_,
+                           nullptr) != SQLITE_OK) {
+      return absl::InternalError(sqlite3_errmsg(db));
+    }
+    return absl::OkStatus();
+  }
+  sqlite3_stmt* get() const { return stmt_; }
+
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, absl::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_STATIC);
+  }
+  // Binds NULL for an empty text.
+  void BindText(int i, absl::string_view v) {
+    if (v.empty()) {
+      sqlite3_bind_null(stmt_, i);
+    } else {
+      Bind(i, v);
+    }
+  }
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  // Runs a statement that returns no rows, and resets it for the next use.
+  int Run() {
+    const int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+absl::string_view ColumnText(sqlite3_stmt* stmt, int i) {
+  const unsigned char* text = sqlite3_column_text(stmt, i);
+  if (text == nullptr) return {};
+  return absl::string_view(reinterpret_cast<const char*>(text),
+                           sqlite3_column_bytes(stmt, i));
+}
+
+// Adds a final row to the counts its state and result say.
+void CountFinal(RecipientState state, std::optional<TextResult> result,
+                int segments, RunCounts* counts) {
+  switch (state) {
+    case RecipientState::kInvalid:
+      ++counts->invalid;
+      return;
+    case RecipientState::kDup:
+      ++counts->dup;
+      return;
+    case RecipientState::kDnc:
+      ++counts->dnc;
+      return;
+    case RecipientState::kSkipped:
+      ++counts->skipped;
+      return;
+    case RecipientState::kTimeout:
+      ++counts->timeout;
+      return;
+    default:
+      break;
+  }
+  if (result == TextResult::kSent) {
+    ++counts->sent;
+    counts->segments += segments;
+  } else if (result == TextResult::kTooBig) {
+    ++counts->too_big;
+  } else {
+    ++counts->errors;
+  }
+}
+
+// The writer's pages stay in memory (64 MiB) and the WAL is folded into the
+// database every 160 MiB or so rather than every 16: each checkpoint rewrites
+// the B-trees' upper pages, so fewer of them is less writing for the same
+// rows. (Pages of 16 KiB, set before the database exists, hold a run's long
+// rows with less overhead than 4 KiB ones: 360k outcomes/s against 300k in
+// bench/store_bench.)
+const char kTuning[] =
+    "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000";
+
+const char kUpsertText[] = R"sql(
+INSERT INTO texts (id, batch_id, recipient_id, line, to_number, state, result,
+                   attempts, key_attempt, next_attempt, message, segments,
+                   zone, reason, created, modified)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
+ON CONFLICT (id) DO UPDATE SET
+  state = excluded.state, result = excluded.result,
+  attempts = max(attempts, excluded.attempts),
+  key_attempt = excluded.key_attempt, next_attempt = excluded.next_attempt,
+  message = coalesce(excluded.message, message),
+  segments = max(segments, excluded.segments),
+  zone = coalesce(excluded.zone, zone), reason = excluded.reason,
+  modified = excluded.modified
+)sql";
+
+const char kInsertAttempt[] = R"sql(
+INSERT OR REPLACE INTO attempts (text_id, attempt, finish_time, result,
+                                 provider_id, segments)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+)sql";
+
+}  // namespace
+
+std::string StorePath(const std::string& state_dir) {
+  return absl::StrCat(state_dir, "/broadcast.db");
+}
+
+// Owns the connection. Callers queue writes; the writer thread applies
+// everything queued in one transaction, so commits group themselves: the
+// longer a commit takes, the more the next one carries.
+class SqliteStore::Writer {
+ public:
+  Writer(std::string path, sqlite3* db, SqliteStoreOptions options)
+      : path_(std::move(path)), db_(db), options_(std::move(options)) {}
+
+  ~Writer() {
+    Stop();
+    sqlite3_close_v2(db_);
+  }
+
+  absl::Status Init() {
+    if (options_.read_only) {
+      if (absl::Status s = Exec("PRAGMA busy_timeout=5000"); !s.ok()) {
+        return Error(s);
+      }
+      status_ = absl::FailedPreconditionError(
+          absl::StrCat(path_, ": opened to read only"));
+      return absl::OkStatus();
+    }
+    for (const char* sql :
+         {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL",
+          options_.synchronous_full ? "PRAGMA synchronous=FULL"
+                                    : "PRAGMA synchronous=NORMAL",
+          "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
+      if (absl::Status s = Exec(sql); !s.ok()) return Error(s);
+    }
+    if (absl::Status s = upsert_text_.Prepare(db_, kUpsertText); !s.ok()) {
+      return Error(s);
+    }
+    if (absl::Status s = insert_attempt_.Prepare(db_, kInsertAttempt);
+        !s.ok()) {
+      return Error(s);
+    }
+    if (absl::Status s = insert_event_.Prepare(
+            db_, "INSERT INTO events (text_id, at) VALUES (?1, ?2)");
+        !s.ok()) {
+      return Error(s);
+    }
+    if (absl::Status s = select_attempts_.Prepare(
+            db_,
+            "SELECT attempt, finish_time, result, provider_id, segments "
+            "FROM attempts WHERE text_id = ?1 ORDER BY attempt");
+        !s.ok()) {
+      return Error(s);
+    }
+    thread_ = std::thread([this] { Loop(); });
+    return absl::OkStatus();
+  }
+
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  absl::Status Exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      absl::Status s = absl::InternalError(message != nullptr ? message : "?");
+      sqlite3_free(message);
+      return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Error(const absl::Status& s) const {
+    return absl::Status(s.code(), absl::StrCat(path_, ": ", s.message()));
+  }
+
+  void set_from_number(std::string from) { from_number_ = std::move(from); }
+
+  // The first failure of a write, or OK.
+  absl::Status status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+
+  absl::Status Queue(absl::Span<const RowOutcome> outcomes) {
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] {
+      return queue_.outcomes.size() < kMaxQueuedOutcomes || !status_.ok();
+    });
+    if (!status_.ok()) return status_;
+    for (const RowOutcome& o : outcomes) {
+      Queued& q = queue_.outcomes.emplace_back();
+      q.outcome = o;
+      std::string& text = queue_.text;
+      q.text_begin = text.size();
+      for (absl::string_view part :
+           {o.reason, o.provider_id, o.message, o.zone}) {
+        text.append(part.data(), part.size());
+      }
+    }
+    return Wake(&lock);
+  }
+
+  absl::Status QueueBatchSize(uint32_t batch, uint64_t rows) {
+    std::unique_lock lock(mu_);
+    queue_.batch_sizes.emplace_back(batch, rows);
+    return Wake(&lock);
+  }
+
+  absl::Status QueueStatus(std::string status) {
+    std::unique_lock lock(mu_);
+    queue_.status = std::move(status);
+    return Wake(&lock);
+  }
+
+  absl::Status QueueBroadcast(StoredBroadcast broadcast,
+                              std::vector<StoredBatch> batches) {
+    std::unique_lock lock(mu_);
+    queue_.broadcast = {std::move(broadcast), std::move(batches)};
+    return Wake(&lock);
+  }
+
+  absl::Status Flush() {
+    std::unique_lock lock(mu_);
+    const uint64_t target = queued_;
+    committed_cv_.wait(lock,
+                       [&] { return committed_ >= target || !status_.ok(); });
+    return status_;
+  }
+
+  // Applies what is queued and ends the writer thread.
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    work_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  struct Queued {
+    RowOutcome outcome;  // its views are rebuilt from `text` when written
+    size_t text_begin = 0;
+  };
+  struct Writes {
+    std::vector<Queued> outcomes;
+    std::string text;  // the outcomes' reasons, ids, messages and zones
+    std::vector<std::pair<uint32_t, uint64_t>> batch_sizes;
+    std::optional<std::string> status;
+    std::optional<std::pair<StoredBroadcast, std::vector<StoredBatch>>>
+        broadcast;
+    uint64_t sequence = 0;  // of the last write it holds
+
+    bool empty() const {
+      return outcomes.empty() && batch_sizes.empty() && !status.has_value() &&
+             !broadcast.has_value();
+    }
+  };
+
+  // With mu_ held by `lock`: numbers what was just queued and wakes the
+  // writer.
+  absl::Status Wake(std::unique_lock<std::mutex>* lock) {
+    queue_.sequence = ++queued_;
+    lock->unlock();
+    work_.notify_one();
+    return absl::OkStatus();
+  }
+
+  void Loop() {
+    Writes writes;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        if (queue_.empty()) break;
+        std::swap(writes, queue_);
+      }
+      space_.notify_all();
+      absl::Status s = Apply(writes);
+      // Announced before Flush() returns, so a caller that flushed has seen
+      // every event of what it recorded.
+      if (s.ok() && options_.on_finished &&
+          (!options_.wants_finished || options_.wants_finished())) {
+        Announce(writes);
+      }
+      {
+        std::lock_guard lock(mu_);
+        if (!s.ok() && status_.ok()) status_ = Error(s);
+        if (s.ok()) committed_ = writes.sequence;
+      }
+      committed_cv_.notify_all();
+      space_.notify_all();
+      if (!s.ok()) break;
+      writes.outcomes.clear();
+      writes.text.clear();
+      writes.batch_sizes.clear();
+      writes.status.reset();
+      writes.broadcast.reset();
+    }
+  }
+
+  absl::Status Apply(Writes& writes) {
+    if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    absl::Status s = ApplyInTransaction(writes);
+    if (s.ok()) return Exec("COMMIT");
+    Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+
+  absl::Status ApplyInTransaction(Writes& writes) {
+    if (writes.broadcast.has_value()) {
+      if (absl::Status s = WriteBroadcastRows(writes.broadcast->first,
+                                              writes.broadcast->second);
+          !s.ok()) {
+        return s;
+      }
+      from_number_ = writes.broadcast->first.from_number;
+    }
+    for (const auto& [batch, rows] : writes.batch_sizes) {
+      if (absl::Status s = Run(absl::StrCat("UPDATE batches SET size = ", rows,
+                                            " WHERE id = ", batch));
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (writes.status.has_value()) {
+      Statement update;
+      if (absl::Status s = update.Prepare(
+              db_,
+              "UPDATE broadcast SET status = ?1, modified = ?2 WHERE id = 1");
+          !s.ok()) {
+        return s;
+      }
+      update.Bind(1, *writes.status);
+      update.Bind(2, Millis(absl::Now()));
+      if (update.Run() != SQLITE_DONE) return SqliteError();
+    }
+    for (Queued& q : writes.outcomes) {
+      RestoreViews(writes.text, &q);
+      if (absl::Status s = WriteOutcome(q.outcome); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  static void RestoreViews(const std::string& text, Queued* q) {
+    RowOutcome& o = q->outcome;
+    size_t at = q->text_begin;
+    for (absl::string_view* part :
+         {&o.reason, &o.provider_id, &o.message, &o.zone}) {
+      *part = absl::string_view(text).substr(at, part->size());
+      at += part->size();
+    }
+  }
+
+  absl::Status WriteOutcome(const RowOutcome& o) {
+    const int64_t id = static_cast<int64_t>(TextId(o.batch, o.recipient_id));
+    const int64_t at = Millis(o.at);
+    Statement& t = upsert_text_;
+    t.Bind(1, id);
+    t.Bind(2, o.batch);
+    t.Bind(3, static_cast<int64_t>(o.recipient_id));
+    t.Bind(4, static_cast<int64_t>(o.line));
+    if (o.number != 0) {
+      t.Bind(5, static_cast<int64_t>(o.number));
+    } else {
+      t.BindNull(5);
+    }
+    t.Bind(6, StateName(o.state));
+    if (o.result.has_value()) {
+      t.Bind(7, ResultName(*o.result));
+    } else {
+      t.BindNull(7);
+    }
+    t.Bind(8, o.attempt);
+    const bool callback = o.state == RecipientState::kCallback;
+    if (callback) {
+      t.Bind(9, o.key_attempt);
+      t.Bind(10, Millis(o.next_attempt));
+    } else {
+      t.BindNull(9);
+      t.BindNull(10);
+    }
+    t.BindText(11, o.message);
+    t.Bind(12, o.segments);
+    t.BindText(13, o.zone);
+    t.BindText(14, o.reason);
+    t.Bind(15, at);
+    if (t.Run() != SQLITE_DONE) return SqliteError();
+    if (o.answered) {
+      Statement& a = insert_attempt_;
+      a.Bind(1, id);
+      a.Bind(2, o.attempt);
+      a.Bind(3, at);
+      // A provider's refusal of the number has no text result of its own.
+      a.Bind(4, ResultName(o.result.value_or(TextResult::kCarrierError)));
+      a.BindText(5, o.provider_id);
+      a.Bind(6, o.result == TextResult::kSent ? o.segments : 0);
+      if (a.Run() != SQLITE_DONE) return SqliteError();
+    }
+    if (options_.record_events && IsFinal(o.state)) {
+      insert_event_.Bind(1, id);
+      insert_event_.Bind(2, at);
+      if (insert_event_.Run() != SQLITE_DONE) return SqliteError();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteBroadcastRows(const StoredBroadcast& b,
+                                  const std::vector<StoredBatch>& batches) {
+    Statement insert;
+    if (absl::Status s = insert.Prepare(
+            db_,
+            "INSERT OR REPLACE INTO broadcast (id, run_id, name, from_number, "
+            "definition, inputs, status, created, modified) "
+            "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        !s.ok()) {
+      return s;
+    }
+    insert.Bind(1, b.run_id);
+    insert.Bind(2, b.name);
+    insert.Bind(3, b.from_number);
+    insert.Bind(4, b.definition);
+    insert.Bind(5, b.inputs);
+    insert.Bind(6, b.status);
+    insert.Bind(7, Millis(b.created));
+    insert.Bind(8, Millis(absl::Now()));
+    if (insert.Run() != SQLITE_DONE) return SqliteError();
+    Statement batch;
+    if (absl::Status s = batch.Prepare(
+            db_,
+            "INSERT OR REPLACE INTO batches (id, path, file_size, "
+            "file_mtime_ns, size, created, name, status, enabled, "
+            "scrub_duplicates, error) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        !s.ok()) {
+      return s;
+    }
+    for (const StoredBatch& stored : batches) {
+      batch.Bind(1, stored.id);
+      batch.Bind(2, stored.path);
+      batch.Bind(3, stored.version.size);
+      batch.Bind(4, stored.version.modified_nanos);
+      if (stored.size.has_value()) {
+        batch.Bind(5, static_cast<int64_t>(*stored.size));
+      } else {
+        batch.BindNull(5);
+      }
+      batch.Bind(6, Millis(stored.created == absl::Time() ? b.created
+                                                          : stored.created));
+      batch.Bind(7, stored.name);
+      batch.Bind(8, stored.status);
+      batch.Bind(9, stored.enabled ? 1 : 0);
+      batch.Bind(10, stored.scrub_duplicates ? 1 : 0);
+      batch.BindText(11, stored.error);
+      if (batch.Run() != SQLITE_DONE) return SqliteError();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Run(const std::string& sql) { return Exec(sql.c_str()); }
+
+  absl::Status SqliteError() const {
+    return absl::InternalError(sqlite3_errmsg(db_));
+  }
+
+  // Tells the owner which texts became final in the commit just made.
+  void Announce(const Writes& writes) {
+    std::vector<TextRecord> finished;
+    for (const Queued& q : writes.outcomes) {
+      const RowOutcome& o = q.outcome;
+      if (!IsFinal(o.state)) continue;
+      TextRecord& text = finished.emplace_back();
+      text.id = TextId(o.batch, o.recipient_id);
+      text.batch_id = o.batch;
+      text.recipient_id = o.recipient_id;
+      text.line = o.line;
+      text.to = o.number;
+      text.from = from_number_;
+      text.state = o.state;
+      text.result = o.result;
+      text.message = std::string(o.message);
+      text.segments = o.segments;
+      text.zone = std::string(o.zone);
+      text.reason = std::string(o.reason);
+      text.attempts = o.attempt;
+      text.modified = o.at;
+      text.created = o.at;
+      ReadAttempts(&text);
+    }
+    if (!finished.empty()) options_.on_finished(finished);
+  }
+
+  void ReadAttempts(TextRecord* text) {
+    sqlite3_stmt* stmt = select_attempts_.get();
+    sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(text->id));
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      AttemptRecord& record = text->records.emplace_back();
+      record.attempt = sqlite3_column_int(stmt, 0);
+      record.finish_time = absl::FromUnixMillis(sqlite3_column_int64(stmt, 1));
+      record.result = ParseResultName(ColumnText(stmt, 2))
+                          .value_or(TextResult::kInternalError);
+      record.provider_id = std::string(ColumnText(stmt, 3));
+      record.segments = sqlite3_column_int(stmt, 4);
+    }
+    sqlite3_reset(stmt);
+  }
+
+  const std::string path_;
+  sqlite3* const db_;
+  const SqliteStoreOptions options_;
+  Statement upsert_text_;
+  Statement insert_attempt_;
+  Statement insert_event_;
+  Statement select_attempts_;
+  // The broadcast's, for announced texts: set before the writer starts
+  // work, or by the writer itself.
+  std::string from_number_;
+  std::thread thread_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_;          // the writer waits for writes
+  std::condition_variable space_;         // Queue waits for room
+  std::condition_variable committed_cv_;  // Flush waits for a commit
+  Writes queue_;
+  uint64_t queued_ = 0;     // writes queued so far
+  uint64_t committed_ = 0;  // of them durable
+  bool stopping_ = false;
+  absl::Status status_;  // the first failure; then every call fails
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Writer> writer)
+    : writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& path, SqliteStoreOptions options) {
+  // SQLite takes an empty file for a new database; a store that exists and
+  // is empty was truncated, and starting it afresh would forget every text
+  // it had recorded (and send them all again).
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && info.st_size == 0) {
+    return absl::DataLossError(absl::StrCat(
+        path,
+        ": the store is an empty file (truncated?); herald will not start it "
+        "afresh. Restore it from a backup, or move its broadcast folder "
+        "away to forget the broadcast"));
+  }
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      options.read_only
+          ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      options.vfs.empty() ? nullptr : options.vfs.c_str());
+  if (rc != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat(path, ": cannot open the store: ",
+                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    sqlite3_close_v2(db);
+    return s;
+  }
+  if (!options.read_only) {
+    // Numbers and messages: the owner's only. The WAL and its index take
+    // the database's mode when SQLite creates them.
+    ::chmod(path.c_str(), 0600);
+  }
+  auto writer = std::make_unique<Writer>(path, db, std::move(options));
+  if (absl::Status s = writer->Init(); !s.ok()) return s;
+  auto store = std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer)));
+  absl::StatusOr<std::optional<StoredBroadcast>> broadcast =
+      store->ReadBroadcast();
+  if (!broadcast.ok()) return broadcast.status();
+  if (broadcast->has_value()) {
+    store->writer_->set_from_number((*broadcast)->from_number);
+  }
+  return store;
+}
+
+absl::StatusOr<std::optional<StoredBroadcast>> SqliteStore::ReadBroadcast() {
+  Statement select;
+  if (absl::Status s = select.Prepare(
+          writer_->db(),
+          "SELECT run_id, name, from_number, definition, inputs, status, "
+          "created FROM broadcast WHERE id = 1");
+      !s.ok()) {
+    return writer_->Error(s);
+  }
+  sqlite3_stmt* stmt = select.get();
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) {
+    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
+  }
+  StoredBroadcast b;
+  b.run_id = std::string(ColumnText(stmt, 0));
+  b.name = std::string(ColumnText(stmt, 1));
+  b.from_number = std::string(ColumnText(stmt, 2));
+  b.definition = std::string(ColumnText(stmt, 3));
+  b.inputs = std::string(ColumnText(stmt, 4));
+  b.status = std::string(ColumnText(stmt, 5));
+  b.created = absl::FromUnixMillis(sqlite3_column_int64(stmt, 6));
+  return b;
+}
+
+absl::StatusOr<std::vector<StoredBatch>> SqliteStore::ReadBatches() {
+  Statement select;
+  if (absl::Status s = select.Prepare(
+          writer_->db(),
+          "SELECT id, path, file_size, file_mtime_ns, size, created, name, "
+          "status, enabled, scrub_duplicates, error FROM batches ORDER BY id");
+      !s.ok()) {
+    return writer_->Error(s);
+  }
+  std::vector<StoredBatch> batches;
+  sqlite3_stmt* stmt = select.get();
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    StoredBatch& b = batches.emplace_back();
+    b.id = static_cast<uint32_t>(sqlite3_column_int64(stmt, 0));
+    b.path = std::string(ColumnText(stmt, 1));
+    b.version.size = sqlite3_column_int64(stmt, 2);
+    b.version.modified_nanos = sqlite3_column_int64(stmt, 3);
+    if (sqlite3_column_type(stmt, 4) != SQLITE_NULL) {
+      b.size = static_cast<uint64_t>(sqlite3_column_int64(stmt, 4));
+    }
+    b.created = absl::FromUnixMillis(sqlite3_column_int64(stmt, 5));
+    b.name = std::string(ColumnText(stmt, 6));
+    b.status = std::string(ColumnText(stmt, 7));
+    b.enabled = sqlite3_column_int(stmt, 8) != 0;
+    b.scrub_duplicates = sqlite3_column_int(stmt, 9) != 0;
+    b.error = std::string(ColumnText(stmt, 10));
+  }
+  if (rc != SQLITE_DONE) {
+    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
+  }
+  return batches;
+}
+
+absl::StatusOr<ResumePoint> SqliteStore::ReadResumePoint(size_t batch_count) {
+  Statement select;
+  if (absl::Status s = select.Prepare(
+          writer_->db(),
+          "SELECT batch_id, recipient_id, state, result, attempts, "
+          "key_attempt, next_attempt, segments FROM texts ORDER BY id");
+      !s.ok()) {
+    return writer_->Error(s);
+  }
+  ResumePoint point;
+  point.batches.resize(batch_count);
+  sqlite3_stmt* stmt = select.get();
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const int64_t batch = sqlite3_column_int64(stmt, 0);
+    const int64_t recipient = sqlite3_column_int64(stmt, 1);
+    const std::optional<RecipientState> state =
+        ParseStateName(ColumnText(stmt, 2));
+    if (batch < 1 || static_cast<size_t>(batch) > batch_count ||
+        recipient < 1 || !state.has_value()) {
+      return absl::DataLossError(absl::StrCat(
+          writer_->path(), ": text of batch ", batch, " row ", recipient,
+          " does not belong to this broadcast's ", batch_count, " batches"));
+    }
+    if (*state == RecipientState::kCallback) {
+      point.callbacks.push_back(
+          {static_cast<uint32_t>(batch), static_cast<uint64_t>(recipient),
+           sqlite3_column_int(stmt, 4), sqlite3_column_int(stmt, 5),
+           absl::FromUnixMillis(sqlite3_column_int64(stmt, 6))});
+      continue;
+    }
+    if (!IsFinal(*state)) continue;
+    ResumePoint::Batch& b = point.batches[batch - 1];
+    if (b.final_rows.size() < static_cast<size_t>(recipient)) {
+      b.final_rows.resize(recipient);
+    }
+    b.final_rows[recipient - 1] = true;
+    CountFinal(*state, ParseResultName(ColumnText(stmt, 3)),
+               sqlite3_column_int(stmt, 7), &b.counts);
+  }
+  if (rc != SQLITE_DONE) {
+    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
+  }
+  return point;
+}
+
+absl::Status SqliteStore::WriteBroadcast(
+    const StoredBroadcast& broadcast, absl::Span<const StoredBatch> batches) {
+  if (absl::Status s = writer_->QueueBroadcast(
+          broadcast, std::vector<StoredBatch>(batches.begin(), batches.end()));
+      !s.ok()) {
+    return s;
+  }
+  return writer_->Flush();
+}
+
+absl::Status SqliteStore::Record(absl::Span<const RowOutcome> outcomes) {
+  // Asked with nothing to record, it still says whether writes fail: the
+  // run asks before it hands texts over.
+  if (outcomes.empty()) return writer_->status();
+  return writer_->Queue(outcomes);
+}
+
+absl::Status SqliteStore::RecordBatchSize(uint32_t batch, uint64_t rows) {
+  return writer_->QueueBatchSize(batch, rows);
+}
+
+absl::Status SqliteStore::SetStatus(const std::string& status) {
+  return writer_->QueueStatus(status);
+}
+
+absl::Status SqliteStore::Flush() { return writer_->Flush(); }
+
+absl::Status SqliteStore::Finish() { return writer_->Flush(); }
+
+}  // namespace herald

@@ -1,0 +1,643 @@
+#include "engine/store/store_reader.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace herald {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// The columns ReadTextRows reads, in its order.
+constexpr char kTextColumns[] =
+    "SELECT id, batch_id, recipient_id, line, to_number, state, result, "
+    "attempts, message, segments, zone, reason, created, modified FROM texts";
+
+// Where a store's errors come from: the connection and the file it names.
+struct Db {
+  sqlite3* handle;
+  const std::string& path;
+
+  absl::Status Error(int rc) const {
+    const std::string message =
+        absl::StrCat(path, ": ", sqlite3_errmsg(handle));
+    switch (rc & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return absl::UnavailableError(message);
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        return absl::DataLossError(message);
+      default:
+        return absl::InternalError(message);
+    }
+  }
+
+  absl::Status BadValue(absl::string_view where, absl::string_view what,
+                        absl::string_view value) const {
+    return absl::DataLossError(absl::StrCat(path, ": ", where, ": unknown ",
+                                            what, " \"", value, "\""));
+  }
+};
+
+// A prepared statement; parameters are bound, never pasted into the SQL.
+class Statement {
+ public:
+  using Param = std::variant<int64_t, std::string>;
+
+  static absl::StatusOr<Statement> Prepare(const Db& db,
+                                           const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc =
+        sqlite3_prepare_v2(db.handle, sql.c_str(), -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) return db.Error(rc);
+    return Statement(db, stmt);
+  }
+
+  Statement(Statement&& other)
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement& operator=(Statement&&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Binds `params` to ?1, ?2, ... in order.
+  absl::Status Bind(const std::vector<Param>& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      const int rc =
+          std::holds_alternative<int64_t>(params[i])
+              ? sqlite3_bind_int64(stmt_, index, std::get<int64_t>(params[i]))
+              : sqlite3_bind_text(stmt_, index,
+                                  std::get<std::string>(params[i]).c_str(), -1,
+                                  SQLITE_TRANSIENT);
+      if (rc != SQLITE_OK) return db_.Error(rc);
+    }
+    return absl::OkStatus();
+  }
+
+  // Steps to the next row: true when there is one, false after the last.
+  absl::StatusOr<bool> Next() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return db_.Error(rc);
+  }
+
+  bool IsNull(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return "";
+    return std::string(reinterpret_cast<const char*>(text),
+                       sqlite3_column_bytes(stmt_, column));
+  }
+
+  const Db& db() const { return db_; }
+
+ private:
+  Statement(const Db& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  Db db_;
+  sqlite3_stmt* stmt_;
+};
+
+absl::Status Execute(const Db& db, const char* sql) {
+  const int rc = sqlite3_exec(db.handle, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : db.Error(rc);
+}
+
+// A read transaction: the statements run inside it see one committed state
+// of the store, however many commits the writer makes meanwhile.
+class Snapshot {
+ public:
+  explicit Snapshot(const Db& db) : db_(db) {}
+  ~Snapshot() {
+    // A read transaction has nothing to keep or lose.
+    if (begun_) sqlite3_exec(db_.handle, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  absl::Status Begin() {
+    absl::Status status = Execute(db_, "BEGIN");
+    begun_ = status.ok();
+    return status;
+  }
+
+ private:
+  Db db_;
+  bool begun_ = false;
+};
+
+// The first whole unix millisecond at or after `t`, so that "modified >= ms"
+// means "at or after t" and "modified < ms" means "before t".
+int64_t CeilMillis(absl::Time t) {
+  int64_t ms = absl::ToUnixMillis(t);
+  if (absl::FromUnixMillis(ms) < t) ++ms;
+  return ms;
+}
+
+// Appends to `conditions` and `params` the range [begin, end) on `column`.
+void AddRange(absl::string_view column, absl::Time begin, absl::Time end,
+              std::vector<std::string>* conditions,
+              std::vector<Statement::Param>* params) {
+  if (begin != absl::InfinitePast()) {
+    conditions->push_back(absl::StrCat(column, " >= ?"));
+    params->push_back(CeilMillis(begin));
+  }
+  if (end != absl::InfiniteFuture()) {
+    conditions->push_back(absl::StrCat(column, " < ?"));
+    params->push_back(CeilMillis(end));
+  }
+}
+
+std::string WhereClause(const std::vector<std::string>& conditions) {
+  if (conditions.empty()) return "";
+  return absl::StrCat(" WHERE ", absl::StrJoin(conditions, " AND "));
+}
+
+// "column IN (?,?,?)" with `names` added to `params`.
+template <typename T, typename NameOf>
+std::string InList(absl::string_view column, const std::vector<T>& values,
+                   NameOf name_of, std::vector<Statement::Param>* params) {
+  std::vector<absl::string_view> marks(values.size(), "?");
+  for (const T& value : values) params->push_back(std::string(name_of(value)));
+  return absl::StrCat(column, " IN (", absl::StrJoin(marks, ","), ")");
+}
+
+absl::StatusOr<RecipientState> StateOf(const Db& db, absl::string_view where,
+                                       const std::string& name) {
+  std::optional<RecipientState> state = ParseStateName(name);
+  if (!state.has_value()) return db.BadValue(where, "state", name);
+  return *state;
+}
+
+// nullopt for NULL.
+absl::StatusOr<std::optional<TextResult>> ResultOf(const Db& db,
+                                                   absl::string_view where,
+                                                   const Statement& row,
+                                                   int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  const std::string name = row.Text(column);
+  std::optional<TextResult> result = ParseResultName(name);
+  if (!result.has_value()) return db.BadValue(where, "result", name);
+  return result;
+}
+
+// The rows `statement` selects (kTextColumns), in its order.
+absl::StatusOr<std::vector<TextRecord>> ReadTextRows(
+    Statement* statement, const std::string& from_number) {
+  std::vector<TextRecord> texts;
+  while (true) {
+    absl::StatusOr<bool> row = statement->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) return texts;
+    TextRecord& text = texts.emplace_back();
+    text.id = statement->Int(0);
+    const std::string where = absl::StrCat("texts ", text.id);
+    text.batch_id = statement->Int(1);
+    text.recipient_id = statement->Int(2);
+    text.line = statement->Int(3);
+    text.to = statement->Int(4);  // NULL reads as 0: no number
+    text.from = from_number;
+    absl::StatusOr<RecipientState> state =
+        StateOf(statement->db(), where, statement->Text(5));
+    if (!state.ok()) return state.status();
+    text.state = *state;
+    absl::StatusOr<std::optional<TextResult>> result =
+        ResultOf(statement->db(), where, *statement, 6);
+    if (!result.ok()) return result.status();
+    text.result = *result;
+    text.attempts = statement->Int(7);
+    text.message = statement->Text(8);
+    text.segments = statement->Int(9);
+    text.zone = statement->Text(10);
+    text.reason = statement->Text(11);
+    text.created = absl::FromUnixMillis(statement->Int(12));
+    text.modified = absl::FromUnixMillis(statement->Int(13));
+  }
+}
+
+// A JSON array of `ids`: bound as the one parameter of json_each(), it
+// puts any number of ids in one prepared statement.
+std::string IdsJson(absl::Span<const uint64_t> ids) {
+  return absl::StrCat("[", absl::StrJoin(ids, ","), "]");
+}
+
+// Adds their attempts to `texts`, which are sorted by id.
+absl::Status AddAttempts(const Db& db, std::vector<TextRecord>* texts) {
+  if (texts->empty()) return absl::OkStatus();
+  std::vector<uint64_t> ids;
+  ids.reserve(texts->size());
+  for (const TextRecord& text : *texts) ids.push_back(text.id);
+  absl::StatusOr<Statement> statement = Statement::Prepare(
+      db,
+      "SELECT text_id, attempt, finish_time, result, provider_id, segments "
+      "FROM attempts WHERE text_id IN (SELECT value FROM json_each(?)) "
+      "ORDER BY text_id, attempt");
+  if (!statement.ok()) return statement.status();
+  absl::Status status = statement->Bind({IdsJson(ids)});
+  if (!status.ok()) return status;
+  auto by_id = [](const TextRecord& text, uint64_t id) { return text.id < id; };
+  while (true) {
+    absl::StatusOr<bool> row = statement->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    const uint64_t text_id = statement->Int(0);
+    auto text = std::lower_bound(texts->begin(), texts->end(), text_id, by_id);
+    AttemptRecord& record = text->records.emplace_back();
+    record.attempt = statement->Int(1);
+    record.finish_time = absl::FromUnixMillis(statement->Int(2));
+    const std::string where =
+        absl::StrCat("attempts ", text_id, " #", record.attempt);
+    absl::StatusOr<std::optional<TextResult>> result =
+        ResultOf(db, where, *statement, 3);
+    if (!result.ok()) return result.status();
+    if (!result->has_value()) return db.BadValue(where, "result", "NULL");
+    record.result = **result;
+    record.provider_id = statement->Text(4);
+    record.segments = statement->Int(5);
+  }
+}
+
+// Adds `n` texts in `state` with `result` to the range counts of `counts`.
+void CountTexts(RecipientState state, std::optional<TextResult> result,
+                uint64_t n, StoreCounts* counts) {
+  const bool sent =
+      state == RecipientState::kFinished && result == TextResult::kSent;
+  if (sent) {
+    counts->sent += n;
+  } else if (IsFinal(state)) {
+    counts->unsent += n;
+  }
+  if (result == TextResult::kTooBig) counts->too_big += n;
+  switch (state) {
+    case RecipientState::kFinished:
+      if (result != TextResult::kSent && result != TextResult::kTooBig &&
+          result != TextResult::kDnt) {
+        counts->errors += n;
+      }
+      break;
+    case RecipientState::kDnc:
+      counts->dnc += n;
+      break;
+    case RecipientState::kDup:
+      counts->dup += n;
+      break;
+    case RecipientState::kInvalid:
+      counts->invalid += n;
+      break;
+    case RecipientState::kTimeout:
+      counts->timeout += n;
+      break;
+    case RecipientState::kCallback:
+      counts->callback += n;
+      break;
+    case RecipientState::kSkipped:
+      counts->skipped += n;
+      break;
+    default:
+      break;
+  }
+}
+
+// A batch's texts rows over the whole broadcast, and how many are final.
+struct Settled {
+  uint64_t rows = 0;
+  uint64_t final_rows = 0;
+};
+
+std::string ZoneName(std::string zone) {
+  return zone.empty() ? "unknown" : zone;
+}
+
+bool SameNumber(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  absl::StatusOr<PhoneNumber> x = ParseNanpNumber(a);
+  absl::StatusOr<PhoneNumber> y = ParseNanpNumber(b);
+  return x.ok() && y.ok() && *x == *y;
+}
+
+// Runs `sql` with `params` and calls `on_row` with each row until it
+// returns an error.
+template <typename OnRow>
+absl::Status ForEachRow(const Db& db, const std::string& sql,
+                        const std::vector<Statement::Param>& params,
+                        OnRow on_row) {
+  absl::StatusOr<Statement> statement = Statement::Prepare(db, sql);
+  if (!statement.ok()) return statement.status();
+  absl::Status status = statement->Bind(params);
+  while (status.ok()) {
+    absl::StatusOr<bool> row = statement->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    status = on_row(*statement);
+  }
+  return status;
+}
+
+nlohmann::json CountsJson(const StoreCounts& counts, bool whole_broadcast) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const CountField& field : kCountFields) {
+    if (whole_broadcast || !field.whole_broadcast) {
+      out[field.name] = counts.*field.count;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+StoreReader::StoreReader(std::string path, sqlite3* db)
+    : path_(std::move(path)), db_(db) {}
+
+StoreReader::~StoreReader() { sqlite3_close(db_); }
+
+absl::StatusOr<std::unique_ptr<StoreReader>> StoreReader::Open(
+    const std::string& db_path) {
+  struct stat info;
+  if (stat(db_path.c_str(), &info) != 0) {
+    if (errno == ENOENT) {
+      return absl::NotFoundError(absl::StrCat(
+          db_path, ": no herald store (run `herald run --state DIR` first)"));
+    }
+    return absl::InternalError(absl::StrCat(db_path, ": ", strerror(errno)));
+  }
+  sqlite3* handle = nullptr;
+  const int rc =
+      sqlite3_open_v2(db_path.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
+  // Owned from here, even when opening failed.
+  std::unique_ptr<StoreReader> reader(new StoreReader(db_path, handle));
+  const Db db{handle, reader->path_};
+  if (rc != SQLITE_OK) return db.Error(rc);
+  sqlite3_busy_timeout(handle, kBusyTimeoutMs);
+
+  bool found = false;
+  absl::Status status =
+      ForEachRow(db, "SELECT run_id, from_number FROM broadcast WHERE id = 1",
+                 {}, [&](const Statement& row) {
+                   reader->run_id_ = row.Text(0);
+                   reader->from_number_ = row.Text(1);
+                   found = true;
+                   return absl::OkStatus();
+                 });
+  if (!status.ok()) return status;
+  if (!found) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(db_path, ": the broadcast is not recorded yet"));
+  }
+  return reader;
+}
+
+absl::StatusOr<std::vector<TextRecord>> StoreReader::ReadTexts(
+    absl::Span<const uint64_t> ids) {
+  if (ids.empty()) return std::vector<TextRecord>();
+  const Db db{db_, path_};
+  Snapshot snapshot(db);
+  absl::Status status = snapshot.Begin();
+  if (!status.ok()) return status;
+  absl::StatusOr<Statement> statement = Statement::Prepare(
+      db, absl::StrCat(kTextColumns,
+                       " WHERE id IN (SELECT value FROM json_each(?)) "
+                       "ORDER BY id"));
+  if (!statement.ok()) return statement.status();
+  status = statement->Bind({IdsJson(ids)});
+  if (!status.ok()) return status;
+  absl::StatusOr<std::vector<TextRecord>> found =
+      ReadTextRows(&*statement, from_number_);
+  if (!found.ok()) return found.status();
+  status = AddAttempts(db, &*found);
+  if (!status.ok()) return status;
+
+  std::vector<TextRecord> texts;
+  texts.reserve(found->size());
+  for (uint64_t id : ids) {
+    auto it = std::lower_bound(
+        found->begin(), found->end(), id,
+        [](const TextRecord& text, uint64_t id) { return text.id < id; });
+    if (it != found->end() && it->id == id) texts.push_back(*it);
+  }
+  return texts;
+}
+
+absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
+  if (query.limit < 0 || query.limit > kMaxTextPageLimit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limit ", query.limit, ": must be from 0 to ", kMaxTextPageLimit));
+  }
+  TextPage page;
+  page.offset = query.offset;
+  page.limit = query.limit;
+  if (query.from.has_value() && !SameNumber(*query.from, from_number_)) {
+    return page;
+  }
+
+  std::vector<std::string> conditions;
+  std::vector<Statement::Param> params;
+  if (!query.states.empty()) {
+    conditions.push_back(InList("state", query.states, StateName, &params));
+  }
+  if (!query.results.empty()) {
+    conditions.push_back(InList("result", query.results, ResultName, &params));
+  }
+  if (query.batch.has_value()) {
+    conditions.push_back("batch_id = ?");
+    params.push_back(int64_t{*query.batch});
+  }
+  if (query.to.has_value()) {
+    conditions.push_back("to_number = ?");
+    params.push_back(static_cast<int64_t>(*query.to));
+  }
+  AddRange("modified", query.since, query.until, &conditions, &params);
+  const std::string where = WhereClause(conditions);
+
+  const Db db{db_, path_};
+  Snapshot snapshot(db);
+  absl::Status status = snapshot.Begin();
+  if (!status.ok()) return status;
+  status = ForEachRow(db, absl::StrCat("SELECT count(*) FROM texts", where),
+                      params, [&](const Statement& row) {
+                        page.total_count = row.Int(0);
+                        return absl::OkStatus();
+                      });
+  if (!status.ok()) return status;
+  if (query.limit == 0 || query.offset >= page.total_count) return page;
+
+  absl::StatusOr<Statement> statement = Statement::Prepare(
+      db, absl::StrCat(kTextColumns, where, " ORDER BY id LIMIT ? OFFSET ?"));
+  if (!statement.ok()) return statement.status();
+  params.push_back(int64_t{query.limit});
+  params.push_back(static_cast<int64_t>(query.offset));
+  status = statement->Bind(params);
+  if (!status.ok()) return status;
+  absl::StatusOr<std::vector<TextRecord>> items =
+      ReadTextRows(&*statement, from_number_);
+  if (!items.ok()) return items.status();
+  status = AddAttempts(db, &*items);
+  if (!status.ok()) return status;
+  page.items = *std::move(items);
+  return page;
+}
+
+absl::StatusOr<uint64_t> StoreReader::PendingEvents() {
+  uint64_t count = 0;
+  absl::Status status =
+      ForEachRow(Db{db_, path_}, "SELECT count(*) FROM events", {},
+                 [&](const Statement& row) {
+                   count = static_cast<uint64_t>(row.Int(0));
+                   return absl::OkStatus();
+                 });
+  if (!status.ok()) return status;
+  return count;
+}
+
+absl::StatusOr<StoreStats> StoreReader::Stats(absl::Time begin,
+                                              absl::Time end) {
+  StoreStats stats;
+  stats.begin = begin;
+  stats.end = end;
+  std::map<uint32_t, StoreStats::Batch> batches;
+  std::map<uint32_t, Settled> settled;
+  const bool whole =
+      begin == absl::InfinitePast() && end == absl::InfiniteFuture();
+
+  const Db db{db_, path_};
+  Snapshot snapshot(db);
+  absl::Status status = snapshot.Begin();
+  if (!status.ok()) return status;
+  status = ForEachRow(db, "SELECT id, path, size FROM batches", {},
+                      [&](const Statement& row) {
+                        StoreStats::Batch& batch = batches[row.Int(0)];
+                        batch.path = row.Text(1);
+                        if (!row.IsNull(2)) batch.size = row.Int(2);
+                        return absl::OkStatus();
+                      });
+  if (!status.ok()) return status;
+
+  std::vector<std::string> conditions;
+  std::vector<Statement::Param> params;
+  AddRange("modified", begin, end, &conditions, &params);
+  status = ForEachRow(
+      db,
+      absl::StrCat("SELECT batch_id, zone, state, result, count(*) FROM texts",
+                   WhereClause(conditions), " GROUP BY 1, 2, 3, 4"),
+      params, [&](const Statement& row) -> absl::Status {
+        absl::StatusOr<RecipientState> state =
+            StateOf(db, "texts", row.Text(2));
+        if (!state.ok()) return state.status();
+        absl::StatusOr<std::optional<TextResult>> result =
+            ResultOf(db, "texts", row, 3);
+        if (!result.ok()) return result.status();
+        const uint32_t batch = row.Int(0);
+        const uint64_t n = row.Int(4);
+        CountTexts(*state, *result, n, &stats.counts);
+        CountTexts(*state, *result, n, &batches[batch].counts);
+        CountTexts(*state, *result, n, &stats.zones[ZoneName(row.Text(1))]);
+        if (result->has_value()) {
+          stats.results[std::string(ResultName(**result))] += n;
+        }
+        if (whole) {
+          settled[batch].rows += n;
+          if (IsFinal(*state)) settled[batch].final_rows += n;
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  if (!whole) {
+    status = ForEachRow(
+        db, "SELECT batch_id, state, count(*) FROM texts GROUP BY 1, 2", {},
+        [&](const Statement& row) -> absl::Status {
+          absl::StatusOr<RecipientState> state =
+              StateOf(db, "texts", row.Text(1));
+          if (!state.ok()) return state.status();
+          Settled& batch = settled[row.Int(0)];
+          batch.rows += row.Int(2);
+          if (IsFinal(*state)) batch.final_rows += row.Int(2);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+  }
+
+  conditions.clear();
+  params.clear();
+  AddRange("a.finish_time", begin, end, &conditions, &params);
+  status =
+      ForEachRow(db,
+                 absl::StrCat("SELECT a.text_id / ", kTextIdBatchFactor,
+                              ", t.zone, sum(a.segments) FROM attempts AS a "
+                              "LEFT JOIN texts AS t ON t.id = a.text_id",
+                              WhereClause(conditions), " GROUP BY 1, 2"),
+                 params, [&](const Statement& row) {
+                   const uint64_t segments = row.Int(2);
+                   stats.counts.segments += segments;
+                   batches[row.Int(0)].counts.segments += segments;
+                   stats.zones[ZoneName(row.Text(1))].segments += segments;
+                   return absl::OkStatus();
+                 });
+  if (!status.ok()) return status;
+
+  for (auto& [id, batch] : batches) {
+    batch.id = id;
+    const Settled& rows = settled[id];
+    StoreCounts& counts = batch.counts;
+    counts.total = batch.size.value_or(rows.rows);
+    counts.total_outbound = counts.total;
+    counts.remaining_outbound =
+        counts.total - std::min(counts.total, rows.final_rows);
+    stats.counts.total += counts.total;
+    stats.counts.total_outbound += counts.total_outbound;
+    stats.counts.remaining_outbound += counts.remaining_outbound;
+    stats.batches.push_back(std::move(batch));
+  }
+  return stats;
+}
+
+nlohmann::json StatsJson(const StoreStats& stats) {
+  nlohmann::json out = CountsJson(stats.counts, true);
+  if (stats.begin != absl::InfinitePast()) {
+    out["begin"] = absl::ToUnixMillis(stats.begin);
+  }
+  if (stats.end != absl::InfiniteFuture()) {
+    out["end"] = absl::ToUnixMillis(stats.end);
+  }
+  nlohmann::json batches = nlohmann::json::array();
+  for (const StoreStats::Batch& batch : stats.batches) {
+    nlohmann::json item = CountsJson(batch.counts, true);
+    item["id"] = batch.id;
+    item["file"] = batch.path;
+    item["size"] =
+        batch.size.has_value() ? nlohmann::json(*batch.size) : nlohmann::json();
+    batches.push_back(std::move(item));
+  }
+  out["batches"] = std::move(batches);
+  nlohmann::json zones = nlohmann::json::object();
+  for (const auto& [zone, counts] : stats.zones) {
+    zones[zone] = CountsJson(counts, false);
+  }
+  out["zones"] = std::move(zones);
+  out["results"] = stats.results;
+  return out;
+}
+
+nlohmann::json TextPageJson(const TextPage& page,
+                            const std::string& campaign_id) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const TextRecord& text : page.items) {
+    items.push_back(TextJson(text, campaign_id));
+  }
+  return {{"items", std::move(items)},
+          {"offset", page.offset},
+          {"limit", page.limit},
+          {"totalCount", page.total_count}};
+}
+
+}  // namespace herald
