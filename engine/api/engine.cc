@@ -1,5 +1,6 @@
 // The Engine: broadcasts, their batches and their lifecycle over the
-// pipeline (engine/broadcast_run.h) and the store (engine/sqlite_store.h).
+// pipeline (engine/pipeline/broadcast_run.h) and the store
+// (engine/store/sqlite_store.h).
 //
 // Each broadcast that runs has a runner thread of its own. A run of the
 // pipeline takes the batches as they are when it begins; when they change
@@ -733,11 +734,7 @@ absl::StatusOr<BroadcastId> Engine::Impl::CreateBroadcast(
         "broadcast options: weight: must be at least 1, got ", options.weight));
   }
   if (absl::Status s = CheckRunId(options.run_id); !s.ok()) return s;
-  if (!options.provider.empty() &&
-      std::none_of(providers_.begin(), providers_.end(),
-                   [&](const ProviderConfig& p) {
-                     return p.name == options.provider;
-                   })) {
+  if (!options.provider.empty() && FindProvider(options.provider) == nullptr) {
     std::vector<std::string> names;
     for (const ProviderConfig& p : providers_) names.push_back(p.name);
     return absl::InvalidArgumentError(absl::StrCat(

@@ -103,8 +103,6 @@ absl::StatusOr<RecipientGates> RecipientGates::Build(const Broadcast& broadcast,
   gates.table_ = &zones;
   gates.unrestricted_ = broadcast.schedules.empty() && !local.enabled && !tcpa;
   gates.groups_.resize(zones.group_count());
-  bool any_sends = false;
-  bool all_shut = true;
   for (ZoneGroupId id = 0; id < zones.group_count(); ++id) {
     Group& group = gates.groups_[id];
     const ZoneGroup& info = zones.group(id);
@@ -151,11 +149,18 @@ absl::StatusOr<RecipientGates> RecipientGates::Build(const Broadcast& broadcast,
       group.cutoff = std::min(group.cutoff, group.gate->NextClose(first_open));
     }
     group.never_opens = first_open >= group.cutoff;
-    all_shut = all_shut && group.never_opens;
-    any_sends = true;
   }
-  gates.never_opens_anywhere_ = any_sends && all_shut;
   return gates;
+}
+
+bool RecipientGates::NeverOpensAnywhere() const {
+  bool sends = false;
+  for (const Group& group : groups_) {
+    if (group.gate == nullptr) continue;
+    if (!group.never_opens) return false;
+    sends = true;
+  }
+  return sends;
 }
 
 absl::Time RecipientGates::NextSendable(ZoneGroupId group, absl::Time t) const {

@@ -60,8 +60,8 @@ class RecipientGates {
   bool NeverOpens(ZoneGroupId group) const {
     return groups_[group].never_opens;
   }
-  // True when that holds for every group that Sends().
-  bool NeverOpensAnywhere() const { return never_opens_anywhere_; }
+  // True when that holds for every group that Sends(), and one does.
+  bool NeverOpensAnywhere() const;
 
   // The next instant at or after `t` at which recipients of `group` may be
   // sent, or absl::InfiniteFuture() when that is never (before the cutoff).
@@ -85,7 +85,6 @@ class RecipientGates {
   const ZoneTable* table_ = nullptr;
   std::vector<Group> groups_;  // by ZoneGroupId
   bool unrestricted_ = true;
-  bool never_opens_anywhere_ = false;
 };
 
 enum class WindowState {
