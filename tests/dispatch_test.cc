@@ -110,8 +110,12 @@ class DispatchTest : public ::testing::Test {
   // Sends `rows` contacts through `config`; stops the mock afterwards so its
   // log is complete.
   RunReport Send(const ProviderConfig& config, int rows) {
-    absl::StatusOr<std::unique_ptr<ProviderTransport>> transport =
-        ProviderTransport::Create(config, {.key_prefix = "t"});
+    absl::StatusOr<std::unique_ptr<ProviderHub>> hub =
+        ProviderHub::Create(config);
+    EXPECT_TRUE(hub.ok()) << hub.status();
+    if (!hub.ok()) return {};
+    absl::StatusOr<std::unique_ptr<Transport>> transport =
+        (*hub)->OpenChannel({.key_prefix = "t"});
     EXPECT_TRUE(transport.ok()) << transport.status();
     if (!transport.ok()) return {};
     RunOptions options;
@@ -121,8 +125,9 @@ class DispatchTest : public ::testing::Test {
     absl::StatusOr<RunReport> report =
         RunBroadcast(broadcast_, options, transport->get(), &sink_);
     EXPECT_TRUE(report.ok()) << report.status();
-    stats_ = (*transport)->stats();
+    stats_ = (*hub)->stats();
     transport->reset();
+    hub->reset();
     mock_stats_ = mock_->stats();
     EXPECT_TRUE(mock_->Stop().ok());
     if (!report.ok()) return {};

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -393,6 +394,41 @@ TEST_F(EngineTest, AStoppedBroadcastKeepsItsStateAndCarriesOnOverARestart) {
   ASSERT_EQ(page->items.size(), 5u);
   EXPECT_EQ(page->items[0].state, RecipientState::kFinished);
   EXPECT_EQ(page->items[0].message, "Hi P0, your order is ready.");
+}
+
+// The threads of this process now.
+int ThreadCount() {
+  int count = 0;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    count += task.is_directory() ? 1 : 0;
+  }
+  return count;
+}
+
+// A state directory of broadcasts done (what `herald stats` and `herald
+// texts` open) costs no thread a broadcast: a store gets its writer when
+// something is written to it.
+TEST_F(EngineTest, BroadcastsDoneOpenWithNoThreadOfTheirOwn) {
+  BroadcastId setup = 0;
+  {
+    std::unique_ptr<Engine> engine = Open();
+    for (int i = 0; i < 50; ++i) {
+      const BroadcastId id = Create(*engine, R"({"message":"Hi"})");
+      ASSERT_TRUE(engine->Archive(id).ok());
+    }
+    setup = Create(*engine, R"({"message":"Hi"})");
+  }
+  const int before = ThreadCount();
+  std::unique_ptr<Engine> engine = Open();
+  ASSERT_EQ(engine->ListBroadcasts().size(), 51u);
+  EXPECT_LE(ThreadCount() - before, 1) << "the event bus's thread, no more";
+  // The one still in SETUP takes a change all the same, durably.
+  ASSERT_TRUE(
+      engine->UpdateDefinition(setup, R"({"name":"New","message":"Hi"})").ok());
+  engine.reset();
+  engine = Open();
+  EXPECT_EQ(engine->GetBroadcast(setup)->name, "New");
 }
 
 // Two broadcasts on one provider lane, weights 3 and 1, both with a backlog

@@ -3,6 +3,9 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
 #include <cstdlib>
 #include <cstring>
 
@@ -19,11 +22,29 @@ std::atomic<int64_t> read_failures{0};
 
 sqlite3_vfs* real_vfs = nullptr;
 
+std::mutex hold_mu;
+std::condition_variable hold_released;
+std::string held_part;  // (hold_mu) empty: nothing held
+std::atomic<int64_t> held_count{0};
+
 // Our file, with the default VFS's file right behind it.
 struct FaultFile {
   sqlite3_file base;
   sqlite3_file* real;
+  const char* name;  // SQLite keeps it until the file is closed; may be null
 };
+
+// Waits while the writes of `file` are held.
+void WaitIfHeld(sqlite3_file* file) {
+  const char* name = reinterpret_cast<FaultFile*>(file)->name;
+  if (name == nullptr) return;
+  std::unique_lock lock(hold_mu);
+  if (held_part.empty() || std::strstr(name, held_part.c_str()) == nullptr) {
+    return;
+  }
+  ++held_count;
+  hold_released.wait(lock, [] { return held_part.empty(); });
+}
 
 sqlite3_file* Real(sqlite3_file* file) {
   return reinterpret_cast<FaultFile*>(file)->real;
@@ -55,6 +76,7 @@ int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 }
 int Write(sqlite3_file* file, const void* data, int amount,
           sqlite3_int64 offset) {
+  WaitIfHeld(file);
   if (!SpendWrite(amount)) {
     ++write_failures;
     return SQLITE_FULL;
@@ -65,6 +87,7 @@ int Truncate(sqlite3_file* file, sqlite3_int64 size) {
   return Real(file)->pMethods->xTruncate(Real(file), size);
 }
 int Sync(sqlite3_file* file, int flags) {
+  WaitIfHeld(file);
   if (fail_syncs) {
     ++sync_failures;
     return SQLITE_IOERR_FSYNC;
@@ -140,6 +163,7 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags,
   FaultFile* ours = reinterpret_cast<FaultFile*>(file);
   ours->real = reinterpret_cast<sqlite3_file*>(ours + 1);
   ours->base.pMethods = nullptr;
+  ours->name = name;
   const int rc = real_vfs->xOpen(real_vfs, name, ours->real, flags, out_flags);
   if (ours->real->pMethods != nullptr) ours->base.pMethods = &kFileMethods;
   return rc;
@@ -174,10 +198,25 @@ void FaultVfs::Heal() {
   write_budget = -1;
   fail_syncs = false;
   fail_reads = false;
+  ReleaseWrites();
 }
 
 int64_t FaultVfs::failed_writes() const { return write_failures; }
 int64_t FaultVfs::failed_syncs() const { return sync_failures; }
 int64_t FaultVfs::failed_reads() const { return read_failures; }
+int64_t FaultVfs::held_writes() const { return held_count; }
+
+void FaultVfs::HoldWrites(const char* part) {
+  std::lock_guard lock(hold_mu);
+  held_part = part;
+}
+
+void FaultVfs::ReleaseWrites() {
+  {
+    std::lock_guard lock(hold_mu);
+    held_part.clear();
+  }
+  hold_released.notify_all();
+}
 
 }  // namespace herald

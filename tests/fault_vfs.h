@@ -24,13 +24,19 @@ class FaultVfs {
   void FailWritesAfter(int64_t bytes);
   void FailSyncs(bool fail);
   void FailReads(bool fail);
-  // Every call succeeds again.
+  // From now on, writes and syncs of the files whose path holds `part` wait
+  // (the disk hangs) until ReleaseWrites().
+  void HoldWrites(const char* part);
+  void ReleaseWrites();
+  // Every call succeeds again, and held writes go on.
   void Heal();
 
   // Calls failed so far, of each kind.
   int64_t failed_writes() const;
   int64_t failed_syncs() const;
   int64_t failed_reads() const;
+  // Writes and syncs that waited, or wait now, for ReleaseWrites().
+  int64_t held_writes() const;
 
  private:
   FaultVfs();

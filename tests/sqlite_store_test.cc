@@ -86,7 +86,11 @@ TEST_F(SqliteStoreTest, KeepsTheBroadcastAndItsBatchesAcrossOpens) {
     batches[1].version = {30, 78};
     ASSERT_TRUE(store->WriteBroadcast(Broadcast(), batches).ok());
     ASSERT_TRUE(store->RecordBatchSize(2, 3).ok());
-    ASSERT_TRUE(store->SetStatus("STOPPED").ok());
+    // A later write replaces the broadcast and keeps a size the run
+    // recorded that the write does not know.
+    StoredBroadcast stopped = Broadcast();
+    stopped.status = "STOPPED";
+    ASSERT_TRUE(store->WriteBroadcast(stopped, batches).ok());
     ASSERT_TRUE(store->Finish().ok());
   }
   std::unique_ptr<SqliteStore> store = Open();

@@ -4,8 +4,11 @@
 // would. Nothing may be sent that the store could not record beyond a stated
 // bound, nothing recorded may be lost, and no failure may start a store
 // afresh.
+#include <chrono>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -205,6 +208,70 @@ TEST_F(StoreFaultTest, AStoreThatCannotBeReadIsRefusedAndKept) {
   ASSERT_EQ((*engine)->ListBroadcasts().size(), 1u);
   EXPECT_EQ((*engine)->ListBroadcasts()[0].batches.size(), 1u);
 }
+
+// A disk that hangs under one broadcast's store while it stops: the Stop()
+// waits for its write, and nothing else does. Calls about another broadcast,
+// and the state of the one stopping as memory has it, answer meanwhile (with
+// a listener subscribed too, whose text events make the store's writer
+// slower); the run stopped sending when Stop() began, and a resume sends
+// exactly the rest.
+class StoreHangTest : public StoreFaultTest,
+                      public ::testing::WithParamInterface<bool> {};
+
+TEST_P(StoreHangTest, AStopWaitingForItsStoreDelaysNoOtherCall) {
+  ASSERT_NE(mock_, nullptr);
+  BroadcastInfo stopped;
+  {
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Open();
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    if (GetParam()) (*engine)->Subscribe([](const EngineEvent&) {});
+    const BroadcastId a = Create(**engine);
+    const BroadcastId b = Create(**engine);
+    ASSERT_EQ(a, 1u) << create_error_;
+    ASSERT_EQ(b, 2u) << create_error_;
+    ASSERT_TRUE((*engine)->Start(a).ok());
+    for (int i = 0; i < 3000 && mock_->stats().accepted == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GT(mock_->stats().accepted, 0);
+    vfs_.HoldWrites("/broadcasts/1/");
+    for (int i = 0; i < 3000 && vfs_.held_writes() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GT(vfs_.held_writes(), 0) << "broadcast 1 wrote nothing";
+
+    std::future<absl::Status> stop = std::async(
+        std::launch::async, [&] { return (*engine)->Stop(a); });
+    std::future<std::string> calls = std::async(std::launch::async, [&] {
+      std::string out;
+      absl::StatusOr<BroadcastInfo> other = (*engine)->GetBroadcast(b);
+      absl::StrAppend(&out, other.ok() ? BroadcastStatusName(other->status)
+                                       : other.status().ToString());
+      absl::StrAppend(&out, " ", (*engine)->GetProgress(b).ok());
+      absl::StrAppend(&out, " ", (*engine)->ListBroadcasts().size());
+      absl::StrAppend(&out, " ",
+                      (*engine)->Wait(b, absl::ZeroDuration()).ok());
+      absl::StrAppend(&out, " ", (*engine)->GetProgress(a).ok());
+      return out;
+    });
+    const bool answered = calls.wait_for(std::chrono::seconds(30)) ==
+                          std::future_status::ready;
+    EXPECT_TRUE(answered) << "a call waited for broadcast 1's hung store";
+    EXPECT_NE(stop.wait_for(std::chrono::seconds(0)),
+              std::future_status::ready)
+        << "the Stop() did not wait for its write";
+    vfs_.ReleaseWrites();
+    EXPECT_EQ(calls.get(), "SETUP 1 2 1 1");
+    EXPECT_TRUE(stop.get().ok());
+    absl::StatusOr<BroadcastInfo> info = (*engine)->GetBroadcast(a);
+    ASSERT_TRUE(info.ok()) << info.status();
+    stopped = *info;
+  }
+  ExpectStoppedThenResumedOnce(stopped, "");
+}
+
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutListener, StoreHangTest,
+                         ::testing::Bool());
 
 }  // namespace
 }  // namespace herald

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,18 @@ namespace {
 constexpr size_t kBufferBytes = 1 << 20;
 
 }  // namespace
+
+absl::Status MakeDirectories(const std::string& path) {
+  std::filesystem::path partial;
+  for (const std::filesystem::path& part : std::filesystem::path(path)) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": cannot create the directory: ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ErrnoStatus(int err, absl::string_view what,
                          const std::string& path) {

@@ -28,6 +28,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 // one. Errors name the path, never the contents.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
 
+// Creates the folders of `path` that are missing, readable by their owner
+// only (a state directory holds numbers and messages). Errors name the path.
+absl::Status MakeDirectories(const std::string& path);
+
 // What identifies a version of a file's contents for a reader that comes
 // back to it: size and modification time.
 struct FileVersion {

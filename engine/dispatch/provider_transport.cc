@@ -727,48 +727,4 @@ absl::StatusOr<std::unique_ptr<Transport>> ProviderHub::OpenChannel(
 
 ProviderTransportStats ProviderHub::stats() const { return impl_->stats(); }
 
-absl::StatusOr<std::unique_ptr<ProviderTransport>> ProviderTransport::Create(
-    const ProviderConfig& config, const ProviderTransportOptions& options) {
-  absl::StatusOr<std::unique_ptr<ProviderHub>> hub =
-      ProviderHub::Create(config);
-  if (!hub.ok()) return hub.status();
-  absl::StatusOr<std::unique_ptr<Transport>> channel =
-      (*hub)->OpenChannel({.key_prefix = options.key_prefix,
-                           .max_unanswered = options.max_unanswered});
-  if (!channel.ok()) return channel.status();
-  return std::unique_ptr<ProviderTransport>(
-      new ProviderTransport(*std::move(hub), *std::move(channel)));
-}
-
-ProviderTransport::ProviderTransport(std::unique_ptr<ProviderHub> hub,
-                                     std::unique_ptr<Transport> channel)
-    : hub_(std::move(hub)), channel_(std::move(channel)) {}
-
-ProviderTransport::~ProviderTransport() = default;
-
-absl::Status ProviderTransport::Submit(absl::Span<const OutboundText> texts) {
-  return channel_->Submit(texts);
-}
-
-absl::Status ProviderTransport::Collect(absl::Duration wait,
-                                        std::vector<Delivery>* out) {
-  return channel_->Collect(wait, out);
-}
-
-absl::Status ProviderTransport::Finish() {
-  if (absl::Status s = channel_->Finish(); !s.ok()) return s;
-  hub_->impl_->Stop();
-  return absl::OkStatus();
-}
-
-void ProviderTransport::StopSending() { channel_->StopSending(); }
-
-uint64_t ProviderTransport::TextsWithProvider() const {
-  return channel_->TextsWithProvider();
-}
-
-ProviderTransportStats ProviderTransport::stats() const {
-  return hub_->stats();
-}
-
 }  // namespace herald

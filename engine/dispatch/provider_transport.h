@@ -5,10 +5,9 @@
 // A ProviderHub is one provider account: one I/O thread owns everything that
 // talks to it (the HTTP client, the rate limiter, the queues per sender) and
 // runs the Asio io_context that drives libcurl. Each broadcast sends through
-// a channel of the hub, a Transport of its own; a ProviderTransport is a hub
-// with a single channel. Threads: each channel's committer calls its Submit()
-// and Collect(); texts cross to the I/O thread and back through lock-free
-// queues (moodycamel), one pair per channel.
+// a channel of the hub, a Transport of its own. Threads: each channel's
+// committer calls its Submit() and Collect(); texts cross to the I/O thread and
+// back through lock-free queues (moodycamel), one pair per channel.
 #ifndef HERALD_ENGINE_DISPATCH_PROVIDER_TRANSPORT_H_
 #define HERALD_ENGINE_DISPATCH_PROVIDER_TRANSPORT_H_
 
@@ -28,17 +27,10 @@ namespace herald {
 // to fill a fast provider over loopback, few enough to be polite.
 inline constexpr int kDefaultMaxActive = 64;
 
-struct ProviderTransportOptions {
-  // Names the broadcast in every idempotency key (see IdempotencyKey), so
-  // running the same broadcast again cannot make the provider send twice.
-  std::string key_prefix;
-  // Texts submitted and not yet answered before Submit() blocks.
-  size_t max_unanswered = 20000;
-};
-
 // One broadcast's channel of a ProviderHub.
 struct ChannelOptions {
-  // Names the broadcast in idempotency keys, as in ProviderTransportOptions.
+  // Names the broadcast in every idempotency key (see IdempotencyKey), so
+  // running the same broadcast again cannot make the provider send twice.
   std::string key_prefix;
   // At least 1: the channel's share of the lanes against the other channels
   // with texts for the same sender (weight 3 gets three texts for one of a
@@ -83,8 +75,12 @@ class ProviderHub {
   ProviderHub(const ProviderHub&) = delete;
   ProviderHub& operator=(const ProviderHub&) = delete;
 
-  // A Transport for one broadcast (one RunBroadcast), with the contract of a
-  // ProviderTransport except that:
+  // A Transport for one broadcast (one RunBroadcast):
+  //  - Submit() copies the texts and queues them by sender; it blocks while
+  //    options.max_unanswered texts are unanswered;
+  //  - Collect() hands each text back once: SENT, INVALID when the provider
+  //    refused its number, FAILED with the result of its attempt (a throttled
+  //    text is sent again and is not an attempt), or NOT_SENT;
   //  - StopSending() holds back only this channel's texts;
   //  - Finish() detaches the channel and leaves the I/O thread running for
   //    the others;
@@ -102,49 +98,11 @@ class ProviderHub {
   ProviderTransportStats stats() const;
 
  private:
-  friend class ProviderTransport;  // stops the I/O thread at its Finish()
   class Impl;
   class Channel;
   explicit ProviderHub(std::shared_ptr<Impl> impl);
   // Shared with the channels, which may outlive the hub.
   std::shared_ptr<Impl> impl_;
-};
-
-// One broadcast alone on a provider account: a ProviderHub with one channel.
-class ProviderTransport : public Transport {
- public:
-  // Starts the I/O thread for the provider `config` describes.
-  static absl::StatusOr<std::unique_ptr<ProviderTransport>> Create(
-      const ProviderConfig& config, const ProviderTransportOptions& options);
-
-  // Stops the I/O thread; texts still in its hands are dropped unanswered.
-  ~ProviderTransport() override;
-
-  // Copies the texts and queues them by sender; blocks while
-  // options.max_unanswered texts are unanswered. Fails once the provider
-  // refused the credentials.
-  absl::Status Submit(absl::Span<const OutboundText> texts) override;
-
-  // Each text comes back once: SENT, INVALID when the provider refused its
-  // number, FAILED with the result of its attempt (a throttled text is sent
-  // again and is not an attempt), or NOT_SENT after the provider refused the
-  // credentials, which Collect reports once as PermissionDenied.
-  absl::Status Collect(absl::Duration wait,
-                       std::vector<Delivery>* out) override;
-
-  // Stops the I/O thread, letting go of the provider's connections.
-  absl::Status Finish() override;
-  void StopSending() override;
-  uint64_t TextsWithProvider() const override;
-
-  // Thread-safe snapshot.
-  ProviderTransportStats stats() const;
-
- private:
-  ProviderTransport(std::unique_ptr<ProviderHub> hub,
-                    std::unique_ptr<Transport> channel);
-  std::unique_ptr<ProviderHub> hub_;
-  std::unique_ptr<Transport> channel_;  // destroyed before hub_
 };
 
 }  // namespace herald

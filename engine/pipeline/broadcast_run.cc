@@ -441,7 +441,7 @@ void Pipeline::Submit() {
   // as it has room: handed over whole, none of the answers that make room
   // would be recorded until the last was taken. In slices, with the answers
   // recorded between them, what the store has not recorded is at most the
-  // transport's room (ProviderTransportOptions::max_unanswered) and a slice,
+  // transport's room (ChannelOptions::max_unanswered) and a slice,
   // and a failed store write stops the run within one slice.
   const absl::Span<const OutboundText> texts(texts_);
   for (size_t at = 0; at < texts.size() && !stop_; at += kSubmitSlice) {

@@ -189,7 +189,6 @@ class SqliteStore::Writer {
         !s.ok()) {
       return Error(s);
     }
-    thread_ = std::thread([this] { Loop(); });
     return absl::OkStatus();
   }
 
@@ -243,24 +242,33 @@ class SqliteStore::Writer {
     return Wake(&lock);
   }
 
-  absl::Status QueueStatus(std::string status) {
-    std::unique_lock lock(mu_);
-    queue_.status = std::move(status);
-    return Wake(&lock);
-  }
-
-  absl::Status QueueBroadcast(StoredBroadcast broadcast,
+  // Writes the broadcast and its batches in a transaction of their own,
+  // ahead of the outcomes queued, and returns once it is durable: a status
+  // change does not wait behind a backlog of outcomes. A write queued while
+  // an earlier one waits replaces it.
+  absl::Status WriteBroadcast(StoredBroadcast broadcast,
                               std::vector<StoredBatch> batches) {
     std::unique_lock lock(mu_);
-    queue_.broadcast = {std::move(broadcast), std::move(batches)};
-    return Wake(&lock);
+    if (!status_.ok()) return status_;
+    broadcast_ = {std::move(broadcast), std::move(batches)};
+    const uint64_t target = ++broadcasts_queued_;
+    StartWriter();
+    lock.unlock();
+    work_.notify_one();
+    lock.lock();
+    committed_cv_.wait(
+        lock, [&] { return broadcasts_committed_ >= target || !status_.ok(); });
+    return status_;
   }
 
   absl::Status Flush() {
     std::unique_lock lock(mu_);
     const uint64_t target = queued_;
-    committed_cv_.wait(lock,
-                       [&] { return committed_ >= target || !status_.ok(); });
+    const uint64_t broadcasts = broadcasts_queued_;
+    committed_cv_.wait(lock, [&] {
+      return (committed_ >= target && broadcasts_committed_ >= broadcasts) ||
+             !status_.ok();
+    });
     return status_;
   }
 
@@ -279,18 +287,16 @@ class SqliteStore::Writer {
     RowOutcome outcome;  // its views are rebuilt from `text` when written
     size_t text_begin = 0;
   };
+  using BroadcastRows = std::pair<StoredBroadcast, std::vector<StoredBatch>>;
   struct Writes {
     std::vector<Queued> outcomes;
     std::string text;  // the outcomes' reasons, ids, messages and zones
     std::vector<std::pair<uint32_t, uint64_t>> batch_sizes;
-    std::optional<std::string> status;
-    std::optional<std::pair<StoredBroadcast, std::vector<StoredBatch>>>
-        broadcast;
-    uint64_t sequence = 0;  // of the last write it holds
+    std::optional<BroadcastRows> broadcast;  // alone in its Writes
+    uint64_t sequence = 0;                   // of the last write it holds
 
     bool empty() const {
-      return outcomes.empty() && batch_sizes.empty() && !status.has_value() &&
-             !broadcast.has_value();
+      return outcomes.empty() && batch_sizes.empty() && !broadcast.has_value();
     }
   };
 
@@ -298,9 +304,18 @@ class SqliteStore::Writer {
   // writer.
   absl::Status Wake(std::unique_lock<std::mutex>* lock) {
     queue_.sequence = ++queued_;
+    StartWriter();
     lock->unlock();
     work_.notify_one();
     return absl::OkStatus();
+  }
+
+  // With mu_ held: the writer thread starts with the first write, so a
+  // store only read (a finished or archived broadcast) has none.
+  void StartWriter() {
+    if (!thread_.joinable() && !stopping_) {
+      thread_ = std::thread([this] { Loop(); });
+    }
   }
 
   void Loop() {
@@ -308,22 +323,34 @@ class SqliteStore::Writer {
     for (;;) {
       {
         std::unique_lock lock(mu_);
-        work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-        if (queue_.empty()) break;
-        std::swap(writes, queue_);
+        work_.wait(lock, [&] {
+          return !queue_.empty() || broadcast_.has_value() || stopping_;
+        });
+        if (broadcast_.has_value()) {
+          writes.broadcast = std::move(broadcast_);
+          broadcast_.reset();
+          writes.sequence = broadcasts_queued_;
+        } else if (queue_.empty()) {
+          break;
+        } else {
+          std::swap(writes, queue_);
+        }
       }
-      space_.notify_all();
+      const bool broadcast = writes.broadcast.has_value();
+      if (!broadcast) space_.notify_all();
       absl::Status s = Apply(writes);
       // Announced before Flush() returns, so a caller that flushed has seen
       // every event of what it recorded.
-      if (s.ok() && options_.on_finished &&
+      if (s.ok() && !broadcast && options_.on_finished &&
           (!options_.wants_finished || options_.wants_finished())) {
         Announce(writes);
       }
       {
         std::lock_guard lock(mu_);
         if (!s.ok() && status_.ok()) status_ = Error(s);
-        if (s.ok()) committed_ = writes.sequence;
+        if (s.ok()) {
+          (broadcast ? broadcasts_committed_ : committed_) = writes.sequence;
+        }
       }
       committed_cv_.notify_all();
       space_.notify_all();
@@ -331,7 +358,6 @@ class SqliteStore::Writer {
       writes.outcomes.clear();
       writes.text.clear();
       writes.batch_sizes.clear();
-      writes.status.reset();
       writes.broadcast.reset();
     }
   }
@@ -359,18 +385,6 @@ class SqliteStore::Writer {
           !s.ok()) {
         return s;
       }
-    }
-    if (writes.status.has_value()) {
-      Statement update;
-      if (absl::Status s = update.Prepare(
-              db_,
-              "UPDATE broadcast SET status = ?1, modified = ?2 WHERE id = 1");
-          !s.ok()) {
-        return s;
-      }
-      update.Bind(1, *writes.status);
-      update.Bind(2, Millis(absl::Now()));
-      if (update.Run() != SQLITE_DONE) return SqliteError();
     }
     for (Queued& q : writes.outcomes) {
       RestoreViews(writes.text, &q);
@@ -465,10 +479,17 @@ class SqliteStore::Writer {
     Statement batch;
     if (absl::Status s = batch.Prepare(
             db_,
-            "INSERT OR REPLACE INTO batches (id, path, file_size, "
-            "file_mtime_ns, size, created, name, status, enabled, "
-            "scrub_duplicates, error) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+            "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, "
+            "created, name, status, enabled, scrub_duplicates, error) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+            "ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
+            "file_size = excluded.file_size, "
+            "file_mtime_ns = excluded.file_mtime_ns, "
+            "size = coalesce(excluded.size, size), "
+            "created = excluded.created, name = excluded.name, "
+            "status = excluded.status, enabled = excluded.enabled, "
+            "scrub_duplicates = excluded.scrub_duplicates, "
+            "error = excluded.error");
         !s.ok()) {
       return s;
     }
@@ -552,15 +573,18 @@ class SqliteStore::Writer {
   // The broadcast's, for announced texts: set before the writer starts
   // work, or by the writer itself.
   std::string from_number_;
-  std::thread thread_;
+  std::thread thread_;  // from the first write (mu_)
 
   mutable std::mutex mu_;
-  std::condition_variable work_;          // the writer waits for writes
-  std::condition_variable space_;         // Queue waits for room
-  std::condition_variable committed_cv_;  // Flush waits for a commit
-  Writes queue_;
-  uint64_t queued_ = 0;     // writes queued so far
-  uint64_t committed_ = 0;  // of them durable
+  std::condition_variable work_;            // the writer waits for writes
+  std::condition_variable space_;           // Queue waits for room
+  std::condition_variable committed_cv_;    // Flush waits for a commit
+  Writes queue_;                            // outcomes and batch sizes
+  uint64_t queued_ = 0;                     // writes queued so far
+  uint64_t committed_ = 0;                  // of them durable
+  std::optional<BroadcastRows> broadcast_;  // the newest not yet taken
+  uint64_t broadcasts_queued_ = 0;
+  uint64_t broadcasts_committed_ = 0;
   bool stopping_ = false;
   absl::Status status_;  // the first failure; then every call fails
 };
@@ -722,12 +746,8 @@ absl::StatusOr<ResumePoint> SqliteStore::ReadResumePoint(size_t batch_count) {
 
 absl::Status SqliteStore::WriteBroadcast(
     const StoredBroadcast& broadcast, absl::Span<const StoredBatch> batches) {
-  if (absl::Status s = writer_->QueueBroadcast(
-          broadcast, std::vector<StoredBatch>(batches.begin(), batches.end()));
-      !s.ok()) {
-    return s;
-  }
-  return writer_->Flush();
+  return writer_->WriteBroadcast(
+      broadcast, std::vector<StoredBatch>(batches.begin(), batches.end()));
 }
 
 absl::Status SqliteStore::Record(absl::Span<const RowOutcome> outcomes) {
@@ -739,10 +759,6 @@ absl::Status SqliteStore::Record(absl::Span<const RowOutcome> outcomes) {
 
 absl::Status SqliteStore::RecordBatchSize(uint32_t batch, uint64_t rows) {
   return writer_->QueueBatchSize(batch, rows);
-}
-
-absl::Status SqliteStore::SetStatus(const std::string& status) {
-  return writer_->QueueStatus(status);
 }
 
 absl::Status SqliteStore::Flush() { return writer_->Flush(); }

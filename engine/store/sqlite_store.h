@@ -157,8 +157,11 @@ class SqliteStore : public OutcomeSink {
   absl::StatusOr<std::vector<StoredBatch>> ReadBatches();
   absl::StatusOr<ResumePoint> ReadResumePoint(size_t batch_count);
 
-  // Writes the broadcast and its batches (replacing what was there) and
-  // returns once they are durable.
+  // Writes the broadcast and its batches (replacing what was there; a batch
+  // size the run recorded stays when `batches` has none) and returns once
+  // they are durable. The write is a transaction of its own that goes ahead
+  // of the outcomes queued, so it waits for at most the commit under way,
+  // never for the backlog behind it.
   absl::Status WriteBroadcast(const StoredBroadcast& broadcast,
                               absl::Span<const StoredBatch> batches);
 
@@ -166,7 +169,6 @@ class SqliteStore : public OutcomeSink {
   // the writer has failed (and from then on), also when `outcomes` is empty.
   absl::Status Record(absl::Span<const RowOutcome> outcomes) override;
   absl::Status RecordBatchSize(uint32_t batch, uint64_t rows) override;
-  absl::Status SetStatus(const std::string& status);
 
   // Returns once everything queued before the call is durable.
   absl::Status Flush() override;

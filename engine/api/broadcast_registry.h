@@ -1,0 +1,87 @@
+// The engine's broadcasts: which there are (loaded from the state
+// directory when it opens, created after), and every call that looks at or
+// changes one. herald::Engine (herald/engine.h) is its public face; the
+// contracts of the calls are written there.
+//
+// Its mutex (mu_) guards only which broadcasts there are; each broadcast has
+// its own locks (engine/api/live_broadcast.h), so that a call about one
+// broadcast never waits for another's store. Listeners are called by the
+// event bus's thread, with no lock held.
+#ifndef HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
+#define HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "engine/api/broadcast_runner.h"
+#include "engine/api/event_bus.h"
+#include "engine/api/live_broadcast.h"
+#include "engine/api/run_assembly.h"
+#include "engine/store/store_reader.h"
+#include "herald/engine.h"
+#include "timezone/zone_table.h"
+
+namespace herald {
+
+class BroadcastRegistry {
+ public:
+  explicit BroadcastRegistry(const EngineOptions& options)
+      : options_(options) {}
+  ~BroadcastRegistry();
+
+  absl::Status Init();
+
+  absl::StatusOr<BroadcastId> CreateBroadcast(absl::string_view definition,
+                                              const BroadcastOptions& options);
+  absl::StatusOr<BatchId> AddBatch(BroadcastId id, const BatchSource& source,
+                                   const BatchOptions& options);
+  absl::Status SetBatchEnabled(BroadcastId id, BatchId batch, bool enabled);
+  absl::Status Start(BroadcastId id);
+  absl::Status Stop(BroadcastId id);
+  absl::Status Archive(BroadcastId id);
+  absl::Status UpdateDefinition(BroadcastId id, absl::string_view definition);
+  absl::StatusOr<BroadcastInfo> GetBroadcast(BroadcastId id);
+  std::vector<BroadcastInfo> ListBroadcasts();
+  absl::StatusOr<BroadcastProgress> GetProgress(BroadcastId id);
+  absl::StatusOr<BroadcastStatus> Wait(BroadcastId id, absl::Duration timeout);
+  absl::StatusOr<uint64_t> PendingEvents(BroadcastId id);
+  absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
+                                   absl::Time end);
+  absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
+  absl::StatusOr<std::string> LastRunReport(BroadcastId id);
+
+  EventBus& events() { return events_; }
+
+ private:
+  absl::Status Writable() const;
+  // The broadcast `id`, or NotFound. Broadcasts are never removed while the
+  // engine is open, so the pointer stays good.
+  absl::StatusOr<LiveBroadcast*> Find(BroadcastId id);
+
+  absl::Status LoadBroadcast(BroadcastId id, const std::string& dir);
+  absl::StatusOr<std::unique_ptr<StoreReader>> Reader(BroadcastId id);
+
+  const EngineOptions options_;
+  Clock* clock_ = nullptr;
+  std::optional<ZoneTable> zones_;
+  int lock_fd_ = -1;
+
+  EventBus events_;
+  std::optional<RunAssembly> runs_;
+  std::optional<BroadcastRunner> runner_;
+  std::mutex mu_;
+  std::map<BroadcastId, std::unique_ptr<LiveBroadcast>> broadcasts_;  // (mu_)
+  BroadcastId next_id_ = 1;                                           // (mu_)
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
