@@ -47,7 +47,7 @@ constexpr absl::string_view kFullDefinition = R"json({
     "maxAttempts": 3,
     "minutesBetweenAttempts": 15,
     "retryResults": ["CARRIER_TEMP_ERROR", "UNDIALED"],
-    "retryPhoneTypes": ["MOBILE_PHONE", "WORK_PHONE", "HOME_PHONE"]
+    "retryPhoneTypes": ["FIRST_NUMBER"]
   },
   "maxActive": 250,
   "resumeNextDay": true,
@@ -106,9 +106,6 @@ TEST(ParseBroadcastTest, FullDefinition) {
   EXPECT_THAT(
       b.retry_config.retry_results,
       ElementsAre(TextResult::kCarrierTempError, TextResult::kUndialed));
-  EXPECT_THAT(b.retry_config.retry_phone_types,
-              ElementsAre(PhoneType::kMobilePhone, PhoneType::kWorkPhone,
-                          PhoneType::kHomePhone));
   EXPECT_EQ(b.max_active, 250);
   EXPECT_TRUE(b.resume_next_day);
   EXPECT_TRUE(b.scrub_duplicates);
@@ -128,8 +125,6 @@ TEST(ParseBroadcastTest, DefaultsWhenFieldsAreAbsent) {
   EXPECT_EQ(b.retry_config.max_attempts, 1);
   EXPECT_EQ(b.retry_config.minutes_between_attempts, 60);
   EXPECT_TRUE(b.retry_config.retry_results.empty());
-  EXPECT_THAT(b.retry_config.retry_phone_types,
-              ElementsAre(PhoneType::kFirstNumber));
   EXPECT_FALSE(b.max_active.has_value());
   EXPECT_FALSE(b.resume_next_day);
   EXPECT_FALSE(b.scrub_duplicates);
@@ -141,8 +136,6 @@ TEST(ParseBroadcastTest, PartialRetryConfigKeepsOtherDefaults) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->retry_config.max_attempts, 2);
   EXPECT_EQ(parsed->retry_config.minutes_between_attempts, 60);
-  EXPECT_THAT(parsed->retry_config.retry_phone_types,
-              ElementsAre(PhoneType::kFirstNumber));
 }
 
 TEST(ParseBroadcastTest, BooleansAcceptTrueAndFalseStrings) {
@@ -276,6 +269,12 @@ TEST(ParseBroadcastTest, BadEnumValues) {
   EXPECT_THAT(
       ErrorFor(R"({"retryConfig": {"retryPhoneTypes": ["FAX"]}})"),
       HasSubstr("retryConfig.retryPhoneTypes[0]: unknown value \"FAX\""));
+  // CallFire's other phone columns are not retried: refused, not ignored.
+  EXPECT_THAT(
+      ErrorFor(R"({"retryConfig": {"retryPhoneTypes": ["FIRST_NUMBER",
+                                                        "MOBILE_PHONE"]}})"),
+      HasSubstr("retryConfig.retryPhoneTypes[1]: herald retries the number "
+                "it texted only (FIRST_NUMBER)"));
   EXPECT_THAT(
       ErrorFor(R"({"retryConfig": {"retryResults": ["SENT", "LOST"]}})"),
       HasSubstr("retryConfig.retryResults[1]: \"LOST\" is not a text result"));

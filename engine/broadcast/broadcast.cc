@@ -248,13 +248,20 @@ absl::Status ParseRetryConfig(const JsonField& field, RetryConfig* out) {
        }},
       {"retryPhoneTypes",
        [&](const JsonField& f) {
-         out->retry_phone_types.clear();
+         // CallFire retries a contact's other phone columns; herald texts
+         // one number a row, so a list asking for more is refused rather
+         // than quietly ignored.
          return f.Array([&](const JsonField& item) {
            PhoneType type;
            if (absl::Status e = ParseJsonEnum(item, kPhoneTypes, &type);
                !e.ok())
              return e;
-           out->retry_phone_types.push_back(type);
+           if (type != PhoneType::kFirstNumber) {
+             return item.Error(
+                 "herald retries the number it texted only (FIRST_NUMBER); "
+                 "retrying a contact's mobilePhone, workPhone or homePhone "
+                 "column is not supported: leave retryPhoneTypes out");
+           }
            return absl::OkStatus();
          });
        }},

@@ -57,13 +57,14 @@ struct UnknownZonePolicy {
   std::string zone;  // IANA name, for kFixed
 };
 
+// retryPhoneTypes' values; only kFirstNumber is taken (herald texts one
+// number a row).
 enum class PhoneType { kFirstNumber, kHomePhone, kMobilePhone, kWorkPhone };
 
 struct RetryConfig {
   int max_attempts = 1;  // attempts in all, the first included
   int minutes_between_attempts = 60;
   std::vector<TextResult> retry_results;
-  std::vector<PhoneType> retry_phone_types = {PhoneType::kFirstNumber};
 };
 
 struct Broadcast {
