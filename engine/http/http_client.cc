@@ -27,6 +27,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "engine/http/curl_status.h"
 
 namespace herald {
 namespace {
@@ -42,76 +44,6 @@ CURLcode GlobalInit() {
   static CURLcode result = CURLE_OK;
   std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
   return result;
-}
-
-absl::StatusCode CodeFor(CURLcode code) {
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-      return absl::StatusCode::kDeadlineExceeded;
-    // No connection could be made, or it broke before the whole answer came.
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    // TLS could not be set up: handshake, certificate or CA bundle.
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-      return absl::StatusCode::kUnavailable;
-    default:
-      return absl::StatusCode::kInternal;
-  }
-}
-
-// Returns `message` with the host and port of `url` in front, unless it
-// names the host already. Never the path or query (a Kannel URL carries its
-// password there) nor any user information.
-std::string NameTheHost(const std::string& url, std::string message) {
-  CURLU* parsed = curl_url();
-  if (parsed == nullptr) return message;
-  char* host = nullptr;
-  char* port = nullptr;
-  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-      curl_url_get(parsed, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-      curl_url_get(parsed, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
-          CURLUE_OK &&
-      !absl::StrContains(message, host)) {
-    message = absl::StrCat(host, ":", port, ": ", message);
-  }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(parsed);
-  return message;
-}
-
-// The value of a Retry-After header: delta-seconds, or an HTTP-date (any of
-// the three forms RFC 9110 makes recipients accept; curl_getdate reads them
-// all) turned into the time left until then.
-std::optional<absl::Duration> ParseRetryAfter(absl::string_view value) {
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), absl::ascii_isdigit)) {
-    int64_t seconds = 0;
-    if (!absl::SimpleAtoi(value, &seconds)) return std::nullopt;
-    return absl::Seconds(seconds);
-  }
-  const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  return std::max(absl::ZeroDuration(), absl::FromTimeT(when) - absl::Now());
 }
 
 // Header names and values go into the request as they are: a CR or LF would
@@ -497,8 +429,8 @@ size_t HttpClient::Impl::HeaderCallback(char* data, size_t size, size_t n,
              absl::EqualsIgnoreCase(
                  absl::StripAsciiWhitespace(line.substr(0, colon)),
                  "Retry-After")) {
-    t->response.retry_after =
-        ParseRetryAfter(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+    t->response.retry_after = ParseRetryAfter(
+        absl::StripAsciiWhitespace(line.substr(colon + 1)), absl::Now());
   }
   return size * n;
 }
@@ -646,7 +578,7 @@ void HttpClient::Impl::Finish(Transfer& t, CURLcode code) {
     }
     message = NameTheHost(t.request.url,
                           std::string(absl::StripAsciiWhitespace(message)));
-    response.transport = absl::Status(CodeFor(code), message);
+    response.transport = absl::Status(StatusCodeFor(code), message);
     response.connect_failed =
         code == CURLE_COULDNT_RESOLVE_PROXY ||
         code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT ||

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/sqlite.h"
+#include "engine/store/store_record.h"
 
 namespace herald {
 namespace {
@@ -23,87 +25,6 @@ namespace {
 constexpr size_t kMaxQueuedOutcomes = 1 << 16;
 
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
-
-// A prepared statement, finalized when it goes out of scope.
-class Statement {
- public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  absl::Status Prepare(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_,
-                           nullptr) != SQLITE_OK) {
-      return absl::InternalError(sqlite3_errmsg(db));
-    }
-    return absl::OkStatus();
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void Bind(int i, absl::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
-                      SQLITE_STATIC);
-  }
-  // Binds NULL for an empty text.
-  void BindText(int i, absl::string_view v) {
-    if (v.empty()) {
-      sqlite3_bind_null(stmt_, i);
-    } else {
-      Bind(i, v);
-    }
-  }
-  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
-  // Runs a statement that returns no rows, and resets it for the next use.
-  int Run() {
-    const int rc = sqlite3_step(stmt_);
-    sqlite3_reset(stmt_);
-    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-absl::string_view ColumnText(sqlite3_stmt* stmt, int i) {
-  const unsigned char* text = sqlite3_column_text(stmt, i);
-  if (text == nullptr) return {};
-  return absl::string_view(reinterpret_cast<const char*>(text),
-                           sqlite3_column_bytes(stmt, i));
-}
-
-// Adds a final row to the counts its state and result say.
-void CountFinal(RecipientState state, std::optional<TextResult> result,
-                int segments, RunCounts* counts) {
-  switch (state) {
-    case RecipientState::kInvalid:
-      ++counts->invalid;
-      return;
-    case RecipientState::kDup:
-      ++counts->dup;
-      return;
-    case RecipientState::kDnc:
-      ++counts->dnc;
-      return;
-    case RecipientState::kSkipped:
-      ++counts->skipped;
-      return;
-    case RecipientState::kTimeout:
-      ++counts->timeout;
-      return;
-    default:
-      break;
-  }
-  if (result == TextResult::kSent) {
-    ++counts->sent;
-    counts->segments += segments;
-  } else if (result == TextResult::kTooBig) {
-    ++counts->too_big;
-  } else {
-    ++counts->errors;
-  }
-}
 
 // The writer's pages stay in memory (64 MiB) and the WAL is folded into the
 // database every 160 MiB or so rather than every 16: each checkpoint rewrites
@@ -156,9 +77,7 @@ class SqliteStore::Writer {
 
   absl::Status Init() {
     if (options_.read_only) {
-      if (absl::Status s = Exec("PRAGMA busy_timeout=5000"); !s.ok()) {
-        return Error(s);
-      }
+      if (absl::Status s = Exec("PRAGMA busy_timeout=5000"); !s.ok()) return s;
       status_ = absl::FailedPreconditionError(
           absl::StrCat(path_, ": opened to read only"));
       return absl::OkStatus();
@@ -168,46 +87,27 @@ class SqliteStore::Writer {
           options_.synchronous_full ? "PRAGMA synchronous=FULL"
                                     : "PRAGMA synchronous=NORMAL",
           "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
-      if (absl::Status s = Exec(sql); !s.ok()) return Error(s);
+      if (absl::Status s = Exec(sql); !s.ok()) return s;
     }
-    if (absl::Status s = upsert_text_.Prepare(db_, kUpsertText); !s.ok()) {
-      return Error(s);
-    }
-    if (absl::Status s = insert_attempt_.Prepare(db_, kInsertAttempt);
-        !s.ok()) {
-      return Error(s);
-    }
-    if (absl::Status s = insert_event_.Prepare(
-            db_, "INSERT INTO events (text_id, at) VALUES (?1, ?2)");
-        !s.ok()) {
-      return Error(s);
-    }
-    if (absl::Status s = select_attempts_.Prepare(
-            db_,
-            "SELECT attempt, finish_time, result, provider_id, segments "
-            "FROM attempts WHERE text_id = ?1 ORDER BY attempt");
-        !s.ok()) {
-      return Error(s);
+    for (const auto& [statement, sql] :
+         {std::pair{&upsert_text_, kUpsertText},
+          {&insert_attempt_, kInsertAttempt},
+          {&insert_event_, "INSERT INTO events (text_id, at) VALUES (?1, ?2)"},
+          {&select_attempts_,
+           "SELECT attempt, finish_time, result, provider_id, segments "
+           "FROM attempts WHERE text_id = ?1 ORDER BY attempt"}}) {
+      absl::StatusOr<SqliteStatement> prepared =
+          SqliteStatement::Prepare(db(), sql, SqliteStatement::Use::kOften);
+      if (!prepared.ok()) return prepared.status();
+      *statement = *std::move(prepared);
     }
     return absl::OkStatus();
   }
 
-  sqlite3* db() const { return db_; }
-  const std::string& path() const { return path_; }
+  // Errors name the store's path.
+  SqliteDb db() const { return {db_, &path_}; }
 
-  absl::Status Exec(const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      absl::Status s = absl::InternalError(message != nullptr ? message : "?");
-      sqlite3_free(message);
-      return s;
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Error(const absl::Status& s) const {
-    return absl::Status(s.code(), absl::StrCat(path_, ": ", s.message()));
-  }
+  absl::Status Exec(const char* sql) const { return db().Exec(sql); }
 
   void set_from_number(std::string from) { from_number_ = std::move(from); }
 
@@ -347,7 +247,7 @@ class SqliteStore::Writer {
       }
       {
         std::lock_guard lock(mu_);
-        if (!s.ok() && status_.ok()) status_ = Error(s);
+        if (!s.ok() && status_.ok()) status_ = s;
         if (s.ok()) {
           (broadcast ? broadcasts_committed_ : committed_) = writes.sequence;
         }
@@ -406,7 +306,7 @@ class SqliteStore::Writer {
   absl::Status WriteOutcome(const RowOutcome& o) {
     const int64_t id = static_cast<int64_t>(TextId(o.batch, o.recipient_id));
     const int64_t at = Millis(o.at);
-    Statement& t = upsert_text_;
+    SqliteStatement& t = upsert_text_;
     t.Bind(1, id);
     t.Bind(2, o.batch);
     t.Bind(3, static_cast<int64_t>(o.recipient_id));
@@ -436,9 +336,9 @@ class SqliteStore::Writer {
     t.BindText(13, o.zone);
     t.BindText(14, o.reason);
     t.Bind(15, at);
-    if (t.Run() != SQLITE_DONE) return SqliteError();
+    if (absl::Status s = t.Run(); !s.ok()) return s;
     if (o.answered) {
-      Statement& a = insert_attempt_;
+      SqliteStatement& a = insert_attempt_;
       a.Bind(1, id);
       a.Bind(2, o.attempt);
       a.Bind(3, at);
@@ -446,27 +346,25 @@ class SqliteStore::Writer {
       a.Bind(4, ResultName(o.result.value_or(TextResult::kCarrierError)));
       a.BindText(5, o.provider_id);
       a.Bind(6, o.result == TextResult::kSent ? o.segments : 0);
-      if (a.Run() != SQLITE_DONE) return SqliteError();
+      if (absl::Status s = a.Run(); !s.ok()) return s;
     }
     if (options_.record_events && IsFinal(o.state)) {
       insert_event_.Bind(1, id);
       insert_event_.Bind(2, at);
-      if (insert_event_.Run() != SQLITE_DONE) return SqliteError();
+      if (absl::Status s = insert_event_.Run(); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
 
   absl::Status WriteBroadcastRows(const StoredBroadcast& b,
                                   const std::vector<StoredBatch>& batches) {
-    Statement insert;
-    if (absl::Status s = insert.Prepare(
-            db_,
-            "INSERT OR REPLACE INTO broadcast (id, run_id, name, from_number, "
-            "definition, inputs, status, created, modified) "
-            "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-        !s.ok()) {
-      return s;
-    }
+    absl::StatusOr<SqliteStatement> prepared = SqliteStatement::Prepare(
+        db(),
+        "INSERT OR REPLACE INTO broadcast (id, run_id, name, from_number, "
+        "definition, inputs, status, created, modified) "
+        "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!prepared.ok()) return prepared.status();
+    SqliteStatement& insert = *prepared;
     insert.Bind(1, b.run_id);
     insert.Bind(2, b.name);
     insert.Bind(3, b.from_number);
@@ -475,24 +373,22 @@ class SqliteStore::Writer {
     insert.Bind(6, b.status);
     insert.Bind(7, Millis(b.created));
     insert.Bind(8, Millis(absl::Now()));
-    if (insert.Run() != SQLITE_DONE) return SqliteError();
-    Statement batch;
-    if (absl::Status s = batch.Prepare(
-            db_,
-            "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, "
-            "created, name, status, enabled, scrub_duplicates, error) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-            "ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
-            "file_size = excluded.file_size, "
-            "file_mtime_ns = excluded.file_mtime_ns, "
-            "size = coalesce(excluded.size, size), "
-            "created = excluded.created, name = excluded.name, "
-            "status = excluded.status, enabled = excluded.enabled, "
-            "scrub_duplicates = excluded.scrub_duplicates, "
-            "error = excluded.error");
-        !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = insert.Run(); !s.ok()) return s;
+    prepared = SqliteStatement::Prepare(
+        db(),
+        "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, "
+        "created, name, status, enabled, scrub_duplicates, error) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+        "ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
+        "file_size = excluded.file_size, "
+        "file_mtime_ns = excluded.file_mtime_ns, "
+        "size = coalesce(excluded.size, size), "
+        "created = excluded.created, name = excluded.name, "
+        "status = excluded.status, enabled = excluded.enabled, "
+        "scrub_duplicates = excluded.scrub_duplicates, "
+        "error = excluded.error");
+    if (!prepared.ok()) return prepared.status();
+    SqliteStatement& batch = *prepared;
     for (const StoredBatch& stored : batches) {
       batch.Bind(1, stored.id);
       batch.Bind(2, stored.path);
@@ -510,16 +406,12 @@ class SqliteStore::Writer {
       batch.Bind(9, stored.enabled ? 1 : 0);
       batch.Bind(10, stored.scrub_duplicates ? 1 : 0);
       batch.BindText(11, stored.error);
-      if (batch.Run() != SQLITE_DONE) return SqliteError();
+      if (absl::Status s = batch.Run(); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
 
   absl::Status Run(const std::string& sql) { return Exec(sql.c_str()); }
-
-  absl::Status SqliteError() const {
-    return absl::InternalError(sqlite3_errmsg(db_));
-  }
 
   // Tells the owner which texts became final in the commit just made.
   void Announce(const Writes& writes) {
@@ -549,27 +441,27 @@ class SqliteStore::Writer {
   }
 
   void ReadAttempts(TextRecord* text) {
-    sqlite3_stmt* stmt = select_attempts_.get();
-    sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(text->id));
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
+    SqliteStatement& select = select_attempts_;
+    select.Bind(1, static_cast<int64_t>(text->id));
+    while (select.Next().value_or(false)) {
       AttemptRecord& record = text->records.emplace_back();
-      record.attempt = sqlite3_column_int(stmt, 0);
-      record.finish_time = absl::FromUnixMillis(sqlite3_column_int64(stmt, 1));
-      record.result = ParseResultName(ColumnText(stmt, 2))
+      record.attempt = static_cast<int>(select.Int(0));
+      record.finish_time = absl::FromUnixMillis(select.Int(1));
+      record.result = ParseResultName(select.TextView(2))
                           .value_or(TextResult::kInternalError);
-      record.provider_id = std::string(ColumnText(stmt, 3));
-      record.segments = sqlite3_column_int(stmt, 4);
+      record.provider_id = select.Text(3);
+      record.segments = static_cast<int>(select.Int(4));
     }
-    sqlite3_reset(stmt);
+    select.Reset();
   }
 
   const std::string path_;
   sqlite3* const db_;
   const SqliteStoreOptions options_;
-  Statement upsert_text_;
-  Statement insert_attempt_;
-  Statement insert_event_;
-  Statement select_attempts_;
+  SqliteStatement upsert_text_;
+  SqliteStatement insert_attempt_;
+  SqliteStatement insert_event_;
+  SqliteStatement select_attempts_;
   // The broadcast's, for announced texts: set before the writer starts
   // work, or by the writer itself.
   std::string from_number_;
@@ -639,109 +531,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 }
 
 absl::StatusOr<std::optional<StoredBroadcast>> SqliteStore::ReadBroadcast() {
-  Statement select;
-  if (absl::Status s = select.Prepare(
-          writer_->db(),
-          "SELECT run_id, name, from_number, definition, inputs, status, "
-          "created FROM broadcast WHERE id = 1");
-      !s.ok()) {
-    return writer_->Error(s);
-  }
-  sqlite3_stmt* stmt = select.get();
-  const int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_DONE) return std::nullopt;
-  if (rc != SQLITE_ROW) {
-    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
-  }
-  StoredBroadcast b;
-  b.run_id = std::string(ColumnText(stmt, 0));
-  b.name = std::string(ColumnText(stmt, 1));
-  b.from_number = std::string(ColumnText(stmt, 2));
-  b.definition = std::string(ColumnText(stmt, 3));
-  b.inputs = std::string(ColumnText(stmt, 4));
-  b.status = std::string(ColumnText(stmt, 5));
-  b.created = absl::FromUnixMillis(sqlite3_column_int64(stmt, 6));
-  return b;
+  return ReadStoredBroadcast(writer_->db());
 }
 
 absl::StatusOr<std::vector<StoredBatch>> SqliteStore::ReadBatches() {
-  Statement select;
-  if (absl::Status s = select.Prepare(
-          writer_->db(),
-          "SELECT id, path, file_size, file_mtime_ns, size, created, name, "
-          "status, enabled, scrub_duplicates, error FROM batches ORDER BY id");
-      !s.ok()) {
-    return writer_->Error(s);
-  }
-  std::vector<StoredBatch> batches;
-  sqlite3_stmt* stmt = select.get();
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    StoredBatch& b = batches.emplace_back();
-    b.id = static_cast<uint32_t>(sqlite3_column_int64(stmt, 0));
-    b.path = std::string(ColumnText(stmt, 1));
-    b.version.size = sqlite3_column_int64(stmt, 2);
-    b.version.modified_nanos = sqlite3_column_int64(stmt, 3);
-    if (sqlite3_column_type(stmt, 4) != SQLITE_NULL) {
-      b.size = static_cast<uint64_t>(sqlite3_column_int64(stmt, 4));
-    }
-    b.created = absl::FromUnixMillis(sqlite3_column_int64(stmt, 5));
-    b.name = std::string(ColumnText(stmt, 6));
-    b.status = std::string(ColumnText(stmt, 7));
-    b.enabled = sqlite3_column_int(stmt, 8) != 0;
-    b.scrub_duplicates = sqlite3_column_int(stmt, 9) != 0;
-    b.error = std::string(ColumnText(stmt, 10));
-  }
-  if (rc != SQLITE_DONE) {
-    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
-  }
-  return batches;
+  return ReadStoredBatches(writer_->db());
 }
 
 absl::StatusOr<ResumePoint> SqliteStore::ReadResumePoint(size_t batch_count) {
-  Statement select;
-  if (absl::Status s = select.Prepare(
-          writer_->db(),
-          "SELECT batch_id, recipient_id, state, result, attempts, "
-          "key_attempt, next_attempt, segments FROM texts ORDER BY id");
-      !s.ok()) {
-    return writer_->Error(s);
-  }
-  ResumePoint point;
-  point.batches.resize(batch_count);
-  sqlite3_stmt* stmt = select.get();
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const int64_t batch = sqlite3_column_int64(stmt, 0);
-    const int64_t recipient = sqlite3_column_int64(stmt, 1);
-    const std::optional<RecipientState> state =
-        ParseStateName(ColumnText(stmt, 2));
-    if (batch < 1 || static_cast<size_t>(batch) > batch_count ||
-        recipient < 1 || !state.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          writer_->path(), ": text of batch ", batch, " row ", recipient,
-          " does not belong to this broadcast's ", batch_count, " batches"));
-    }
-    if (*state == RecipientState::kCallback) {
-      point.callbacks.push_back(
-          {static_cast<uint32_t>(batch), static_cast<uint64_t>(recipient),
-           sqlite3_column_int(stmt, 4), sqlite3_column_int(stmt, 5),
-           absl::FromUnixMillis(sqlite3_column_int64(stmt, 6))});
-      continue;
-    }
-    if (!IsFinal(*state)) continue;
-    ResumePoint::Batch& b = point.batches[batch - 1];
-    if (b.final_rows.size() < static_cast<size_t>(recipient)) {
-      b.final_rows.resize(recipient);
-    }
-    b.final_rows[recipient - 1] = true;
-    CountFinal(*state, ParseResultName(ColumnText(stmt, 3)),
-               sqlite3_column_int(stmt, 7), &b.counts);
-  }
-  if (rc != SQLITE_DONE) {
-    return writer_->Error(absl::InternalError(sqlite3_errmsg(writer_->db())));
-  }
-  return point;
+  return ReadStoredResumePoint(writer_->db(), batch_count);
 }
 
 absl::Status SqliteStore::WriteBroadcast(

@@ -7,11 +7,11 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
-#include <variant>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/base/sqlite.h"
 
 namespace herald {
 namespace {
@@ -23,99 +23,8 @@ constexpr char kTextColumns[] =
     "SELECT id, batch_id, recipient_id, line, to_number, state, result, "
     "attempts, message, segments, zone, reason, created, modified FROM texts";
 
-// Where a store's errors come from: the connection and the file it names.
-struct Db {
-  sqlite3* handle;
-  const std::string& path;
-
-  absl::Status Error(int rc) const {
-    const std::string message =
-        absl::StrCat(path, ": ", sqlite3_errmsg(handle));
-    switch (rc & 0xff) {
-      case SQLITE_BUSY:
-      case SQLITE_LOCKED:
-        return absl::UnavailableError(message);
-      case SQLITE_CORRUPT:
-      case SQLITE_NOTADB:
-        return absl::DataLossError(message);
-      default:
-        return absl::InternalError(message);
-    }
-  }
-
-  absl::Status BadValue(absl::string_view where, absl::string_view what,
-                        absl::string_view value) const {
-    return absl::DataLossError(absl::StrCat(path, ": ", where, ": unknown ",
-                                            what, " \"", value, "\""));
-  }
-};
-
-// A prepared statement; parameters are bound, never pasted into the SQL.
-class Statement {
- public:
-  using Param = std::variant<int64_t, std::string>;
-
-  static absl::StatusOr<Statement> Prepare(const Db& db,
-                                           const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc =
-        sqlite3_prepare_v2(db.handle, sql.c_str(), -1, &stmt, nullptr);
-    if (rc != SQLITE_OK) return db.Error(rc);
-    return Statement(db, stmt);
-  }
-
-  Statement(Statement&& other)
-      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
-  Statement& operator=(Statement&&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  // Binds `params` to ?1, ?2, ... in order.
-  absl::Status Bind(const std::vector<Param>& params) {
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
-      const int rc =
-          std::holds_alternative<int64_t>(params[i])
-              ? sqlite3_bind_int64(stmt_, index, std::get<int64_t>(params[i]))
-              : sqlite3_bind_text(stmt_, index,
-                                  std::get<std::string>(params[i]).c_str(), -1,
-                                  SQLITE_TRANSIENT);
-      if (rc != SQLITE_OK) return db_.Error(rc);
-    }
-    return absl::OkStatus();
-  }
-
-  // Steps to the next row: true when there is one, false after the last.
-  absl::StatusOr<bool> Next() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return db_.Error(rc);
-  }
-
-  bool IsNull(int column) const {
-    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-  }
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  std::string Text(int column) const {
-    const unsigned char* text = sqlite3_column_text(stmt_, column);
-    if (text == nullptr) return "";
-    return std::string(reinterpret_cast<const char*>(text),
-                       sqlite3_column_bytes(stmt_, column));
-  }
-
-  const Db& db() const { return db_; }
-
- private:
-  Statement(const Db& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-
-  Db db_;
-  sqlite3_stmt* stmt_;
-};
-
-absl::Status Execute(const Db& db, const char* sql) {
-  const int rc = sqlite3_exec(db.handle, sql, nullptr, nullptr, nullptr);
-  return rc == SQLITE_OK ? absl::OkStatus() : db.Error(rc);
-}
+using Db = SqliteDb;
+using Statement = SqliteStatement;
 
 // A read transaction: the statements run inside it see one committed state
 // of the store, however many commits the writer makes meanwhile.
@@ -128,7 +37,7 @@ class Snapshot {
   }
 
   absl::Status Begin() {
-    absl::Status status = Execute(db_, "BEGIN");
+    absl::Status status = db_.Exec("BEGIN");
     begun_ = status.ok();
     return status;
   }
@@ -377,7 +286,7 @@ absl::StatusOr<std::unique_ptr<StoreReader>> StoreReader::Open(
       sqlite3_open_v2(db_path.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
   // Owned from here, even when opening failed.
   std::unique_ptr<StoreReader> reader(new StoreReader(db_path, handle));
-  const Db db{handle, reader->path_};
+  const Db db{handle, &reader->path_};
   if (rc != SQLITE_OK) return db.Error(rc);
   sqlite3_busy_timeout(handle, kBusyTimeoutMs);
 
@@ -401,7 +310,7 @@ absl::StatusOr<std::unique_ptr<StoreReader>> StoreReader::Open(
 absl::StatusOr<std::vector<TextRecord>> StoreReader::ReadTexts(
     absl::Span<const uint64_t> ids) {
   if (ids.empty()) return std::vector<TextRecord>();
-  const Db db{db_, path_};
+  const Db db{db_, &path_};
   Snapshot snapshot(db);
   absl::Status status = snapshot.Begin();
   if (!status.ok()) return status;
@@ -460,7 +369,7 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   AddRange("modified", query.since, query.until, &conditions, &params);
   const std::string where = WhereClause(conditions);
 
-  const Db db{db_, path_};
+  const Db db{db_, &path_};
   Snapshot snapshot(db);
   absl::Status status = snapshot.Begin();
   if (!status.ok()) return status;
@@ -491,7 +400,7 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
 absl::StatusOr<uint64_t> StoreReader::PendingEvents() {
   uint64_t count = 0;
   absl::Status status =
-      ForEachRow(Db{db_, path_}, "SELECT count(*) FROM events", {},
+      ForEachRow(Db{db_, &path_}, "SELECT count(*) FROM events", {},
                  [&](const Statement& row) {
                    count = static_cast<uint64_t>(row.Int(0));
                    return absl::OkStatus();
@@ -510,7 +419,7 @@ absl::StatusOr<StoreStats> StoreReader::Stats(absl::Time begin,
   const bool whole =
       begin == absl::InfinitePast() && end == absl::InfiniteFuture();
 
-  const Db db{db_, path_};
+  const Db db{db_, &path_};
   Snapshot snapshot(db);
   absl::Status status = snapshot.Begin();
   if (!status.ok()) return status;

@@ -23,6 +23,7 @@
 #include "boost/asio/steady_timer.hpp"
 #include "engine/base/hmac.h"
 #include "engine/base/json_text.h"
+#include "engine/base/sqlite.h"
 #include "engine/http/http_client.h"
 #include "engine/store/store_reader.h"
 #include "engine/store/text_record.h"
@@ -49,18 +50,13 @@ struct Event {
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close(db); }
 };
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* statement) const {
-    sqlite3_finalize(statement);
-  }
-};
 using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
 // The events table seen from the notifier: the oldest events first, and the
 // delivered ones deleted. Delivered events whose delete failed (the writer
 // held the lock too long) are remembered and skipped until a later delete
-// succeeds. Not thread-safe; used by one thread at a time.
+// succeeds. Not thread-safe; used by one thread at a time. Not movable: its
+// statements name its path.
 //
 // `seq` is an INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives a new
 // row one more than the largest seq in the table, so seq order is the order
@@ -68,7 +64,8 @@ using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 // never remembered beyond the rows that still hold it.
 class EventTable {
  public:
-  static absl::StatusOr<EventTable> Open(const std::string& path) {
+  static absl::StatusOr<std::unique_ptr<EventTable>> Open(
+      const std::string& path) {
     sqlite3* raw = nullptr;
     const int rc =
         sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
@@ -79,33 +76,38 @@ class EventTable {
                        db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
     }
     sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-    EventTable table(path, std::move(db));
+    std::unique_ptr<EventTable> table(new EventTable(path, std::move(db)));
     for (const auto& [statement, sql] :
-         {std::pair{&table.read_,
+         {std::pair{&table->read_,
                     "SELECT seq, text_id, at FROM events WHERE seq > ?1 "
                     "ORDER BY seq LIMIT ?2"},
-          {&table.delete_, "DELETE FROM events WHERE seq <= ?1"},
-          {&table.count_, "SELECT COUNT(*) FROM events WHERE seq > ?1"}}) {
-      if (absl::Status s = table.Prepare(sql, statement); !s.ok()) return s;
+          {&table->delete_, "DELETE FROM events WHERE seq <= ?1"},
+          {&table->count_, "SELECT COUNT(*) FROM events WHERE seq > ?1"}}) {
+      absl::StatusOr<SqliteStatement> prepared = SqliteStatement::Prepare(
+          table->db(), sql, SqliteStatement::Use::kOften);
+      if (!prepared.ok()) {
+        return table->Error("not a store with an events table");
+      }
+      *statement = *std::move(prepared);
     }
     return table;
   }
+  EventTable(const EventTable&) = delete;
+  EventTable& operator=(const EventTable&) = delete;
 
   // Replaces `*out` with the `limit` oldest events not yet delivered.
   absl::Status ReadOldest(int limit, std::vector<Event>* out) {
     RetryDelete().IgnoreError();  // the read skips what it leaves
     out->clear();
-    sqlite3_stmt* read = read_.get();
-    sqlite3_bind_int64(read, 1, delivered_through_.value_or(INT64_MIN));
-    sqlite3_bind_int(read, 2, limit);
-    int rc;
-    while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-      out->push_back({sqlite3_column_int64(read, 0),
-                      static_cast<uint64_t>(sqlite3_column_int64(read, 1)),
-                      sqlite3_column_int64(read, 2)});
+    read_.Bind(1, delivered_through_.value_or(INT64_MIN));
+    read_.Bind(2, int64_t{limit});
+    absl::StatusOr<bool> row;
+    while ((row = read_.Next()).value_or(false)) {
+      out->push_back(
+          {read_.Int(0), static_cast<uint64_t>(read_.Int(1)), read_.Int(2)});
     }
-    sqlite3_reset(read);
-    if (rc != SQLITE_DONE) return Error("cannot read events");
+    read_.Reset();
+    if (!row.ok()) return Error("cannot read events");
     return absl::OkStatus();
   }
 
@@ -119,11 +121,10 @@ class EventTable {
   // The events not yet delivered.
   absl::StatusOr<uint64_t> CountLeft() {
     RetryDelete().IgnoreError();  // the count skips what it leaves
-    sqlite3_stmt* count = count_.get();
-    sqlite3_bind_int64(count, 1, delivered_through_.value_or(INT64_MIN));
-    const int rc = sqlite3_step(count);
-    const int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(count, 0) : -1;
-    sqlite3_reset(count);
+    count_.Bind(1, delivered_through_.value_or(INT64_MIN));
+    absl::StatusOr<bool> row = count_.Next();
+    const int64_t n = row.value_or(false) ? count_.Int(0) : -1;
+    count_.Reset();
     if (n < 0) return Error("cannot count events");
     return static_cast<uint64_t>(n);
   }
@@ -132,23 +133,12 @@ class EventTable {
   EventTable(std::string path, Db db)
       : path_(std::move(path)), db_(std::move(db)) {}
 
-  absl::Status Prepare(const char* sql, Statement* out) {
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql, -1, &statement, nullptr) !=
-        SQLITE_OK) {
-      return Error("not a store with an events table");
-    }
-    out->reset(statement);
-    return absl::OkStatus();
-  }
+  SqliteDb db() const { return {db_.get(), &path_}; }
 
   absl::Status RetryDelete() {
     if (!delivered_through_) return absl::OkStatus();
-    sqlite3_stmt* remove = delete_.get();
-    sqlite3_bind_int64(remove, 1, *delivered_through_);
-    const int rc = sqlite3_step(remove);
-    sqlite3_reset(remove);
-    if (rc != SQLITE_DONE) return Error("cannot delete delivered events");
+    delete_.Bind(1, *delivered_through_);
+    if (!delete_.Run().ok()) return Error("cannot delete delivered events");
     delivered_through_.reset();
     return absl::OkStatus();
   }
@@ -158,11 +148,11 @@ class EventTable {
         absl::StrCat(path_, ": ", what, ": ", sqlite3_errmsg(db_.get())));
   }
 
-  std::string path_;
+  const std::string path_;
   Db db_;
-  Statement read_;
-  Statement delete_;
-  Statement count_;
+  SqliteStatement read_;
+  SqliteStatement delete_;
+  SqliteStatement count_;
   // Delivered events not yet deleted are those up to here; the rows keep
   // their seq, so new rows come after it.
   std::optional<int64_t> delivered_through_;
@@ -200,7 +190,7 @@ void AppendEnvelope(const WebhookConfig& config, int64_t now_ms,
 
 class WebhookNotifier::Impl {
  public:
-  Impl(WebhookConfig config, EventTable table,
+  Impl(WebhookConfig config, std::unique_ptr<EventTable> table,
        std::unique_ptr<StoreReader> reader)
       : config_(std::move(config)),
         table_(std::move(table)),
@@ -244,7 +234,7 @@ class WebhookNotifier::Impl {
   void CancelWait();
 
   const WebhookConfig config_;
-  EventTable table_;
+  const std::unique_ptr<EventTable> table_;
   const std::unique_ptr<StoreReader> reader_;
 
   boost::asio::io_context io_;
@@ -322,13 +312,13 @@ absl::StatusOr<uint64_t> WebhookNotifier::Impl::Finish(absl::Duration drain) {
     io_.stop();
   });
   thread_.join();
-  finished_ = table_.CountLeft();
+  finished_ = table_->CountLeft();
   return *finished_;
 }
 
 void WebhookNotifier::Impl::Poll() {
   if (stopping_ || in_flight_ || !body_.empty()) return;
-  if (absl::Status s = table_.ReadOldest(config_.batch_size, &events_);
+  if (absl::Status s = table_->ReadOldest(config_.batch_size, &events_);
       !s.ok()) {
     return BackOff(s.message(), std::nullopt, &Impl::Poll);
   }
@@ -406,7 +396,7 @@ void WebhookNotifier::Impl::OnAnswer(HttpResponse response) {
     return BackOff(absl::StrCat("the webhook answered HTTP ", response.status),
                    response.retry_after, &Impl::Send);
   }
-  const absl::Status deleted = table_.Delivered(events_.back().seq);
+  const absl::Status deleted = table_->Delivered(events_.back().seq);
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.batches_delivered;
@@ -468,7 +458,7 @@ WebhookNotifier::~WebhookNotifier() = default;
 
 absl::StatusOr<std::unique_ptr<WebhookNotifier>> WebhookNotifier::Start(
     const std::string& db_path, WebhookConfig config) {
-  absl::StatusOr<EventTable> table = EventTable::Open(db_path);
+  absl::StatusOr<std::unique_ptr<EventTable>> table = EventTable::Open(db_path);
   if (!table.ok()) return table.status();
   absl::StatusOr<std::unique_ptr<StoreReader>> reader =
       StoreReader::Open(db_path);
