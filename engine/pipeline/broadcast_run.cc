@@ -5,41 +5,23 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <queue>
-#include <semaphore>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "concurrentqueue/blockingconcurrentqueue.h"
 #include "engine/base/file_io.h"
+#include "engine/pipeline/chunk_pipeline.h"
 #include "engine/pipeline/recipient_gates.h"
 #include "engine/pipeline/row_classifier.h"
+#include "engine/pipeline/run_plan.h"
+#include "engine/pipeline/waiting_book.h"
 
 namespace herald {
 namespace {
 
 constexpr size_t kMaxInvalidSamples = 100;
-// Chunks between the reader and the committer: enough to keep every worker
-// busy while the committer waits for the oldest one, few enough that memory
-// does not grow with the input.
-constexpr int kChunksInFlightPerWorker = 4;
-
-struct WorkItem {
-  uint64_t sequence = 0;
-  uint32_t batch = 0;  // index into the plans
-  size_t skip = 0;     // leading records that are the header
-  uint64_t first_row = 0;
-  const RowSelection* selection = nullptr;  // the rows to classify; null: all
-  CsvChunk chunk;
-};
-
-// A waiting row: its batch index above kWaitingIdBits, its recipient id
-// below. Eight bytes is all a row costs while it waits.
-constexpr int kWaitingIdBits = 40;
-constexpr uint64_t kWaitingIdMask = (uint64_t{1} << kWaitingIdBits) - 1;
 
 // How long the committer waits for answers when it has nothing else to do:
 // short enough to notice a due retry or an opened window soon after.
@@ -54,70 +36,6 @@ using Stopwatch = std::chrono::steady_clock;
 
 double SecondsSince(Stopwatch::time_point start) {
   return std::chrono::duration<double>(Stopwatch::now() - start).count();
-}
-
-// Reads a file's header and maps it, so that every file is known good before
-// the first text goes out.
-absl::StatusOr<BatchPlan> PlanBatch(uint32_t id, const std::string& path,
-                                    const Broadcast& broadcast,
-                                    const RunOptions& options,
-                                    std::vector<std::string>* warnings) {
-  absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
-      CsvChunkReader::Open(path, options.csv);
-  if (!reader.ok()) return reader.status();
-  CsvChunk chunk;
-  absl::StatusOr<bool> more = (*reader)->Next(&chunk);
-  if (!more.ok()) return more.status();
-  if (!*more) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": empty file, expected a header row"));
-  }
-  const CsvRecordRef& header = chunk.records.front();
-  auto header_error = [&](absl::string_view problem) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", header.line, ": header: ", problem));
-  };
-  if (header.defect != CsvRecordDefect::kNone) {
-    return header_error(DescribeDefect(chunk, header));
-  }
-  const absl::string_view text = chunk.RecordText(header);
-  if (FindInvalidUtf8(text) != absl::string_view::npos) {
-    return header_error("not valid UTF-8 text");
-  }
-  std::vector<absl::string_view> fields;
-  std::string scratch;
-  if (absl::Status s = SplitCsvRecord(text, &fields, &scratch); !s.ok()) {
-    return header_error(s.message());
-  }
-  absl::StatusOr<ContactColumns> columns =
-      MapContactColumns(std::vector<std::string>(fields.begin(), fields.end()),
-                        options.phone_column);
-  if (!columns.ok()) return header_error(columns.status().message());
-
-  BatchPlan plan;
-  plan.id = id;
-  plan.path = path;
-  plan.columns = *std::move(columns);
-  if (!broadcast.message.empty()) {
-    absl::StatusOr<MessageTemplate> message = MessageTemplate::Compile(
-        broadcast.message, plan.columns.names, broadcast.template_options);
-    if (!message.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("broadcast message: ", message.status().message()));
-    }
-    const std::vector<std::string> unknown = message->UnknownNames();
-    if (!unknown.empty()) {
-      warnings->push_back(absl::StrCat(
-          path, ": the message uses ${", absl::StrJoin(unknown, "}, ${"),
-          "} but the file has no such column; rows without their own message "
-          "will be INVALID"));
-    }
-    plan.message = *std::move(message);
-  } else if (plan.columns.message < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the broadcast has no message and ", path, " has no message column"));
-  }
-  return plan;
 }
 
 // The threads of one run and what they share.
@@ -140,10 +58,15 @@ class Pipeline {
         workers_(options.workers > 0
                      ? options.workers
                      : std::max(1u, std::thread::hardware_concurrency())),
-        slots_(workers_ * kChunksInFlightPerWorker),
+        chunks_(
+            &broadcast_, &plans_, dnc, &gates->zone_table(), &options.csv,
+            workers_,
+            [this](uint32_t b) {
+              return Rule(b).mode != BatchRule::Mode::kSkip;
+            },
+            &stop_),
         windows_(gates),
-        waiting_(gates->group_count()),
-        waiting_by_batch_(plans_.size()),
+        book_(gates->group_count(), plans_.size()),
         timeout_reasons_(gates->group_count()),
         local_times_(gates->group_count(),
                      {absl::InfinitePast(), std::string()}) {
@@ -153,10 +76,8 @@ class Pipeline {
     if (options.resume != nullptr) {
       for (const ResumePoint::Callback& c : options.resume->callbacks) {
         if (Rule(c.batch - 1).mode != BatchRule::Mode::kSend) continue;
-        const uint64_t id =
-            uint64_t{c.batch - 1} << kWaitingIdBits | c.recipient_id;
-        callbacks_[id] = {c.attempts, c.key_attempt};
-        due_callbacks_.emplace(c.due, id);
+        book_.AddCallback(c.batch - 1, c.recipient_id,
+                          {c.attempts, c.key_attempt}, c.due);
       }
     }
   }
@@ -176,8 +97,6 @@ class Pipeline {
   // Reads every file once, classifying and committing the rows in
   // `selections` (one per batch), or every row when it is null.
   void Pass(const std::vector<RowSelection>* selections);
-  void ReadAll(const std::vector<RowSelection>* selections);
-  void Work();
   // Ends each row of `chunk`, in order, or makes it wait for its window;
   // sends what is sendable now.
   void Commit(const ClassifiedChunk& chunk, bool first_pass);
@@ -195,19 +114,10 @@ class Pipeline {
   void Record(const Delivery& delivery, absl::Time now, RowOutcome* outcome);
   void AddInvalidSample(uint32_t batch_index, uint64_t line,
                         absl::string_view reason);
-  // Moves the rows whose next attempt is due at `now` into `selections`;
-  // returns false, with the next due time in `next_due`, when there are none.
-  bool TakeDueCallbacks(absl::Time now, std::vector<RowSelection>* selections,
-                        absl::Time* next_due);
   bool Retries(TextResult result) const;
   // The wall clock in the first zone of `group` at `now`, formatted once per
   // group and instant.
   absl::string_view LocalTime(ZoneGroupId group, absl::Time now);
-  // Moves the waiting rows whose window is open or over at `now` into
-  // `selections`; returns false, with the next opening in `next_open`, when
-  // there are none.
-  bool TakeDueRows(absl::Time now, std::vector<RowSelection>* selections,
-                   absl::Time* next_open);
   // Fails unless every contacts file is as it was when the run began: rows
   // waiting for a window are found again by their position.
   absl::Status CheckFilesUnchanged() const;
@@ -237,35 +147,18 @@ class Pipeline {
   RunReport* report_;
   const int workers_;
 
-  moodycamel::BlockingConcurrentQueue<std::unique_ptr<WorkItem>> work_;
-  moodycamel::BlockingConcurrentQueue<std::unique_ptr<ClassifiedChunk>> done_;
-  std::counting_semaphore<> slots_;  // chunks allowed between reader and commit
   std::atomic<bool> stop_{false};
-  std::atomic<int64_t> chunks_read_{-1};  // set once the reader is finished
-  absl::Status read_status_;  // written by the reader before chunks_read_
+  ChunkPipeline chunks_;
 
   // Committer-only state.
   absl::Status status_;
   NumberSet seen_;  // numbers already committed, for duplicate scrubbing
   bool scrubbing_ = false;  // whether any batch scrubs duplicates
   WindowTracker windows_;
-  std::vector<std::vector<uint64_t>> waiting_;  // by zone group
-  // Rows between attempts, by waiting id (see kWaitingIdBits), and when
-  // their next attempt is due, earliest first.
-  struct Callback {
-    int attempts = 0;     // made so far
-    int key_attempt = 0;  // the key the next attempt carries
-  };
-  absl::flat_hash_map<uint64_t, Callback> callbacks_;
-  using DueCallback = std::pair<absl::Time, uint64_t>;
-  std::priority_queue<DueCallback, std::vector<DueCallback>,
-                      std::greater<DueCallback>>
-      due_callbacks_;
+  WaitingBook book_;
   uint64_t in_flight_ = 0;  // texts submitted and not yet answered
   std::vector<Delivery> deliveries_;
   std::vector<RowOutcome> delivery_outcomes_;
-  std::vector<uint64_t> waiting_by_batch_;
-  uint64_t waiting_count_ = 0;
   std::vector<std::string> timeout_reasons_;  // by zone group, made on use
   absl::flat_hash_set<std::string> zones_never_open_;            // warned of
   std::vector<std::pair<absl::Time, std::string>> local_times_;  // by group
@@ -276,75 +169,6 @@ class Pipeline {
   std::vector<OutboundText> texts_;
   std::vector<RowOutcome> row_outcomes_;
 };
-
-void Pipeline::ReadAll(const std::vector<RowSelection>* selections) {
-  uint64_t sequence = 0;
-  absl::Status status;
-  for (uint32_t b = 0; b < plans_.size() && status.ok() && !stop_; ++b) {
-    const RowSelection* selection =
-        selections != nullptr ? &(*selections)[b] : nullptr;
-    if (selection != nullptr && selection->empty()) continue;
-    if (Rule(b).mode == BatchRule::Mode::kSkip) continue;
-    absl::StatusOr<std::unique_ptr<CsvChunkReader>> reader =
-        CsvChunkReader::Open(plans_[b].path, options_.csv);
-    if (!reader.ok()) {
-      status = reader.status();
-      break;
-    }
-    uint64_t next_row = 1;
-    size_t skip = 1;  // the header, first record of the first chunk
-    while (!stop_) {
-      auto item = std::make_unique<WorkItem>();
-      absl::StatusOr<bool> more = (*reader)->Next(&item->chunk);
-      if (!more.ok()) {
-        status = more.status();
-        break;
-      }
-      if (!*more) break;
-      const size_t rows = item->chunk.records.size() - skip;
-      item->skip = skip;
-      skip = 0;
-      if (rows == 0) continue;
-      item->sequence = sequence++;
-      item->batch = b;
-      item->first_row = next_row;
-      item->selection = selection;
-      next_row += rows;
-      slots_.acquire();
-      work_.enqueue(std::move(item));
-    }
-  }
-  read_status_ = status;
-  chunks_read_.store(static_cast<int64_t>(sequence), std::memory_order_release);
-  for (int i = 0; i < workers_; ++i) work_.enqueue(nullptr);
-  done_.enqueue(nullptr);  // wakes the committer to see the end
-}
-
-void Pipeline::Work() {
-  RowClassifier classifier(&broadcast_, dnc_, &gates_->zone_table());
-  std::unique_ptr<WorkItem> item;
-  for (;;) {
-    work_.wait_dequeue(item);
-    if (item == nullptr) return;
-    auto out = std::make_unique<ClassifiedChunk>();
-    out->sequence = item->sequence;
-    out->batch = item->batch;
-    out->text.reserve(item->chunk.bytes.size());
-    if (!stop_) {
-      classifier.Classify(plans_[item->batch], item->chunk, item->skip,
-                          item->first_row, item->selection, out.get());
-    } else {
-      // Stopping: rows are only counted, so skip the work of classifying.
-      const size_t rows = item->chunk.records.size() - item->skip;
-      for (uint64_t id = item->first_row; id < item->first_row + rows; ++id) {
-        if (item->selection == nullptr || item->selection->Contains(id)) {
-          out->rows.emplace_back();
-        }
-      }
-    }
-    done_.enqueue(std::move(out));
-  }
-}
 
 void Pipeline::Fail(absl::Status status) {
   if (status_.ok()) status_ = std::move(status);
@@ -522,15 +346,13 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
   const RetryConfig& retry = broadcast_.retry_config;
   if (delivery.attempt < retry.max_attempts && Retries(delivery.result)) {
     outcome->state = RecipientState::kCallback;
-    const uint64_t id =
-        uint64_t{batch_index} << kWaitingIdBits | delivery.recipient_id;
-    const Callback callback = {delivery.attempt, delivery.maybe_taken
-                                                     ? delivery.key_attempt
-                                                     : delivery.attempt + 1};
-    callbacks_[id] = callback;
+    const WaitingBook::Callback callback = {
+        delivery.attempt,
+        delivery.maybe_taken ? delivery.key_attempt : delivery.attempt + 1};
     outcome->key_attempt = callback.key_attempt;
     outcome->next_attempt = now + absl::Minutes(retry.minutes_between_attempts);
-    due_callbacks_.emplace(outcome->next_attempt, id);
+    book_.AddCallback(batch_index, delivery.recipient_id, callback,
+                      outcome->next_attempt);
     return;
   }
   outcome->state = RecipientState::kFinished;
@@ -563,9 +385,8 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
                         absl::Time now, bool retry_pass, RunCounts* counts) {
   RowOutcome& outcome = row_outcomes_.back();
   const ZoneGroupId group = row.zone_group;
-  const uint64_t waiting_id =
-      uint64_t{chunk.batch} << kWaitingIdBits | row.recipient_id;
-  auto callback = retry_pass ? callbacks_.find(waiting_id) : callbacks_.end();
+  const WaitingBook::Callback* callback =
+      retry_pass ? book_.FindCallback(chunk.batch, row.recipient_id) : nullptr;
   if (!gates_->Sends(group)) {
     outcome.state = RecipientState::kSkipped;
     outcome.reason = kSkippedReason;
@@ -580,10 +401,10 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       text.recipient_id = row.recipient_id;
       text.line = row.line;
       text.to = row.number;
-      if (callback != callbacks_.end()) {
-        text.attempt = callback->second.attempts + 1;
-        text.key_attempt = callback->second.key_attempt;
-        callbacks_.erase(callback);
+      if (callback != nullptr) {
+        text.attempt = callback->attempts + 1;
+        text.key_attempt = callback->key_attempt;
+        book_.EraseCallback(chunk.batch, row.recipient_id);
       }
       text.from = broadcast_.from_number;
       text.message = chunk.TextOf(row);
@@ -603,16 +424,14 @@ void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
       outcome.state = RecipientState::kTimeout;
       outcome.reason = reason;
       ++counts->timeout;
-      if (callback != callbacks_.end()) {
-        outcome.attempt = callback->second.attempts;
-        callbacks_.erase(callback);
+      if (callback != nullptr) {
+        outcome.attempt = callback->attempts;
+        book_.EraseCallback(chunk.batch, row.recipient_id);
       }
       return;
     }
     case WindowState::kShut:  // a retry keeps its callback until it goes
-      waiting_[group].push_back(waiting_id);
-      ++waiting_by_batch_[chunk.batch];
-      ++waiting_count_;
+      book_.Wait(group, chunk.batch, row.recipient_id);
       row_outcomes_.pop_back();  // not final yet
       return;
   }
@@ -628,55 +447,13 @@ absl::string_view Pipeline::LocalTime(ZoneGroupId group, absl::Time now) {
   return text;
 }
 
-bool Pipeline::TakeDueCallbacks(absl::Time now,
-                                std::vector<RowSelection>* selections,
-                                absl::Time* next_due) {
-  bool taken = false;
-  while (!due_callbacks_.empty() && due_callbacks_.top().first <= now) {
-    const uint64_t id = due_callbacks_.top().second;
-    (*selections)[id >> kWaitingIdBits].Add(id & kWaitingIdMask);
-    due_callbacks_.pop();
-    taken = true;
-  }
-  *next_due = due_callbacks_.empty() ? absl::InfiniteFuture()
-                                     : due_callbacks_.top().first;
-  return taken;
-}
-
-bool Pipeline::TakeDueRows(absl::Time now,
-                           std::vector<RowSelection>* selections,
-                           absl::Time* next_open) {
-  *next_open = absl::InfiniteFuture();
-  bool taken = false;
-  for (ZoneGroupId group = 0; group < waiting_.size(); ++group) {
-    std::vector<uint64_t>& rows = waiting_[group];
-    if (rows.empty()) continue;
-    if (windows_.At(group, now) == WindowState::kShut) {
-      *next_open = std::min(*next_open, windows_.NextChange(group));
-      continue;
-    }
-    for (uint64_t entry : rows) {
-      const uint64_t batch = entry >> kWaitingIdBits;
-      (*selections)[batch].Add(entry & kWaitingIdMask);
-      --waiting_by_batch_[batch];
-    }
-    waiting_count_ -= rows.size();
-    std::vector<uint64_t>().swap(rows);  // give the memory back
-    taken = true;
-  }
-  return taken;
-}
-
 absl::Status Pipeline::CheckFilesUnchanged() const {
   for (uint32_t b = 0; b < plans_.size(); ++b) {
     if (Rule(b).mode == BatchRule::Mode::kSkip) continue;
     absl::StatusOr<FileVersion> now = StatFileVersion(plans_[b].path);
     if (!now.ok()) return now.status();
     if (*now != versions_[b]) {
-      uint64_t rows = waiting_by_batch_[b];
-      for (const auto& [id, callback] : callbacks_) {
-        rows += (id >> kWaitingIdBits) == b;
-      }
+      const uint64_t rows = book_.RowsOfBatch(b);
       return absl::FailedPreconditionError(absl::StrCat(
           plans_[b].path, ": the file changed while ", rows,
           " of its rows waited for their send window or their next attempt; "
@@ -692,8 +469,7 @@ bool Pipeline::SettledEarlier(uint32_t batch_index,
   const std::vector<ResumePoint::Batch>& batches = options_.resume->batches;
   return (batch_index < batches.size() &&
           batches[batch_index].IsFinal(recipient_id)) ||
-         callbacks_.contains(uint64_t{batch_index} << kWaitingIdBits |
-                             recipient_id);
+         book_.FindCallback(batch_index, recipient_id) != nullptr;
 }
 
 void Pipeline::CheckInterrupt() {
@@ -736,8 +512,8 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
   RunProgress progress;
   progress.rows = rows_committed_;
   progress.sent = SentSoFar();
-  progress.waiting = waiting_count_;
-  progress.callbacks = callbacks_.size();
+  progress.waiting = book_.waiting_count();
+  progress.callbacks = book_.callback_count();
   progress.in_flight = std::min(in_flight_, transport_->TextsWithProvider());
   progress.queued = in_flight_ - progress.in_flight;
   progress.idle_until = idle_until;
@@ -746,9 +522,9 @@ void Pipeline::ReportProgress(absl::Time idle_until) {
   // Groups differ by window as well as by zone: people think in zones.
   constexpr size_t kZonesShown = 3;
   std::map<absl::string_view, uint64_t> by_zone;
-  for (ZoneGroupId group = 0; group < waiting_.size(); ++group) {
-    if (!waiting_[group].empty()) {
-      by_zone[gates_->ZoneNames(group)] += waiting_[group].size();
+  for (ZoneGroupId group = 0; group < book_.zone_groups(); ++group) {
+    if (book_.WaitingIn(group) > 0) {
+      by_zone[gates_->ZoneNames(group)] += book_.WaitingIn(group);
     }
   }
   std::vector<std::pair<uint64_t, absl::string_view>> deferred;
@@ -771,43 +547,25 @@ void Pipeline::Pass(const std::vector<RowSelection>* selections) {
   const uint64_t rows_before = rows_committed_;
   const uint64_t sent_before = SentSoFar();
 
-  chunks_read_.store(-1, std::memory_order_release);
-  std::thread reader([this, selections] { ReadAll(selections); });
-  std::vector<std::thread> workers;
-  for (int i = 0; i < workers_; ++i) workers.emplace_back([this] { Work(); });
-
-  std::map<uint64_t, std::unique_ptr<ClassifiedChunk>> waiting;
-  uint64_t next = 0;
-  for (;;) {
-    const int64_t total = chunks_read_.load(std::memory_order_acquire);
-    if (total >= 0 && next == static_cast<uint64_t>(total)) break;
-    std::unique_ptr<ClassifiedChunk> chunk;
-    if (done_.wait_dequeue_timed(chunk, std::chrono::milliseconds(100)) &&
-        chunk != nullptr) {
-      const uint64_t sequence = chunk->sequence;
-      waiting.emplace(sequence, std::move(chunk));
-    }
-    for (auto it = waiting.find(next); it != waiting.end();
-         it = waiting.find(next)) {
-      // Per chunk: Ctrl-C is the brake for a wrong message, and the chunks
-      // waiting here can hold a hundred thousand texts.
-      CheckInterrupt();
-      Commit(*it->second, selections == nullptr);
-      waiting.erase(it);
-      ++next;
-      slots_.release();
-    }
-    Collect(absl::ZeroDuration());
-    ReportProgress(absl::InfinitePast());
-    CheckInterrupt();
-  }
-  reader.join();
-  for (std::thread& worker : workers) worker.join();
-  if (!read_status_.ok()) Fail(read_status_);
+  const bool first_pass = selections == nullptr;
+  const absl::Status read = chunks_.Pass(
+      selections,
+      [&](const ClassifiedChunk& chunk) {
+        // Per chunk: Ctrl-C is the brake for a wrong message, and the chunks
+        // waiting to be committed can hold a hundred thousand texts.
+        CheckInterrupt();
+        Commit(chunk, first_pass);
+      },
+      [&] {
+        Collect(absl::ZeroDuration());
+        ReportProgress(absl::InfinitePast());
+        CheckInterrupt();
+      });
+  if (!read.ok()) Fail(read);
 
   pass.rows = rows_committed_ - rows_before;
   pass.sent = SentSoFar() - sent_before;
-  pass.waiting = waiting_count_;
+  pass.waiting = book_.waiting_count();
   pass.seconds = SecondsSince(pass_start);
   report_->passes.push_back(pass);
 }
@@ -834,12 +592,13 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
     }
   }
   while (status_.ok() &&
-         (waiting_count_ > 0 || !due_callbacks_.empty() || in_flight_ > 0)) {
+         (book_.waiting_count() > 0 || book_.HasDueTimes() || in_flight_ > 0)) {
     const absl::Time now = clock_->Now();
     std::vector<RowSelection> selections(plans_.size());
     absl::Time next_open, next_due;
-    const bool opened = TakeDueRows(now, &selections, &next_open);
-    const bool retries = TakeDueCallbacks(now, &selections, &next_due);
+    const bool opened =
+        book_.TakeOpenRows(now, windows_, &selections, &next_open);
+    const bool retries = book_.TakeDueCallbacks(now, &selections, &next_due);
     if (retries || opened) {
       if (absl::Status s = CheckFilesUnchanged(); !s.ok()) {
         Fail(s);
@@ -869,8 +628,9 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
   // answered or given back unsent.
   while (in_flight_ > 0) Collect(kCollectWait);
 
-  for (const auto& [id, callback] : callbacks_) {
-    ++report_->batches[id >> kWaitingIdBits].counts.callbacks;
+  const std::vector<uint64_t> callbacks = book_.CallbacksByBatch();
+  for (size_t b = 0; b < callbacks.size(); ++b) {
+    report_->batches[b].counts.callbacks += callbacks[b];
   }
   if (absl::Status s = transport_->Finish(); !s.ok()) Fail(s);
   if (outcomes_ != nullptr) {
@@ -911,63 +671,13 @@ absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
                      kMaxWorkers, "; 0 means one per core)"));
   }
   Clock* clock = options.clock != nullptr ? options.clock : RealClock();
-  const ZoneTable& zones =
-      options.zones != nullptr ? *options.zones : ZoneTable::BuiltIn();
   RunReport report;
   report.started_at = clock->Now();
-  absl::StatusOr<RecipientGates> gates = RecipientGates::Build(
-      broadcast, zones, report.started_at, options.deadline);
-  if (!gates.ok()) return gates.status();
-  if (!broadcast.schedules.empty() &&
-      std::none_of(broadcast.schedules.begin(), broadcast.schedules.end(),
-                   [](const Schedule& s) { return s.enabled; })) {
-    report.warnings.push_back(
-        "every schedule is off, so nothing will be sent: rows that could be "
-        "sent end TIMEOUT");
-  } else if (gates->NeverOpensAnywhere()) {
-    report.warnings.push_back(
-        "no send window opens in any zone before the broadcast ends (its "
-        "local time restriction, schedules, calling hours and deadline never "
-        "overlap), so nothing will be sent: rows that could be sent end "
-        "TIMEOUT");
-  }
-
-  NumberSet dnc;
-  for (const std::string& path : options.dnc_paths) {
-    if (absl::Status s =
-            LoadDncFile(path, &dnc, &report.dnc, {options.dnc_skip_unreadable});
-        !s.ok()) {
-      return s;
-    }
-  }
-  std::vector<BatchPlan> plans;
-  std::vector<FileVersion> versions;
-  if (!options.batch_rules.empty() &&
-      options.batch_rules.size() != options.contact_paths.size()) {
-    return absl::InvalidArgumentError("one batch rule per contacts file");
-  }
-  for (size_t i = 0; i < options.contact_paths.size(); ++i) {
-    if (!options.batch_rules.empty() &&
-        options.batch_rules[i].mode == BatchRule::Mode::kSkip) {
-      BatchPlan& unread = plans.emplace_back();
-      unread.id = static_cast<uint32_t>(i + 1);
-      unread.path = options.contact_paths[i];
-      versions.emplace_back();
-      continue;
-    }
-    absl::StatusOr<BatchPlan> plan =
-        PlanBatch(static_cast<uint32_t>(i + 1), options.contact_paths[i],
-                  broadcast, options, &report.warnings);
-    if (!plan.ok()) return plan.status();
-    absl::StatusOr<FileVersion> version =
-        StatFileVersion(options.contact_paths[i]);
-    if (!version.ok()) return version.status();
-    plans.push_back(*std::move(plan));
-    versions.push_back(*version);
-  }
-
-  Pipeline pipeline(broadcast, options, std::move(plans), std::move(versions),
-                    &dnc, &*gates, clock, transport, outcomes, &report);
+  absl::StatusOr<RunPlan> plan = PlanRun(broadcast, options, &report);
+  if (!plan.ok()) return plan.status();
+  Pipeline pipeline(broadcast, options, std::move(plan->batches),
+                    std::move(plan->versions), plan->dnc.get(), &*plan->gates,
+                    clock, transport, outcomes, &report);
   report.status = pipeline.Run(start);
   for (BatchReport& batch : report.batches) {
     RunCounts& counts = batch.counts;
