@@ -27,6 +27,8 @@
 namespace herald {
 namespace {
 
+using ::testing::Each;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 // A clock that stands where the test puts it: a broadcast waiting for its
@@ -175,6 +177,9 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
         break;
       case EngineEvent::Kind::kTextFinished:
         ++finished_texts;
+        break;
+      case EngineEvent::Kind::kTextEventsLost:
+        ADD_FAILURE() << event.lost << " text events lost";
         break;
     }
   });
@@ -394,6 +399,66 @@ TEST_F(EngineTest, AStoppedBroadcastKeepsItsStateAndCarriesOnOverARestart) {
   ASSERT_EQ(page->items.size(), 5u);
   EXPECT_EQ(page->items[0].state, RecipientState::kFinished);
   EXPECT_EQ(page->items[0].message, "Hi P0, your order is ready.");
+}
+
+// A listener takes the kinds it asked for; one that falls behind loses text
+// events beyond the bound, told how many, and never a status event, and the
+// run never waits for it.
+TEST_F(EngineTest, ASlowListenerLosesCountedTextEventsAndNoStatus) {
+  std::unique_ptr<Engine> engine = Open();
+  std::mutex mu;
+  std::condition_variable released_cv;
+  bool released = false;
+  uint64_t texts = 0, lost = 0;
+  std::vector<std::string> statuses;
+  engine->Subscribe(
+      [&](const EngineEvent& event) {
+        std::unique_lock lock(mu);
+        released_cv.wait(lock, [&] { return released; });
+        if (event.kind == EngineEvent::Kind::kTextFinished) ++texts;
+        if (event.kind == EngineEvent::Kind::kTextEventsLost) {
+          lost += event.lost;
+        }
+        if (event.kind == EngineEvent::Kind::kBroadcastStatus) {
+          statuses.push_back(
+              std::string(BroadcastStatusName(event.broadcast_status)));
+        }
+      },
+      EventKindBit(EngineEvent::Kind::kTextFinished) |
+          EventKindBit(EngineEvent::Kind::kBroadcastStatus));
+  std::vector<EngineEvent::Kind> batch_kinds;
+  engine->Subscribe(
+      [&](const EngineEvent& event) {
+        std::lock_guard lock(mu);
+        batch_kinds.push_back(event.kind);
+      },
+      EventKindBit(EngineEvent::Kind::kBatchStatus));
+  constexpr int kRows = 100'000;
+  const BroadcastId id = Create(*engine, kAnyTime);
+  AddFile(*engine, id, "big.csv", Contacts(0, kRows));
+  ASSERT_TRUE(engine->Start(id).ok());
+  // The listener holds everything up, and the run finishes all the same.
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(60)), BroadcastStatus::kFinished);
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  released_cv.notify_all();
+  for (int i = 0; i < 600; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (texts + lost == kRows && statuses.size() == 4) break;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(texts + lost, static_cast<uint64_t>(kRows));
+  EXPECT_GT(lost, 0u) << "the queue held every event: it has no bound";
+  EXPECT_LE(texts, 65'536u);
+  EXPECT_THAT(statuses,
+              ElementsAre("SETUP", "START_PENDING", "RUNNING", "FINISHED"));
+  EXPECT_THAT(batch_kinds, Each(EngineEvent::Kind::kBatchStatus));
+  EXPECT_EQ(batch_kinds.size(), 3u);  // NEW, VALIDATING, ACTIVE
 }
 
 // The threads of this process now.

@@ -140,8 +140,8 @@ absl::StatusOr<std::string> Engine::LastRunReport(BroadcastId broadcast) {
 }
 
 SubscriptionId Engine::Subscribe(
-    std::function<void(const EngineEvent&)> listener) {
-  return impl_->events().Subscribe(std::move(listener));
+    std::function<void(const EngineEvent&)> listener, EventKinds kinds) {
+  return impl_->events().Subscribe(std::move(listener), kinds);
 }
 
 void Engine::Unsubscribe(SubscriptionId id) { impl_->events().Unsubscribe(id); }

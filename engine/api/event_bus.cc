@@ -16,29 +16,61 @@ EventBus::~EventBus() {
   thread_.join();
 }
 
-SubscriptionId EventBus::Subscribe(Listener listener) {
+namespace {
+
+bool Takes(EventKinds kinds, EngineEvent::Kind kind) {
+  return (kinds & EventKindBit(kind)) != 0;
+}
+
+}  // namespace
+
+SubscriptionId EventBus::Subscribe(Listener listener, EventKinds kinds) {
   std::lock_guard lock(mu_);
   const SubscriptionId id = next_id_++;
-  listeners_.emplace(id, std::move(listener));
+  if (Takes(kinds, EngineEvent::Kind::kTextFinished)) {
+    kinds |= EventKindBit(EngineEvent::Kind::kTextEventsLost);
+  }
+  listeners_.emplace(id, Subscription{std::move(listener), kinds});
+  listened_ |= kinds;
   return id;
 }
 
 void EventBus::Unsubscribe(SubscriptionId id) {
   std::unique_lock lock(mu_);
   listeners_.erase(id);
+  listened_ = 0;
+  for (const auto& [other, subscription] : listeners_) {
+    listened_ |= subscription.kinds;
+  }
   if (std::this_thread::get_id() == thread_.get_id()) return;
   delivered_.wait(lock, [&] { return calling_ != id; });
 }
 
-bool EventBus::HasListeners() const {
+bool EventBus::HasListeners(EngineEvent::Kind kind) const {
   std::lock_guard lock(mu_);
-  return !listeners_.empty();
+  return Takes(listened_, kind);
+}
+
+void EventBus::QueueLost() {
+  if (lost_ == 0) return;
+  EngineEvent event;
+  event.kind = EngineEvent::Kind::kTextEventsLost;
+  event.lost = lost_;
+  lost_ = 0;
+  queue_.push_back(std::move(event));
 }
 
 void EventBus::Publish(EngineEvent event) {
   {
     std::lock_guard lock(mu_);
-    if (listeners_.empty()) return;
+    if (!Takes(listened_, event.kind)) return;
+    if (event.kind == EngineEvent::Kind::kTextFinished) {
+      if (queue_.size() >= kMaxQueued) {
+        ++lost_;
+        return;
+      }
+      QueueLost();
+    }
     queue_.push_back(std::move(event));
   }
   work_.notify_one();
@@ -51,13 +83,15 @@ void EventBus::Loop() {
     if (queue_.empty()) return;
     const EngineEvent event = std::move(queue_.front());
     queue_.pop_front();
+    if (queue_.empty()) QueueLost();  // nothing more may come to carry it
     // A listener may subscribe or unsubscribe others while it runs: walk
     // the ids, finding each again under the lock.
     for (SubscriptionId id = 0;;) {
       auto it = listeners_.upper_bound(id);
       if (it == listeners_.end()) break;
       id = it->first;
-      Listener listener = it->second;
+      if (!Takes(it->second.kinds, event.kind)) continue;
+      Listener listener = it->second.listener;
       calling_ = id;
       lock.unlock();
       listener(event);

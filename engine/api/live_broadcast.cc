@@ -281,11 +281,12 @@ absl::Status OpenStore(const EngineOptions& engine, EventBus& events,
   store_options.vfs = engine.sqlite_vfs;
   store_options.record_events = !b->options.webhook_file.empty();
   store_options.wants_finished = [&events, b] {
-    return b->notifier != nullptr || events.HasListeners();
+    return b->notifier != nullptr ||
+           events.HasListeners(EngineEvent::Kind::kTextFinished);
   };
   store_options.on_finished = [&events, b](absl::Span<const TextRecord> texts) {
     if (b->notifier != nullptr) b->notifier->Notify();
-    if (!events.HasListeners()) return;
+    if (!events.HasListeners(EngineEvent::Kind::kTextFinished)) return;
     for (const TextRecord& text : texts) {
       EngineEvent event;
       event.kind = EngineEvent::Kind::kTextFinished;

@@ -233,6 +233,9 @@ struct EngineEvent {
     kBroadcastStatus,  // the broadcast's status changed: `broadcast_status`
     kBatchStatus,      // a batch's status changed: `batch`, `batch_status`
     kTextFinished,     // a text became final: `text` (needs a state_dir)
+    // Text events were dropped, `lost` of them since the last such event:
+    // the listeners fell behind (see Subscribe). The texts are in the store.
+    kTextEventsLost,
   };
   Kind kind = Kind::kBroadcastStatus;
   BroadcastId broadcast = 0;
@@ -240,10 +243,18 @@ struct EngineEvent {
   BatchId batch = 0;
   BatchStatus batch_status = BatchStatus::kNew;
   TextRecord text;
+  uint64_t lost = 0;   // kTextEventsLost
   std::string detail;  // why, when there is something to say (an error)
 };
 
 using SubscriptionId = uint64_t;
+
+// The kinds of events a listener takes: EventKindBit(kind) | ...
+using EventKinds = uint32_t;
+constexpr EventKinds EventKindBit(EngineEvent::Kind kind) {
+  return EventKinds{1} << static_cast<int>(kind);
+}
+inline constexpr EventKinds kAllEventKinds = ~EventKinds{0};
 
 class Engine {
  public:
@@ -346,10 +357,17 @@ class Engine {
   // before the broadcast has run in this engine.
   absl::StatusOr<std::string> LastRunReport(BroadcastId broadcast);
 
-  // Calls `listener` with every event from now on, in order, on one thread
-  // of the engine's (never while the engine holds a lock, so the listener
-  // may call the engine). A slow listener delays later events, not sending.
-  SubscriptionId Subscribe(std::function<void(const EngineEvent&)> listener);
+  // Calls `listener` with every event of `kinds` from now on, in order, on
+  // one thread of the engine's (never while the engine holds a lock, so the
+  // listener may call the engine). Nothing waits for a listener: at most
+  // 65,536 events wait to be delivered, and a text event that finds the
+  // queue full is dropped and counted, the count delivered as one
+  // kTextEventsLost event once there is room (to listeners of text events).
+  // Status and batch events are never dropped. The texts themselves are in
+  // the store (FindTexts), and a webhook gets every one. Per-text records
+  // are built only while someone listens for kTextFinished.
+  SubscriptionId Subscribe(std::function<void(const EngineEvent&)> listener,
+                           EventKinds kinds = kAllEventKinds);
   // After it returns, the listener is not called again.
   void Unsubscribe(SubscriptionId id);
 
