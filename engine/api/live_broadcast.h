@@ -84,8 +84,6 @@ struct LiveBroadcast {
   std::string report_json;     // (progress_mu)
 };
 
-bool IsLive(BroadcastStatus status);
-
 // Opens the store in b->dir for the engine's `options` (read only when the
 // engine is); the texts that become final go to b's notifier and, as
 // events, to `events`.

@@ -56,6 +56,8 @@ enum class BatchStatus : uint8_t { kNew, kValidating, kActive, kErrors };
 
 // The API's names: "START_PENDING", "ACTIVE", ...
 absl::string_view BroadcastStatusName(BroadcastStatus status);
+// START_PENDING or RUNNING: started, and not yet stopped or finished.
+bool IsLive(BroadcastStatus status);
 absl::string_view BatchStatusName(BatchStatus status);
 
 using BroadcastId = int64_t;  // 1, 2, ... in the order they were created

@@ -1,0 +1,33 @@
+// The `herald` commands, each in its own file: run and resume
+// (run_command.cc), render (render_command.cc), lookup (lookup_command.cc);
+// texts and stats are tools/store_commands.h. Each returns the exit status.
+#ifndef HERALD_TOOLS_COMMANDS_H_
+#define HERALD_TOOLS_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "tools/run_flags.h"
+
+namespace herald {
+
+// `herald run`: sends the broadcast the flags describe, through the Engine.
+int Run(RunFlags flags);
+// `herald resume`: carries on the last running or stopped broadcast of
+// `state_dir`.
+int Resume(const std::string& state_dir, bool quiet);
+// `herald render`: every row through the pipeline, nothing sent.
+int Render(const RunFlags& flags);
+
+struct LookupFlags {
+  std::vector<std::string> numbers;
+  std::string at;
+  std::string campaign;
+  std::string tz_data;
+};
+// `herald lookup`: where numbers are, and when a campaign may send to them.
+int Lookup(const LookupFlags& flags);
+
+}  // namespace herald
+
+#endif  // HERALD_TOOLS_COMMANDS_H_
