@@ -185,6 +185,7 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
   });
   const BroadcastId id = Create(*engine, kAnyTime);
   EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kSetup);
+  EXPECT_FALSE(engine->LastRunReport(id)->has_value());  // not run yet
   EXPECT_THAT(engine->Stop(id).message(), HasSubstr("is SETUP"));
 
   ASSERT_TRUE(engine->Start(id).ok());
@@ -200,6 +201,18 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
   EXPECT_EQ(info.batches[0].remaining, 0u);
   EXPECT_EQ(OutboxNumbers(outbox_).size(), 40u);
   EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);
+  // The run's report, as a struct and as `herald run --report` writes it.
+  absl::StatusOr<std::optional<RunReport>> report = engine->LastRunReport(id);
+  ASSERT_TRUE(report.ok() && report->has_value());
+  EXPECT_TRUE((*report)->status.ok());
+  EXPECT_EQ((*report)->totals.total, 40u);
+  EXPECT_EQ((*report)->totals.sent, 40u);
+  ASSERT_EQ((*report)->batches.size(), 1u);
+  EXPECT_EQ((*report)->batches[0].counts.sent, 40u);
+  const nlohmann::json json =
+      nlohmann::json::parse(*engine->LastRunReportJson(id));
+  EXPECT_EQ(json["stats"]["sentCount"], 40);
+  EXPECT_EQ(json["status"], "COMPLETED");
 
   // A finished broadcast takes nothing more and cannot start again.
   EXPECT_EQ(engine->Start(id).code(), absl::StatusCode::kFailedPrecondition);

@@ -31,7 +31,6 @@
 #include "engine/pipeline/recipient_gates.h"
 #include "herald/clock.h"
 #include "herald/engine.h"
-#include "nlohmann/json.hpp"
 #include "timezone/zone_table.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
@@ -40,8 +39,6 @@
 
 namespace herald {
 namespace {
-
-using nlohmann::json;
 
 // The options `render` reads its inputs with.
 RunOptions InputOptions(const RunFlags& flags) {

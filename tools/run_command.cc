@@ -32,7 +32,6 @@
 #include "engine/pipeline/recipient_gates.h"
 #include "herald/clock.h"
 #include "herald/engine.h"
-#include "nlohmann/json.hpp"
 #include "timezone/zone_table.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
@@ -42,28 +41,13 @@
 namespace herald {
 namespace {
 
-using nlohmann::json;
-
-// A report's RFC 3339 time as Utc() shows it; as given when it is not one.
-std::string UtcOf(const json& value) {
-  const std::string text = value.is_string() ? value.get<std::string>() : "";
-  absl::Time t;
-  std::string error;
-  return absl::ParseTime(absl::RFC3339_full, text, &t, &error) ? Utc(t) : text;
-}
-
-// The counts of a report's "stats" (the names of `herald stats`).
-std::string Counts(const json& c) {
-  auto n = [&c](const char* name) {
-    return c.contains(name) ? c[name].get<uint64_t>() : uint64_t{0};
-  };
-  return absl::StrCat(
-      "rows ", n("totalCount"), ": sent ", n("sentCount"), " (",
-      n("segmentCount"), " segments), invalid ", n("invalidCount"),
-      ", duplicate ", n("dupCount"), ", do-not-text ", n("doNotTextCount"),
-      ", too big ", n("tooBigCount"), ", errors ", n("errorCount"),
-      ", skipped ", n("skippedCount"), ", timeout ", n("timeoutCount"),
-      ", remaining ", n("remainingOutboundCount"));
+// The counts of a run, with the names of `herald stats`.
+std::string Counts(const RunCounts& c) {
+  return absl::StrCat("rows ", c.total, ": sent ", c.sent, " (", c.segments,
+                      " segments), invalid ", c.invalid, ", duplicate ", c.dup,
+                      ", do-not-text ", c.dnc, ", too big ", c.too_big,
+                      ", errors ", c.errors, ", skipped ", c.skipped,
+                      ", timeout ", c.timeout, ", remaining ", c.remaining);
 }
 
 // Names this broadcast in idempotency keys: a 64-bit FNV-1a hash of the
@@ -191,43 +175,38 @@ class ProgressLine {
 };
 
 // Prints the run's summary from its report.
-void PrintSummary(const BroadcastInfo& info, const json& report,
+void PrintSummary(const BroadcastInfo& info, const RunReport& report,
                   const std::string& outbox) {
   // A resumed run's rate is over the rows it had left.
-  const uint64_t settled = report.value("rowsSettledEarlier", uint64_t{0});
+  const uint64_t settled = report.rows_settled_earlier;
   std::cout << absl::StrFormat(
       "herald: broadcast \"%s\" %s in %.2f s (%.0f rows/s%s)\n", info.name,
-      report.value("status", "") == "COMPLETED" ? "completed" : "STOPPED",
-      report.value("elapsedSeconds", 0.0),
-      report.value("recipientsPerSecond", 0.0),
+      report.status.ok() ? "completed" : "STOPPED", report.elapsed_seconds,
+      report.RowsPerSecond(),
       settled == 0 ? ""
                    : absl::StrCat(" over the rows left; ", settled,
                                   " settled by an earlier run"));
-  std::cout << "  " << Counts(report.value("stats", json::object())) << "\n";
-  const json passes = report.value("passes", json::array());
-  if (passes.size() > 1) {
-    std::cout << "  " << passes.size() << " passes over the contacts, clock "
-              << UtcOf(report["startedAt"]) << " to "
-              << UtcOf(report["endedAt"]) << "\n";
+  std::cout << "  " << Counts(report.totals) << "\n";
+  if (report.passes.size() > 1) {
+    std::cout << "  " << report.passes.size()
+              << " passes over the contacts, clock " << Utc(report.started_at)
+              << " to " << Utc(report.ended_at) << "\n";
   }
-  const json batches = report.value("batches", json::array());
-  if (batches.size() > 1) {
-    for (const json& batch : batches) {
-      std::cout << "  batch " << batch.value("id", 0) << " "
-                << batch.value("file", "") << ": "
-                << Counts(batch.value("stats", json::object())) << "\n";
+  if (report.batches.size() > 1) {
+    for (const BatchReport& batch : report.batches) {
+      std::cout << "  batch " << batch.id << " " << batch.path << ": "
+                << Counts(batch.counts) << "\n";
     }
   }
   constexpr size_t kShown = 5;
-  const json samples = report.value("invalidSamples", json::array());
-  for (size_t i = 0; i < samples.size(); ++i) {
+  for (size_t i = 0; i < report.invalid_samples.size(); ++i) {
     if (i == kShown) {
       std::cout << "  ... (all of them in --report or --outcomes)\n";
       break;
     }
-    std::cout << "  invalid: " << samples[i].value("file", "") << ":"
-              << samples[i].value("line", 0) << ": "
-              << samples[i].value("reason", "") << "\n";
+    const RowIssue& issue = report.invalid_samples[i];
+    std::cout << "  invalid: " << issue.path << ":" << issue.line << ": "
+              << issue.reason << "\n";
   }
   if (!info.provider.empty()) {
     std::cout << "  provider " << info.provider << "\n";
@@ -370,32 +349,30 @@ int Follow(Engine& engine, BroadcastId id, const RunFlags& flags,
 
   absl::StatusOr<BroadcastInfo> info = engine.GetBroadcast(id);
   if (!info.ok()) return Fail(info.status());
-  absl::StatusOr<std::string> report_text = engine.LastRunReport(id);
-  if (!report_text.ok()) return Fail(report_text.status());
-  json report = json::object();
-  if (!report_text->empty()) {
-    report = json::parse(*report_text, nullptr, false);
-    if (!report.is_object()) report = json::object();
-    for (const json& warning : report.value("warnings", json::array())) {
-      notices.Warn(warning.get<std::string>());
+  absl::StatusOr<std::optional<RunReport>> report = engine.LastRunReport(id);
+  if (!report.ok()) return Fail(report.status());
+  if (report->has_value()) {
+    for (const std::string& warning : (*report)->warnings) {
+      notices.Warn(warning);
     }
-    const json dnc = report.value("dnc", json::object());
-    const json rejected = dnc.value("rejectedSamples", json::array());
-    if (dnc.value("rejected", 0) > 0 && !rejected.empty()) {
-      std::cerr << "herald: warning: " << dnc.value("rejected", 0)
+    const DncLoadStats& dnc = (*report)->dnc;
+    if (dnc.rejected > 0 && !dnc.rejected_samples.empty()) {
+      std::cerr << "herald: warning: " << dnc.rejected
                 << " DNC line(s) could not be read, e.g. "
-                << rejected.front().get<std::string>() << "\n";
+                << dnc.rejected_samples.front() << "\n";
     }
     if (!flags.report.empty()) {
+      absl::StatusOr<std::string> text = engine.LastRunReportJson(id);
+      if (!text.ok()) return Fail(text.status());
       std::ofstream out(flags.report, std::ios::trunc);
-      out << *report_text;
+      out << *text;
       out.close();
       if (!out) {
         return Fail(absl::InvalidArgumentError(absl::StrCat(
             flags.report, ": cannot write: ", std::strerror(errno))));
       }
     }
-    if (!flags.quiet) PrintSummary(*info, report, outbox);
+    if (!flags.quiet) PrintSummary(*info, **report, outbox);
   }
   DrainWebhook(engine, id, flags);
 

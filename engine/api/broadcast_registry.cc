@@ -606,7 +606,16 @@ absl::StatusOr<TextPage> BroadcastRegistry::FindTexts(BroadcastId id,
   return (*reader)->FindTexts(query);
 }
 
-absl::StatusOr<std::string> BroadcastRegistry::LastRunReport(BroadcastId id) {
+absl::StatusOr<std::optional<RunReport>> BroadcastRegistry::LastRunReport(
+    BroadcastId id) {
+  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  if (!found.ok()) return found.status();
+  std::lock_guard lock((*found)->progress_mu);
+  return (*found)->report;
+}
+
+absl::StatusOr<std::string> BroadcastRegistry::LastRunReportJson(
+    BroadcastId id) {
   absl::StatusOr<LiveBroadcast*> found = Find(id);
   if (!found.ok()) return found.status();
   std::lock_guard lock((*found)->progress_mu);

@@ -56,7 +56,8 @@ class BroadcastRegistry {
   absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
                                    absl::Time end);
   absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
-  absl::StatusOr<std::string> LastRunReport(BroadcastId id);
+  absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId id);
+  absl::StatusOr<std::string> LastRunReportJson(BroadcastId id);
 
   EventBus& events() { return events_; }
 

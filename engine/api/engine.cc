@@ -135,8 +135,13 @@ absl::StatusOr<TextPage> Engine::FindTexts(BroadcastId broadcast,
   return Guarded([&] { return impl_->FindTexts(broadcast, query); });
 }
 
-absl::StatusOr<std::string> Engine::LastRunReport(BroadcastId broadcast) {
+absl::StatusOr<std::optional<RunReport>> Engine::LastRunReport(
+    BroadcastId broadcast) {
   return Guarded([&] { return impl_->LastRunReport(broadcast); });
+}
+
+absl::StatusOr<std::string> Engine::LastRunReportJson(BroadcastId broadcast) {
+  return Guarded([&] { return impl_->LastRunReportJson(broadcast); });
 }
 
 SubscriptionId Engine::Subscribe(

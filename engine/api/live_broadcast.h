@@ -26,6 +26,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -80,8 +81,9 @@ struct LiveBroadcast {
   std::vector<uint64_t> final_rows;  // by batch index (counts_mu)
 
   std::mutex progress_mu;
-  BroadcastProgress progress;  // (progress_mu)
-  std::string report_json;     // (progress_mu)
+  BroadcastProgress progress;       // (progress_mu)
+  std::optional<RunReport> report;  // the last run's (progress_mu)
+  std::string report_json;          // of `report` (progress_mu)
 };
 
 // Opens the store in b->dir for the engine's `options` (read only when the

@@ -220,7 +220,10 @@ absl::StatusOr<RunReport> RunAssembly::RunOnce(LiveBroadcast* b,
   {
     std::lock_guard lock(b->progress_mu);
     b->progress = BroadcastProgress();
-    if (report.ok()) b->report_json = RunReportJson(b->broadcast, *report);
+    if (report.ok()) {
+      b->report = *report;
+      b->report_json = RunReportJson(b->broadcast, *report);
+    }
   }
   return report;
 }

@@ -8,16 +8,9 @@
 
 #include "absl/status/status.h"
 #include "engine/ingest/number_set.h"
+#include "herald/run_report.h"
 
 namespace herald {
-
-struct DncLoadStats {
-  uint64_t lines = 0;     // records read, header excluded
-  uint64_t entries = 0;   // distinct numbers added
-  uint64_t rejected = 0;  // records whose number could not be read
-  // "dnc.txt:12: wrong length: 9 digits", for the first rejected records.
-  std::vector<std::string> rejected_samples;
-};
 
 struct DncLoadOptions {
   // A do-not-contact list fails closed: a record that cannot be read might

@@ -641,22 +641,6 @@ absl::Status Pipeline::Run(Stopwatch::time_point start) {
 
 }  // namespace
 
-void RunCounts::Add(const RunCounts& other) {
-  total += other.total;
-  sent += other.sent;
-  invalid += other.invalid;
-  dup += other.dup;
-  dnc += other.dnc;
-  too_big += other.too_big;
-  errors += other.errors;
-  skipped += other.skipped;
-  timeout += other.timeout;
-  remaining += other.remaining;
-  callbacks += other.callbacks;
-  disabled += other.disabled;
-  segments += other.segments;
-}
-
 absl::StatusOr<RunReport> RunBroadcast(const Broadcast& broadcast,
                                        const RunOptions& options,
                                        Transport* transport,

@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "herald/clock.h"
+#include "herald/run_report.h"
 #include "herald/texts.h"
 
 namespace herald {
@@ -355,9 +356,12 @@ class Engine {
   absl::StatusOr<TextPage> FindTexts(BroadcastId broadcast,
                                      const TextQuery& query);
 
-  // The last run's report, as `herald run --report` writes it (JSON); empty
-  // before the broadcast has run in this engine.
-  absl::StatusOr<std::string> LastRunReport(BroadcastId broadcast);
+  // The report of the broadcast's last run in this engine; nullopt before
+  // it has run here.
+  absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId broadcast);
+  // The same as `herald run --report` writes it (JSON, with the broadcast's
+  // settings and the process's peak memory); empty before it has run here.
+  absl::StatusOr<std::string> LastRunReportJson(BroadcastId broadcast);
 
   // Calls `listener` with every event of `kinds` from now on, in order, on
   // one thread of the engine's (never while the engine holds a lock, so the
