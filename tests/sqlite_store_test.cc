@@ -71,8 +71,11 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, KeepsTheBroadcastAndItsBatchesAcrossOpens) {
+  VirtualClock clock(kT0 + absl::Hours(3));
   {
-    std::unique_ptr<SqliteStore> store = Open();
+    SqliteStoreOptions options;
+    options.clock = &clock;  // the store's stamps come from the engine's clock
+    std::unique_ptr<SqliteStore> store = Open(std::move(options));
     absl::StatusOr<std::optional<StoredBroadcast>> none =
         store->ReadBroadcast();
     ASSERT_TRUE(none.ok());
@@ -102,6 +105,8 @@ TEST_F(SqliteStoreTest, KeepsTheBroadcastAndItsBatchesAcrossOpens) {
   EXPECT_EQ((*read)->inputs, R"({"contacts":["/data/a.csv"]})");
   EXPECT_EQ((*read)->status, "STOPPED");
   EXPECT_EQ((*read)->created, kT0);
+  EXPECT_EQ(QueryInt(path_, "SELECT modified FROM broadcast"),
+            absl::ToUnixMillis(kT0 + absl::Hours(3)));
   absl::StatusOr<std::vector<StoredBatch>> batches = store->ReadBatches();
   ASSERT_TRUE(batches.ok());
   ASSERT_EQ(batches->size(), 2u);

@@ -279,6 +279,7 @@ absl::Status OpenStore(const EngineOptions& engine, EventBus& events,
   store_options.read_only = engine.read_only;
   store_options.synchronous_full = engine.synchronous_full;
   store_options.vfs = engine.sqlite_vfs;
+  store_options.clock = engine.clock;
   store_options.record_events = !b->options.webhook_file.empty();
   store_options.wants_finished = [&events, b] {
     return b->notifier != nullptr ||

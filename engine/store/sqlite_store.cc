@@ -68,7 +68,10 @@ std::string StorePath(const std::string& state_dir) {
 class SqliteStore::Writer {
  public:
   Writer(std::string path, sqlite3* db, SqliteStoreOptions options)
-      : path_(std::move(path)), db_(db), options_(std::move(options)) {}
+      : path_(std::move(path)),
+        db_(db),
+        options_(std::move(options)),
+        clock_(options_.clock != nullptr ? options_.clock : RealClock()) {}
 
   ~Writer() {
     Stop();
@@ -372,7 +375,7 @@ class SqliteStore::Writer {
     insert.Bind(5, b.inputs);
     insert.Bind(6, b.status);
     insert.Bind(7, Millis(b.created));
-    insert.Bind(8, Millis(absl::Now()));
+    insert.Bind(8, Millis(clock_->Now()));
     if (absl::Status s = insert.Run(); !s.ok()) return s;
     prepared = SqliteStatement::Prepare(
         db(),
@@ -458,6 +461,7 @@ class SqliteStore::Writer {
   const std::string path_;
   sqlite3* const db_;
   const SqliteStoreOptions options_;
+  Clock* const clock_;
   SqliteStatement upsert_text_;
   SqliteStatement insert_attempt_;
   SqliteStatement insert_event_;

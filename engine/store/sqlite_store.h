@@ -26,6 +26,7 @@
 #include "engine/pipeline/broadcast_run.h"
 #include "engine/pipeline/outcome_log.h"
 #include "engine/store/text_record.h"
+#include "herald/clock.h"
 
 namespace herald {
 
@@ -132,6 +133,9 @@ struct SqliteStoreOptions {
   bool synchronous_full = false;
   // The SQLite VFS to open the database with; empty: the default.
   std::string vfs;
+  // Stamps the broadcast row's `modified`; null: the system clock. Must
+  // outlive the store.
+  Clock* clock = nullptr;
   // Append a row to `events` for each text that becomes final.
   bool record_events = false;
   // Called on the writer thread, after each commit, with the texts that
