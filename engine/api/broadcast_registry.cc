@@ -152,6 +152,11 @@ absl::Status BroadcastRegistry::Writable() const {
   return absl::OkStatus();
 }
 
+absl::StatusOr<LiveBroadcast*> BroadcastRegistry::FindToChange(BroadcastId id) {
+  if (absl::Status s = Writable(); !s.ok()) return s;
+  return Find(id);
+}
+
 absl::StatusOr<LiveBroadcast*> BroadcastRegistry::Find(BroadcastId id) {
   std::lock_guard lock(mu_);
   auto it = broadcasts_.find(id);
@@ -263,8 +268,7 @@ absl::StatusOr<BroadcastId> BroadcastRegistry::CreateBroadcast(
 
 absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
     BroadcastId id, const BatchSource& source, const BatchOptions& options) {
-  if (absl::Status s = Writable(); !s.ok()) return s;
-  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
   if (!found.ok()) return found.status();
   LiveBroadcast* b = *found;
   // With b->mu held.
@@ -349,17 +353,14 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
   std::lock_guard lock(b->mu);
   // A running broadcast takes the batch (or stops waiting for it); a
   // START_PENDING one may run now.
-  if (b->status == BroadcastStatus::kRunning)
-    BroadcastRunner::RequestRestart(b);
-  b->changed.notify_all();
+  BroadcastRunner::BatchesChanged(b);
   return batch.id;
 }
 
 absl::Status BroadcastRegistry::SetBatchEnabled(BroadcastId id,
                                                 BatchId batch_id,
                                                 bool enabled) {
-  if (absl::Status s = Writable(); !s.ok()) return s;
-  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
   if (!found.ok()) return found.status();
   LiveBroadcast* b = *found;
   std::lock_guard control(b->control_mu);
@@ -399,15 +400,12 @@ absl::Status BroadcastRegistry::SetBatchEnabled(BroadcastId id,
   }
   PublishBatch(events_, *b, batch, enabled ? "enabled" : "disabled");
   std::lock_guard lock(b->mu);
-  if (b->status == BroadcastStatus::kRunning)
-    BroadcastRunner::RequestRestart(b);
-  b->changed.notify_all();
+  BroadcastRunner::BatchesChanged(b);
   return absl::OkStatus();
 }
 
 absl::Status BroadcastRegistry::Start(BroadcastId id) {
-  if (absl::Status s = Writable(); !s.ok()) return s;
-  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
   if (!found.ok()) return found.status();
   LiveBroadcast* b = *found;
   std::lock_guard control(b->control_mu);
@@ -446,8 +444,7 @@ absl::Status BroadcastRegistry::Start(BroadcastId id) {
 }
 
 absl::Status BroadcastRegistry::Stop(BroadcastId id) {
-  if (absl::Status s = Writable(); !s.ok()) return s;
-  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
   if (!found.ok()) return found.status();
   LiveBroadcast* b = *found;
   std::lock_guard control(b->control_mu);
@@ -469,8 +466,7 @@ absl::Status BroadcastRegistry::Stop(BroadcastId id) {
 }
 
 absl::Status BroadcastRegistry::Archive(BroadcastId id) {
-  if (absl::Status s = Writable(); !s.ok()) return s;
-  absl::StatusOr<LiveBroadcast*> found = Find(id);
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
   if (!found.ok()) return found.status();
   LiveBroadcast* b = *found;
   std::lock_guard control(b->control_mu);

@@ -66,6 +66,8 @@ class BroadcastRegistry {
   // The broadcast `id`, or NotFound. Broadcasts are never removed while the
   // engine is open, so the pointer stays good.
   absl::StatusOr<LiveBroadcast*> Find(BroadcastId id);
+  // Find() in an engine that may change things.
+  absl::StatusOr<LiveBroadcast*> FindToChange(BroadcastId id);
 
   absl::Status LoadBroadcast(BroadcastId id, const std::string& dir);
   absl::StatusOr<std::unique_ptr<StoreReader>> Reader(BroadcastId id);

@@ -24,9 +24,11 @@ void BroadcastRunner::Stop(LiveBroadcast* b) {
   b->changed.wait(lock, [&] { return !b->running; });
 }
 
-void BroadcastRunner::RequestRestart(LiveBroadcast* b) {
-  b->restart = true;
-  b->interrupt = true;
+void BroadcastRunner::BatchesChanged(LiveBroadcast* b) {
+  if (b->status == BroadcastStatus::kRunning) {
+    b->restart = true;
+    b->interrupt = true;
+  }
   b->changed.notify_all();
 }
 

@@ -27,9 +27,9 @@ class BroadcastRunner {
   // Interrupts b's run and waits for its runner to leave its loop; with
   // b->control_mu held.
   static void Stop(LiveBroadcast* b);
-  // The batches changed: the run ends and a new one takes them, from the
-  // store. With b->mu held.
-  static void RequestRestart(LiveBroadcast* b);
+  // The batches changed: a RUNNING broadcast's run ends and a new one takes
+  // them, from the store; a START_PENDING one may run now. With b->mu held.
+  static void BatchesChanged(LiveBroadcast* b);
   // Every runner of `all` leaves its loop, whatever the status, and is
   // joined: the engine closes.
   void Close(const std::vector<LiveBroadcast*>& all);
