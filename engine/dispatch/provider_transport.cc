@@ -32,7 +32,10 @@ constexpr size_t kDrainBulk = 1024;
 }  // namespace
 
 // Everything of the hub: the committers' side of each channel takes
-// `ChannelState`s; the rest runs on the I/O thread.
+// `ChannelState`s; the rest runs on the I/O thread. Its members are grouped
+// by who touches them (set once, crossing threads, I/O thread only), which
+// is what a reader needs to know of each; the per-channel and per-sender
+// state is in hub_queues.h.
 class ProviderHub::Impl {
  public:
   explicit Impl(const ProviderConfig& config)

@@ -38,7 +38,13 @@ double SecondsSince(Stopwatch::time_point start) {
   return std::chrono::duration<double>(Stopwatch::now() - start).count();
 }
 
-// The threads of one run and what they share.
+// One run: its passes (ChunkPipeline) and the committer, on the caller's
+// thread, that decides each row's fate in file order, hands texts to the
+// transport and records the answers. Its members are many because they are
+// of three kinds, grouped below: the run's inputs (set once), the
+// committer's state (the duplicate set, the book of waiting rows, the
+// counts of what is in flight), and scratch buffers reused chunk after
+// chunk so that the hot path does not allocate.
 class Pipeline {
  public:
   Pipeline(const Broadcast& broadcast, const RunOptions& options,
