@@ -266,6 +266,7 @@ TEST_P(StoreHangTest, AStopWaitingForItsStoreDelaysNoOtherCall) {
     absl::StatusOr<BroadcastInfo> info = (*engine)->GetBroadcast(a);
     ASSERT_TRUE(info.ok()) << info.status();
     stopped = *info;
+    EXPECT_EQ(stopped.error, "") << "a Stop() is no failure of the run";
   }
   ExpectStoppedThenResumedOnce(stopped, "");
 }

@@ -140,6 +140,8 @@ BroadcastRegistry::~BroadcastRegistry() {
     }
     b->store.reset();
   }
+  // Listeners may call the engine: they are done before the broadcasts go.
+  events_.Close();
   broadcasts_.clear();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -339,21 +341,46 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
       std::lock_guard lock(b->mu);
       b->batches.back().info.status = batch.status = BatchStatus::kValidating;
     }
-    if (absl::Status s = Persist(*b); !s.ok()) return s;
+    if (absl::Status s = Persist(*b); !s.ok()) {
+      // Not VALIDATING for ever: a run waiting for the batch would wait on.
+      std::lock_guard lock(b->mu);
+      BatchInfo& info = b->batches.back().info;
+      info.status = BatchStatus::kErrors;
+      info.error = std::string(s.message());
+      BroadcastRunner::BatchesChanged(b);
+      return s;
+    }
     PublishBatch(events_, *b, batch);
   }
-  runs_->Validate(*b, options, &batch);
+  // Validated against the definition as it is now: UpdateDefinition may
+  // replace b's meanwhile.
+  Broadcast definition;
+  {
+    std::lock_guard lock(b->mu);
+    definition = b->broadcast;
+  }
+  runs_->Validate(definition, b->options, options, &batch);
   std::lock_guard control(b->control_mu);
   {
     std::lock_guard lock(b->mu);
-    b->batches[batch.id - 1].info = batch;
+    // Only what validation found: the batch may have been switched off
+    // meanwhile.
+    BatchInfo& info = b->batches[batch.id - 1].info;
+    info.status = batch.status;
+    info.size = batch.size;
+    info.remaining = batch.remaining;
+    info.error = batch.error;
+    batch = info;
   }
-  if (absl::Status s = Persist(*b); !s.ok()) return s;
-  PublishBatch(events_, *b, batch, batch.error);
-  std::lock_guard lock(b->mu);
-  // A running broadcast takes the batch (or stops waiting for it); a
-  // START_PENDING one may run now.
-  BroadcastRunner::BatchesChanged(b);
+  absl::Status written = Persist(*b);
+  if (written.ok()) PublishBatch(events_, *b, batch, batch.error);
+  {
+    std::lock_guard lock(b->mu);
+    // A running broadcast takes the batch (or stops waiting for it); a
+    // START_PENDING one may run now.
+    BroadcastRunner::BatchesChanged(b);
+  }
+  if (!written.ok()) return written;
   return batch.id;
 }
 
@@ -457,6 +484,7 @@ absl::Status BroadcastRegistry::Stop(BroadcastId id) {
                        ": only a started broadcast can stop"));
     }
     // The run is told first: it stops sending while STOPPED is written.
+    b->stop_requested = true;
     b->interrupt = true;
     b->changed.notify_all();
   }
@@ -473,6 +501,7 @@ absl::Status BroadcastRegistry::Archive(BroadcastId id) {
   {
     std::lock_guard lock(b->mu);
     if (b->status == BroadcastStatus::kArchived) return absl::OkStatus();
+    b->stop_requested = true;
     b->interrupt = true;
     b->changed.notify_all();
   }

@@ -14,6 +14,7 @@ void BroadcastRunner::Start(LiveBroadcast* b) {
   std::lock_guard lock(b->mu);
   b->running = true;
   b->interrupt = false;
+  b->stop_requested = false;
   b->runner = std::thread([this, b] { Loop(b); });
 }
 
@@ -41,7 +42,8 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
                        });
   };
   auto stopping = [&] {
-    return closing_ || !IsLive(b->status) || b->interrupt.load();
+    return closing_ || !IsLive(b->status) || b->stop_requested ||
+           b->interrupt.load();
   };
   // Its moves are made without b->mu.
   auto fail = [&](const absl::Status& error) {
@@ -49,13 +51,13 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
     StopLive(b, *events_, std::string(error.message())).IgnoreError();
     lock.lock();
   };
-  while (!closing_ && IsLive(b->status)) {
+  while (!closing_ && IsLive(b->status) && !b->stop_requested) {
     if (b->status == BroadcastStatus::kStartPending) {
       if (has_active()) {
         lock.unlock();
         absl::StatusOr<bool> s =
-            ChangeStatus(b, *events_, {BroadcastStatus::kStartPending},
-                         BroadcastStatus::kRunning);
+            ChangeStatusByRunner(b, *events_, BroadcastStatus::kStartPending,
+                                 BroadcastStatus::kRunning);
         lock.lock();
         if (!s.ok()) {
           fail(s.status());
@@ -84,7 +86,8 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
     lock.unlock();
     absl::StatusOr<RunReport> report = runs_->RunOnce(b, input);
     lock.lock();
-    if (closing_ || !IsLive(b->status)) break;
+    // A run a Stop() interrupted ends without a failure of its own.
+    if (closing_ || !IsLive(b->status) || b->stop_requested) break;
     if (b->restart) continue;
     const absl::Status status = report.ok() ? report->status : report.status();
     // RunBroadcast fails without a report only while it plans, before
@@ -103,8 +106,8 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
       continue;
     }
     lock.unlock();
-    absl::StatusOr<bool> finished = ChangeStatus(
-        b, *events_, {BroadcastStatus::kRunning}, BroadcastStatus::kFinished);
+    absl::StatusOr<bool> finished = ChangeStatusByRunner(
+        b, *events_, BroadcastStatus::kRunning, BroadcastStatus::kFinished);
     lock.lock();
     if (!finished.ok()) fail(finished.status());
     break;

@@ -7,13 +7,15 @@ namespace herald {
 
 EventBus::EventBus() : thread_([this] { Loop(); }) {}
 
-EventBus::~EventBus() {
+EventBus::~EventBus() { Close(); }
+
+void EventBus::Close() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   work_.notify_one();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 namespace {
@@ -63,7 +65,7 @@ void EventBus::QueueLost() {
 void EventBus::Publish(EngineEvent event) {
   {
     std::lock_guard lock(mu_);
-    if (!Takes(listened_, event.kind)) return;
+    if (stopping_ || !Takes(listened_, event.kind)) return;
     if (event.kind == EngineEvent::Kind::kTextFinished) {
       if (queue_.size() >= kMaxQueued) {
         ++lost_;

@@ -23,7 +23,10 @@ class EventBus {
   using Listener = std::function<void(const EngineEvent&)>;
 
   EventBus();
-  // Delivers what is queued, then stops the thread.
+  // Delivers what is queued, then stops the thread; later events are
+  // dropped. Idempotent.
+  void Close();
+  // Close()s.
   ~EventBus();
   EventBus(const EventBus&) = delete;
   EventBus& operator=(const EventBus&) = delete;

@@ -234,13 +234,17 @@ BroadcastInfo InfoOf(LiveBroadcast& b) {
   return info;
 }
 
-absl::StatusOr<bool> ChangeStatus(LiveBroadcast* b, EventBus& events,
-                                  std::initializer_list<BroadcastStatus> from,
-                                  BroadcastStatus to, std::string detail) {
+namespace {
+
+absl::StatusOr<bool> Change(LiveBroadcast* b, EventBus& events,
+                            std::initializer_list<BroadcastStatus> from,
+                            BroadcastStatus to, std::string detail,
+                            bool by_runner) {
   BroadcastStatus before;
   {
     std::lock_guard lock(b->mu);
-    if (std::find(from.begin(), from.end(), b->status) == from.end()) {
+    if (std::find(from.begin(), from.end(), b->status) == from.end() ||
+        (by_runner && b->stop_requested)) {
       return false;
     }
     before = b->status;
@@ -249,28 +253,41 @@ absl::StatusOr<bool> ChangeStatus(LiveBroadcast* b, EventBus& events,
   absl::Status s = Persist(*b);
   std::lock_guard lock(b->mu);
   if (!s.ok()) {
-    if (b->status == to) b->status = before;
+    if (b->status == to) {
+      b->status = before;
+      b->changed.notify_all();
+    }
     return s;
   }
   Announce(b, events, std::move(detail));
   return true;
 }
 
+}  // namespace
+
+absl::StatusOr<bool> ChangeStatus(LiveBroadcast* b, EventBus& events,
+                                  std::initializer_list<BroadcastStatus> from,
+                                  BroadcastStatus to, std::string detail) {
+  return Change(b, events, from, to, std::move(detail), /*by_runner=*/false);
+}
+
+absl::StatusOr<bool> ChangeStatusByRunner(LiveBroadcast* b, EventBus& events,
+                                          BroadcastStatus from,
+                                          BroadcastStatus to) {
+  return Change(b, events, {from}, to, "", /*by_runner=*/true);
+}
+
 absl::Status StopLive(LiveBroadcast* b, EventBus& events, std::string error) {
   {
     std::lock_guard lock(b->mu);
+    if (!IsLive(b->status)) return absl::OkStatus();
     if (!error.empty()) b->error = error;
-  }
-  absl::StatusOr<bool> changed = ChangeStatus(
-      b, events, {BroadcastStatus::kRunning, BroadcastStatus::kStartPending},
-      BroadcastStatus::kStopped, error);
-  if (changed.ok()) return absl::OkStatus();
-  std::lock_guard lock(b->mu);
-  if (IsLive(b->status)) {
     b->status = BroadcastStatus::kStopped;
-    Announce(b, events, std::move(error));
   }
-  return changed.status();
+  absl::Status written = Persist(*b);
+  std::lock_guard lock(b->mu);
+  Announce(b, events, std::move(error));
+  return written;
 }
 
 absl::Status OpenStore(const EngineOptions& engine, EventBus& events,

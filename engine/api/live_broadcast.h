@@ -74,6 +74,9 @@ struct LiveBroadcast {
   std::vector<Batch> batches;                        // (mu)
   bool running = false;  // the runner thread is in its loop (mu)
   bool restart = false;  // the batches changed under the run (mu)
+  // A Stop or Archive is under way: the runner makes no move of its own,
+  // and leaves at the end of its run (mu).
+  bool stop_requested = false;
   std::atomic<bool> interrupt{false};
   std::thread runner;  // started and joined under control_mu or at Open
 
@@ -123,11 +126,16 @@ BroadcastInfo InfoOf(LiveBroadcast& b);
 absl::StatusOr<bool> ChangeStatus(LiveBroadcast* b, EventBus& events,
                                   std::initializer_list<BroadcastStatus> from,
                                   BroadcastStatus to, std::string detail = "");
+// ChangeStatus for the runner's own moves: false as well while a stop is
+// requested, so that a Stop() wins over a move the runner is making.
+absl::StatusOr<bool> ChangeStatusByRunner(LiveBroadcast* b, EventBus& events,
+                                          BroadcastStatus from,
+                                          BroadcastStatus to);
 
 // Stops a live b, with `error` as its error when not empty: in the store
 // when it can be written, in memory whatever happens (the store then still
 // says it runs, and the next Open resumes it). Returns the write's error;
-// without b.mu held.
+// without b.mu held. A b that is not live is left as it is.
 absl::Status StopLive(LiveBroadcast* b, EventBus& events, std::string error);
 
 // Tells the listeners of a batch's new status.

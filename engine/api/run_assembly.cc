@@ -86,14 +86,16 @@ RunOptions RunAssembly::BaseRunOptions(const BroadcastOptions& options) const {
   return run;
 }
 
-void RunAssembly::Validate(const LiveBroadcast& b, const BatchOptions& options,
+void RunAssembly::Validate(const Broadcast& broadcast,
+                           const BroadcastOptions& options,
+                           const BatchOptions& batch_options,
                            BatchInfo* batch) const {
-  RunOptions run = BaseRunOptions(b.options);
+  RunOptions run = BaseRunOptions(options);
   run.contact_paths = {batch->path};
   run.batch_rules = {{BatchRule::Mode::kHold, false}};
   NoTransport none;
   absl::StatusOr<RunReport> report =
-      RunBroadcast(b.broadcast, run, &none, nullptr);
+      RunBroadcast(broadcast, run, &none, nullptr);
   absl::Status status = report.ok() ? report->status : report.status();
   if (!status.ok()) {
     batch->status = BatchStatus::kErrors;
@@ -102,7 +104,7 @@ void RunAssembly::Validate(const LiveBroadcast& b, const BatchOptions& options,
   }
   batch->size = report->totals.total;
   batch->remaining = batch->size;
-  if (options.strict_validation && report->totals.invalid > 0) {
+  if (batch_options.strict_validation && report->totals.invalid > 0) {
     const RowIssue& first = report->invalid_samples.front();
     batch->status = BatchStatus::kErrors;
     batch->error = absl::StrCat(

@@ -44,8 +44,8 @@ class RunAssembly {
   // Reads the batch file once with every row held, nothing sent: sets its
   // size and status (ACTIVE, or ERRORS with why: unreadable, or invalid
   // rows under strictValidation).
-  void Validate(const LiveBroadcast& b, const BatchOptions& options,
-                BatchInfo* batch) const;
+  void Validate(const Broadcast& broadcast, const BroadcastOptions& options,
+                const BatchOptions& batch_options, BatchInfo* batch) const;
 
   // One run of the pipeline for `b` over `input`, resumed from b's store,
   // until it ends or b->interrupt is set. Keeps b's progress and final-row

@@ -126,6 +126,7 @@ class SqliteStore::Writer {
       return queue_.outcomes.size() < kMaxQueuedOutcomes || !status_.ok();
     });
     if (!status_.ok()) return status_;
+    if (stopping_) return Stopped();
     for (const RowOutcome& o : outcomes) {
       Queued& q = queue_.outcomes.emplace_back();
       q.outcome = o;
@@ -141,6 +142,7 @@ class SqliteStore::Writer {
 
   absl::Status QueueBatchSize(uint32_t batch, uint64_t rows) {
     std::unique_lock lock(mu_);
+    if (stopping_) return Stopped();
     queue_.batch_sizes.emplace_back(batch, rows);
     return Wake(&lock);
   }
@@ -153,6 +155,7 @@ class SqliteStore::Writer {
                               std::vector<StoredBatch> batches) {
     std::unique_lock lock(mu_);
     if (!status_.ok()) return status_;
+    if (stopping_) return Stopped();
     broadcast_ = {std::move(broadcast), std::move(batches)};
     const uint64_t target = ++broadcasts_queued_;
     StartWriter();
@@ -161,7 +164,8 @@ class SqliteStore::Writer {
     lock.lock();
     committed_cv_.wait(
         lock, [&] { return broadcasts_committed_ >= target || !status_.ok(); });
-    return status_;
+    // A later write may have failed after this one was committed.
+    return broadcasts_committed_ >= target ? absl::OkStatus() : status_;
   }
 
   absl::Status Flush() {
@@ -211,6 +215,11 @@ class SqliteStore::Writer {
     lock->unlock();
     work_.notify_one();
     return absl::OkStatus();
+  }
+
+  absl::Status Stopped() const {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": the store is closing"));
   }
 
   // With mu_ held: the writer thread starts with the first write, so a
