@@ -55,7 +55,6 @@ class Pipeline {
         options_(options),
         plans_(std::move(plans)),
         versions_(std::move(versions)),
-        dnc_(dnc),
         gates_(gates),
         clock_(clock),
         transport_(transport),
@@ -145,7 +144,6 @@ class Pipeline {
   const RunOptions& options_;
   const std::vector<BatchPlan> plans_;
   const std::vector<FileVersion> versions_;
-  const NumberSet* dnc_;
   const RecipientGates* gates_;
   Clock* clock_;
   Transport* transport_;
