@@ -92,7 +92,7 @@ class ProviderHubTest : public ::testing::Test {
 
   void StartHub(const ProviderConfig& config) {
     absl::StatusOr<std::unique_ptr<ProviderHub>> hub =
-        ProviderHub::Create(config);
+        ProviderHub::Create(config, nullptr);
     ASSERT_TRUE(hub.ok()) << hub.status();
     hub_ = *std::move(hub);
   }

@@ -329,7 +329,8 @@ absl::Status StartNotifier(const EngineOptions& engine, LiveBroadcast* b) {
       LoadWebhookConfig(b->options.webhook_file, ProcessEnv);
   if (!config.ok()) return config.status();
   absl::StatusOr<std::unique_ptr<WebhookNotifier>> notifier =
-      WebhookNotifier::Start(StorePath(b->dir), *std::move(config));
+      WebhookNotifier::Start(StorePath(b->dir), *std::move(config),
+                             engine.clock);
   if (!notifier.ok()) return notifier.status();
   b->notifier = *std::move(notifier);
   return absl::OkStatus();

@@ -143,7 +143,7 @@ absl::StatusOr<Transport*> RunAssembly::TransportFor(
                          "\" is not in the engine's providers file"));
       }
       absl::StatusOr<std::unique_ptr<ProviderHub>> created =
-          ProviderHub::Create(*config);
+          ProviderHub::Create(*config, clock_);
       if (!created.ok()) {
         hubs_.erase(options.provider);
         return created.status();

@@ -1,11 +1,16 @@
 #include "herald/clock.h"
 
 #include <algorithm>
+#include <chrono>
+#include <utility>
 
 #include "absl/time/clock.h"
 
 namespace herald {
 namespace {
+
+// How often a sleeper looks at its interrupt flag.
+constexpr absl::Duration kInterruptCheck = absl::Milliseconds(100);
 
 class SystemClock : public Clock {
  public:
@@ -17,9 +22,9 @@ class SystemClock : public Clock {
       absl::SleepFor(std::min(left, kInterruptCheck));
     }
   }
-
- private:
-  static constexpr absl::Duration kInterruptCheck = absl::Milliseconds(100);
+  absl::Duration RealWaitUntil(absl::Time t) override {
+    return std::max(t - absl::Now(), absl::ZeroDuration());
+  }
 };
 
 }  // namespace
@@ -31,11 +36,66 @@ Clock* RealClock() {
 
 void VirtualClock::SleepUntil(absl::Time t,
                               const std::atomic<bool>* /*interrupt*/) {
-  const int64_t target = absl::ToUnixNanos(t);
+  // Rounded up: the clock counts whole nanoseconds, and a sleeper must wake
+  // with Now() >= t even when `t` holds a fraction of one.
+  int64_t target = absl::ToUnixNanos(t);
+  if (absl::FromUnixNanos(target) < t) ++target;
   int64_t now = nanos_.load(std::memory_order_acquire);
   while (now < target && !nanos_.compare_exchange_weak(
                              now, target, std::memory_order_acq_rel)) {
   }
+}
+
+absl::Duration VirtualClock::RealWaitUntil(absl::Time t) {
+  SleepUntil(t, nullptr);
+  return absl::ZeroDuration();
+}
+
+class ManualClock::WatchHandle : public ClockWatch {
+ public:
+  WatchHandle(ManualClock* clock, std::list<std::function<void()>>::iterator it)
+      : clock_(clock), it_(it) {}
+  ~WatchHandle() override {
+    std::lock_guard lock(clock_->watches_mu_);
+    clock_->watches_.erase(it_);
+  }
+
+ private:
+  ManualClock* const clock_;
+  const std::list<std::function<void()>>::iterator it_;
+};
+
+absl::Time ManualClock::Now() const {
+  std::lock_guard lock(mu_);
+  return now_;
+}
+
+void ManualClock::SleepUntil(absl::Time t, const std::atomic<bool>* interrupt) {
+  std::unique_lock lock(mu_);
+  while (now_ < t && (interrupt == nullptr || !interrupt->load())) {
+    moved_.wait_for(lock, absl::ToChronoMilliseconds(kInterruptCheck));
+  }
+}
+
+absl::Duration ManualClock::RealWaitUntil(absl::Time t) {
+  return Now() >= t ? absl::ZeroDuration() : absl::InfiniteDuration();
+}
+
+std::unique_ptr<ClockWatch> ManualClock::Watch(std::function<void()> moved) {
+  std::lock_guard lock(watches_mu_);
+  watches_.push_back(std::move(moved));
+  return std::make_unique<WatchHandle>(this, std::prev(watches_.end()));
+}
+
+void ManualClock::AdvanceTo(absl::Time t) {
+  {
+    std::lock_guard lock(mu_);
+    if (t <= now_) return;
+    now_ = t;
+  }
+  moved_.notify_all();
+  std::lock_guard lock(watches_mu_);
+  for (const std::function<void()>& moved : watches_) moved();
 }
 
 }  // namespace herald

@@ -14,12 +14,12 @@
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/post.hpp"
-#include "boost/asio/steady_timer.hpp"
 #include "concurrentqueue/blockingconcurrentqueue.h"
 #include "concurrentqueue/concurrentqueue.h"
 #include "engine/base/utf8.h"
 #include "engine/dispatch/hub_queues.h"
 #include "engine/dispatch/provider_protocol.h"
+#include "engine/http/clock_timer.h"
 #include "engine/http/http_client.h"
 #include "ratelimit/rate_limiter.h"
 
@@ -38,11 +38,12 @@ constexpr size_t kDrainBulk = 1024;
 // state is in hub_queues.h.
 class ProviderHub::Impl {
  public:
-  explicit Impl(const ProviderConfig& config)
+  Impl(const ProviderConfig& config, Clock* clock)
       : config_(config),
         protocol_(MakeProviderProtocol(config)),
+        clock_(clock != nullptr ? clock : RealClock()),
         work_(io_.get_executor()),
-        timer_(io_) {}
+        timer_(io_, clock_) {}
   ~Impl() { Stop(); }
 
   // Starts the I/O thread and sets up what lives on it.
@@ -129,6 +130,7 @@ class ProviderHub::Impl {
 
   const ProviderConfig config_;
   const std::unique_ptr<ProviderProtocol> protocol_;
+  Clock* const clock_;  // the lanes' time
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
@@ -152,8 +154,7 @@ class ProviderHub::Impl {
   std::map<std::string, SenderQueue, std::less<>> senders_;
   std::vector<SenderQueue*> sender_order_;  // round robin over senders
   size_t next_sender_ = 0;
-  boost::asio::steady_timer timer_;
-  absl::Time timer_at_ = absl::InfiniteFuture();
+  ClockTimer timer_;  // a lane's next send time
   std::vector<PendingText> drained_;
   std::vector<ChannelPtr> unpublished_;  // channels with answers to publish
 };
@@ -214,7 +215,7 @@ void ProviderHub::Impl::Stop() {
   stopping_ = true;
   boost::asio::post(io_, [this] {
     GiveBackAll();
-    timer_.cancel();
+    timer_.Cancel();
     work_.reset();
     io_.stop();
   });
@@ -394,7 +395,7 @@ int ProviderHub::Impl::NextRequestSize(const SenderLanes& lanes,
 
 void ProviderHub::Impl::Pump() {
   if (given_up_ || stopping_) return;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   absl::Time wake = absl::InfiniteFuture();
   // Round robin: each sender in turn starts at most one request per round,
   // so one busy sender cannot hold back the others.
@@ -423,14 +424,8 @@ void ProviderHub::Impl::Pump() {
   }
   // A request in flight wakes the pump with its answer; a lane that waits
   // for tokens or the end of a pause needs the timer.
-  if (wake != absl::InfiniteFuture() && wake != timer_at_) {
-    timer_at_ = wake;
-    timer_.expires_after(absl::ToChronoNanoseconds(wake - now));
-    timer_.async_wait([this](const boost::system::error_code& error) {
-      if (error) return;  // cancelled: a newer wake-up replaced it
-      timer_at_ = absl::InfiniteFuture();
-      Pump();
-    });
+  if (wake != absl::InfiniteFuture() && wake != timer_.at()) {
+    timer_.FireAt(wake, [this] { Pump(); });
   }
 }
 
@@ -481,7 +476,7 @@ void ProviderHub::Impl::OnResponse(SenderQueue* sender,
     GiveUp(std::move(s));
     return;
   }
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   bool throttled = false;
   bool taken = false;
   // Throttled texts go back to the head of their channel's queue in their
@@ -547,7 +542,7 @@ bool ProviderHub::Impl::Unreachable(SenderQueue* sender,
     unreachable_in_a_row_ = 0;
     return false;
   }
-  sender->lanes->OnThrottled(ThrottleScope::kAccount, kPause, absl::Now());
+  sender->lanes->OnThrottled(ThrottleScope::kAccount, kPause, clock_->Now());
   ChannelQueue* requeue = nullptr;
   for (size_t i = texts->size(); i-- > 0;) {
     PendingText& text = (*texts)[i];
@@ -583,7 +578,7 @@ void ProviderHub::Impl::GiveUp(absl::Status status) {
     if (failure_.ok()) failure_ = std::move(status);
   }
   given_up_ = true;
-  timer_.cancel();
+  timer_.Cancel();
   GiveBackAll();
 }
 
@@ -620,8 +615,8 @@ ProviderHub::ProviderHub(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ProviderHub::~ProviderHub() { impl_->Stop(); }
 
 absl::StatusOr<std::unique_ptr<ProviderHub>> ProviderHub::Create(
-    const ProviderConfig& config) {
-  auto impl = std::make_shared<Impl>(config);
+    const ProviderConfig& config, Clock* clock) {
+  auto impl = std::make_shared<Impl>(config, clock);
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<ProviderHub>(new ProviderHub(std::move(impl)));
 }

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "engine/dispatch/provider_config.h"
 #include "engine/pipeline/transport.h"
+#include "herald/clock.h"
 
 namespace herald {
 
@@ -63,9 +64,11 @@ struct ProviderTransportStats {
 // lane for every channel that uses it.
 class ProviderHub {
  public:
-  // Starts the I/O thread for the provider `config` describes.
+  // Starts the I/O thread for the provider `config` describes. Its lanes
+  // pace on `clock` (null: the real clock), which must outlive the hub and
+  // its channels.
   static absl::StatusOr<std::unique_ptr<ProviderHub>> Create(
-      const ProviderConfig& config);
+      const ProviderConfig& config, Clock* clock);
 
   // Stops the I/O thread. The channels still open get what the hub held of
   // theirs back NOT_SENT (their Collect() still hands it over), and their

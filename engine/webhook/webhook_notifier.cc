@@ -24,6 +24,7 @@
 #include "engine/base/hmac.h"
 #include "engine/base/json_text.h"
 #include "engine/base/sqlite.h"
+#include "engine/http/clock_timer.h"
 #include "engine/http/http_client.h"
 #include "engine/store/store_reader.h"
 #include "engine/store/text_record.h"
@@ -32,7 +33,8 @@
 namespace herald {
 namespace {
 
-// How often the table is looked at when nobody calls Notify().
+// How often the table is looked at when nobody calls Notify(), in real time:
+// a safety net, not an instant of the run, so it never moves the clock.
 constexpr absl::Duration kPollInterval = absl::Milliseconds(200);
 // The store's writer holds the write lock only for a group commit; waiting
 // longer than this for it would only hold up Finish(). A delete that gives
@@ -191,12 +193,14 @@ void AppendEnvelope(const WebhookConfig& config, int64_t now_ms,
 class WebhookNotifier::Impl {
  public:
   Impl(WebhookConfig config, std::unique_ptr<EventTable> table,
-       std::unique_ptr<StoreReader> reader)
+       std::unique_ptr<StoreReader> reader, Clock* clock)
       : config_(std::move(config)),
         table_(std::move(table)),
         reader_(std::move(reader)),
+        clock_(clock != nullptr ? clock : RealClock()),
         work_(io_.get_executor()),
-        timer_(io_),
+        poll_timer_(io_),
+        clock_timer_(io_, clock_),
         backoff_(config_.retry_initial),
         random_(std::random_device()()) {}
 
@@ -227,8 +231,11 @@ class WebhookNotifier::Impl {
   // Records `error` and calls `next` after the back-off.
   void BackOff(absl::string_view error,
                std::optional<absl::Duration> retry_after, void (Impl::*next)());
-  // Calls `next` after `delay`, unless CancelWait() comes first.
-  void Wait(Waiting kind, absl::Duration delay, void (Impl::*next)());
+  // Calls `next` at `at` on the clock or after `poll` of real time, which
+  // ever comes first (either may be infinite), unless CancelWait() comes
+  // first.
+  void Wait(Waiting kind, absl::Time at, absl::Duration poll,
+            void (Impl::*next)());
   // Polls now if waiting to poll.
   void Wake();
   void CancelWait();
@@ -236,6 +243,7 @@ class WebhookNotifier::Impl {
   const WebhookConfig config_;
   const std::unique_ptr<EventTable> table_;
   const std::unique_ptr<StoreReader> reader_;
+  Clock* const clock_;  // the back-off's and the batches' time
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
@@ -253,7 +261,8 @@ class WebhookNotifier::Impl {
 
   // I/O thread only.
   std::unique_ptr<HttpClient> client_;
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer poll_timer_;
+  ClockTimer clock_timer_;
   Waiting waiting_ = Waiting::kNothing;
   uint64_t wait_generation_ = 0;  // a wait that finds it changed was undone
   std::vector<Event> events_;     // the batch being delivered, or read
@@ -290,6 +299,7 @@ void WebhookNotifier::Impl::Notify() {
 absl::StatusOr<uint64_t> WebhookNotifier::Impl::Finish(absl::Duration drain) {
   std::lock_guard<std::mutex> finish_lock(finish_mu_);
   if (finished_) return *finished_;
+  // `drain` bounds how long the caller is held, in real time.
   const absl::Time deadline = absl::Now() + drain;
   boost::asio::post(io_, [this] {
     draining_ = true;
@@ -330,14 +340,14 @@ void WebhookNotifier::Impl::Poll() {
       drained_cv_.notify_all();
       return;
     }
-    return Wait(Waiting::kPoll, kPollInterval, &Impl::Poll);
+    return Wait(Waiting::kPoll, absl::InfiniteFuture(), kPollInterval,
+                &Impl::Poll);
   }
   if (events_.size() < static_cast<size_t>(config_.batch_size) && !draining_) {
-    const absl::Time now = absl::Now();
-    if (!filling_since_) filling_since_ = now;
-    const absl::Duration left = *filling_since_ + config_.max_delay - now;
-    if (left > absl::ZeroDuration()) {
-      return Wait(Waiting::kPoll, std::min(left, kPollInterval), &Impl::Poll);
+    if (!filling_since_) filling_since_ = clock_->Now();
+    const absl::Time due = *filling_since_ + config_.max_delay;
+    if (clock_->Now() < due) {
+      return Wait(Waiting::kPoll, due, kPollInterval, &Impl::Poll);
     }
   }
   filling_since_.reset();
@@ -362,7 +372,7 @@ absl::Status WebhookNotifier::Impl::BuildBody() {
                        ", which the store does not hold"));
     }
   }
-  AppendEnvelope(config_, absl::ToUnixMillis(absl::Now()), reader_->run_id(),
+  AppendEnvelope(config_, absl::ToUnixMillis(clock_->Now()), reader_->run_id(),
                  events_, by_id, &body_);
   return absl::OkStatus();
 }
@@ -370,6 +380,7 @@ absl::Status WebhookNotifier::Impl::BuildBody() {
 void WebhookNotifier::Impl::Send() {
   HttpRequest request;
   request.url = config_.url;
+  // Signed on the real clock: the receiver checks `t` against its own.
   request.headers = {
       {"Content-Type", "application/json"},
       {kWebhookSignatureHeader,
@@ -424,19 +435,26 @@ void WebhookNotifier::Impl::BackOff(absl::string_view error,
     delay = std::max(delay, std::min(*retry_after, config_.retry_max));
   }
   backoff_ = std::min(backoff_ * 2, config_.retry_max);
-  Wait(Waiting::kBackOff, delay, next);
+  Wait(Waiting::kBackOff, clock_->Now() + delay, absl::InfiniteDuration(),
+       next);
 }
 
-void WebhookNotifier::Impl::Wait(Waiting kind, absl::Duration delay,
-                                 void (Impl::*next)()) {
+void WebhookNotifier::Impl::Wait(Waiting kind, absl::Time at,
+                                 absl::Duration poll, void (Impl::*next)()) {
   waiting_ = kind;
   const uint64_t generation = ++wait_generation_;
-  timer_.expires_after(absl::ToChronoNanoseconds(delay));
-  timer_.async_wait([this, generation, next](const boost::system::error_code&) {
+  auto wake = [this, generation, next] {
     if (generation != wait_generation_) return;
-    waiting_ = Waiting::kNothing;
+    CancelWait();
     (this->*next)();
-  });
+  };
+  if (at != absl::InfiniteFuture()) clock_timer_.FireAt(at, wake);
+  if (poll != absl::InfiniteDuration()) {
+    poll_timer_.expires_after(absl::ToChronoNanoseconds(poll));
+    poll_timer_.async_wait([wake](const boost::system::error_code& error) {
+      if (!error) wake();
+    });
+  }
 }
 
 void WebhookNotifier::Impl::Wake() {
@@ -448,7 +466,8 @@ void WebhookNotifier::Impl::Wake() {
 void WebhookNotifier::Impl::CancelWait() {
   waiting_ = Waiting::kNothing;
   ++wait_generation_;
-  timer_.cancel();
+  clock_timer_.Cancel();
+  poll_timer_.cancel();
 }
 
 WebhookNotifier::WebhookNotifier(std::unique_ptr<Impl> impl)
@@ -457,14 +476,14 @@ WebhookNotifier::WebhookNotifier(std::unique_ptr<Impl> impl)
 WebhookNotifier::~WebhookNotifier() = default;
 
 absl::StatusOr<std::unique_ptr<WebhookNotifier>> WebhookNotifier::Start(
-    const std::string& db_path, WebhookConfig config) {
+    const std::string& db_path, WebhookConfig config, Clock* clock) {
   absl::StatusOr<std::unique_ptr<EventTable>> table = EventTable::Open(db_path);
   if (!table.ok()) return table.status();
   absl::StatusOr<std::unique_ptr<StoreReader>> reader =
       StoreReader::Open(db_path);
   if (!reader.ok()) return reader.status();
   auto impl = std::make_unique<Impl>(std::move(config), *std::move(table),
-                                     *std::move(reader));
+                                     *std::move(reader), clock);
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<WebhookNotifier>(new WebhookNotifier(std::move(impl)));
 }

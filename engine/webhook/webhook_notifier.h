@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/webhook/webhook_config.h"
+#include "herald/clock.h"
 
 namespace herald {
 
@@ -42,9 +43,11 @@ class WebhookNotifier {
   // starts delivering its events to `config.url`. The store must exist with
   // its broadcast recorded (SqliteStore::WriteBroadcast), whose run id is the
   // resources' campaignId: FailedPrecondition otherwise. Errors name the
-  // path; Internal when the HTTP client cannot be set up.
+  // path; Internal when the HTTP client cannot be set up. The back-off and
+  // a batch's wait for more events run on `clock` (null: the real clock),
+  // which must outlive the notifier.
   static absl::StatusOr<std::unique_ptr<WebhookNotifier>> Start(
-      const std::string& db_path, WebhookConfig config);
+      const std::string& db_path, WebhookConfig config, Clock* clock);
 
   // Finish(absl::ZeroDuration()) unless Finish() was called.
   ~WebhookNotifier();

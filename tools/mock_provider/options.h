@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "herald/clock.h"
 
 namespace herald::mock_provider {
 
@@ -61,6 +62,10 @@ struct Options {
   // The first this many POST /hooks requests that no fault took are answered
   // 500: an endpoint that fails for a while, then recovers.
   int64_t hook_fail_first = 0;
+  // The time of the arrival stamps and of the rate limit: a test shares its
+  // simulated clock with herald's lanes or webhook back-off to time them in
+  // that clock. Null: the real clock. Must outlive the server.
+  Clock* clock = nullptr;
 };
 
 // Returns InvalidArgument naming the first setting out of range: shares

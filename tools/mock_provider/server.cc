@@ -105,6 +105,9 @@ class Server {
   uint16_t port() const { return port_; }
 
   const Options& options() const { return options_; }
+  Clock* clock() const {
+    return options_.clock != nullptr ? options_.clock : RealClock();
+  }
   MessageLog& log() { return *log_; }
   SenderRateLimiter* limiter() { return limiter_.get(); }
   Counters& counters() { return counters_; }
@@ -242,7 +245,7 @@ void Session::ReadBody() {
 void Session::OnRequest(const error_code& ec) {
   if (ec) return Close();
   // With a rate limit, admission restamps it, so the log shows the limit.
-  arrived_ = absl::Now();
+  arrived_ = server_->clock()->Now();
   const Request& request = parser_->get();
   const absl::string_view target = View(request.target());
   const absl::string_view path = target.substr(0, target.find('?'));
@@ -393,7 +396,8 @@ bool Session::Admit(bool callfire) {
       ++it->second;
     }
   }
-  if (limiter->TryAdmit(senders_, absl::Now, &arrived_)) {
+  if (limiter->TryAdmit(
+          senders_, [this] { return server_->clock()->Now(); }, &arrived_)) {
     return true;
   }
   Bump(server_->counters().rate_limited);
