@@ -209,6 +209,60 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
   EXPECT_EQ(finished_texts, 40);
 }
 
+// The run's report, the resume point and Stats count by one rule (CountOf):
+// a run of every kind of row gives the same counts in the report and in
+// the store, batch by batch.
+TEST_F(EngineTest, TheRunReportAndStatsCountAlike) {
+  std::unique_ptr<Engine> engine = Open();
+  BroadcastOptions options;
+  options.outbox_path = outbox_;
+  options.dnc_paths = {dir_.Write("dnc.txt", "12125551003\n")};
+  absl::StatusOr<BroadcastId> id = engine->CreateBroadcast(R"({
+    "name": "Mixed", "fromNumber": "12025550101", "message": "Hi ${firstName}.",
+    "scrubDuplicates": true, "maxSegments": 1,
+    "bigMessageStrategy": "DO_NOT_SEND"})",
+                                                           options);
+  ASSERT_TRUE(id.ok()) << id.status();
+  const std::string long_name(200, 'x');
+  AddFile(*engine, *id, "a.csv",
+          absl::StrCat(Contacts(0, 5), "12125551001,Dup\n",  // a duplicate
+                       "not a number,Bad\n", "12125559999,", long_name, "\n"));
+  AddFile(*engine, *id, "b.csv",
+          absl::StrCat(Contacts(3, 4), "555,Short\n"));  // 2 duplicates
+  ASSERT_TRUE(engine->Start(*id).ok());
+  ASSERT_EQ(*engine->Wait(*id, absl::Seconds(30)), BroadcastStatus::kFinished);
+
+  absl::StatusOr<std::optional<RunReport>> report = engine->LastRunReport(*id);
+  ASSERT_TRUE(report.ok() && report->has_value());
+  absl::StatusOr<StoreStats> stats = engine->Stats(*id);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  const auto expect_alike = [](const RunCounts& run, const StoreCounts& store) {
+    EXPECT_EQ(run.sent, store.sent);
+    EXPECT_EQ(run.invalid, store.invalid);
+    EXPECT_EQ(run.dup, store.dup);
+    EXPECT_EQ(run.dnc, store.dnc);
+    EXPECT_EQ(run.too_big, store.too_big);
+    EXPECT_EQ(run.errors, store.errors);
+    EXPECT_EQ(run.skipped, store.skipped);
+    EXPECT_EQ(run.timeout, store.timeout);
+    EXPECT_EQ(run.segments, store.segments);
+    EXPECT_EQ(run.total - run.remaining - run.sent, store.unsent);
+  };
+  const RunCounts& totals = (*report)->totals;
+  EXPECT_EQ(totals.total, 13u);
+  EXPECT_EQ(totals.sent, 6u);  // 1000-1002 and 1004 of a, 1005-1006 of b
+  EXPECT_EQ(totals.dup, 3u);
+  EXPECT_EQ(totals.dnc, 1u);
+  EXPECT_EQ(totals.invalid, 2u);
+  EXPECT_EQ(totals.too_big, 1u);
+  expect_alike(totals, stats->counts);
+  ASSERT_EQ((*report)->batches.size(), 2u);
+  ASSERT_EQ(stats->batches.size(), 2u);
+  for (size_t b = 0; b < 2; ++b) {
+    SCOPED_TRACE(b);
+    expect_alike((*report)->batches[b].counts, stats->batches[b].counts);
+  }
+}
 TEST_F(EngineTest, StrictValidationRejectsTheWholeBatchNamingTheLine) {
   std::unique_ptr<Engine> engine = Open();
   const BroadcastId id = Create(*engine, kAnyTime);

@@ -60,6 +60,35 @@ bool IsFinal(RecipientState state) {
   }
 }
 
+TextCount CountOf(RecipientState state, std::optional<TextResult> result) {
+  switch (state) {
+    case RecipientState::kReady:
+    case RecipientState::kSelected:
+    case RecipientState::kDisabled:
+      return TextCount::kNone;
+    case RecipientState::kCallback:
+      return TextCount::kCallback;
+    case RecipientState::kDnc:
+      return TextCount::kDnc;
+    case RecipientState::kDup:
+      return TextCount::kDup;
+    case RecipientState::kInvalid:
+      return TextCount::kInvalid;
+    case RecipientState::kTimeout:
+      return TextCount::kTimeout;
+    case RecipientState::kSkipped:
+      return TextCount::kSkipped;
+    case RecipientState::kPeriodLimit:
+      return TextCount::kError;
+    case RecipientState::kFinished:
+      break;
+  }
+  if (result == TextResult::kSent) return TextCount::kSent;
+  if (result == TextResult::kTooBig) return TextCount::kTooBig;
+  if (result == TextResult::kDnt) return TextCount::kDnc;
+  return TextCount::kError;
+}
+
 absl::string_view ResultName(TextResult result) {
   for (const auto& [value, name] : kResults) {
     if (value == result) return name;

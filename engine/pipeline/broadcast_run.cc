@@ -15,6 +15,7 @@
 #include "engine/pipeline/chunk_pipeline.h"
 #include "engine/pipeline/recipient_gates.h"
 #include "engine/pipeline/row_classifier.h"
+#include "engine/pipeline/row_fate.h"
 #include "engine/pipeline/run_plan.h"
 #include "engine/pipeline/waiting_book.h"
 
@@ -105,12 +106,16 @@ class Pipeline {
   // Ends each row of `chunk`, in order, or makes it wait for its window;
   // sends what is sendable now.
   void Commit(const ClassifiedChunk& chunk, bool first_pass);
-  // Ends a row ready to send according to its window at `now`: appends its
-  // text, or ends it SKIPPED or TIMEOUT, or keeps it waiting. Only the last
-  // two are final: for the others it drops the row's outcome, the last of
-  // row_outcomes_. `retry_pass`: the row may be one whose attempt failed.
-  void Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
-                absl::Time now, bool retry_pass, RunCounts* counts);
+  // Records a row whose `fate` is final (IsFinalFate) and counts it.
+  // `callback`: the row's failed attempt, when it is a retry.
+  void End(const ClassifiedChunk& chunk, const ClassifiedRow& row, RowFate fate,
+           absl::Time now, const WaitingBook::Callback* callback,
+           RunCounts* counts);
+  // Appends the text of a row to send now, as the attempt after `callback`.
+  void AddText(const ClassifiedChunk& chunk, const ClassifiedRow& row,
+               absl::Time now, const WaitingBook::Callback* callback);
+  // Why the rows of `group` time out, made once per group.
+  absl::string_view TimeoutReason(ZoneGroupId group);
   // Hands the texts of the chunk being committed to the transport.
   void Submit();
   // Records the transport's answers, waiting up to `wait` for one when none
@@ -184,16 +189,9 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
   rows_committed_ += chunk.rows.size();
   if (first_pass) counts.total += chunk.rows.size();
   if (stop_) return;  // the rows stay unfinished: counted remaining
-  const BatchPlan& plan = plans_[chunk.batch];
   const absl::Time now = clock_->Now();
   texts_.clear();
   row_outcomes_.clear();
-  auto invalid = [&](RowOutcome* outcome, const ClassifiedRow& row) {
-    outcome->state = RecipientState::kInvalid;
-    outcome->reason = chunk.TextOf(row);
-    ++counts.invalid;
-    AddInvalidSample(chunk.batch, row.line, outcome->reason);
-  };
   // Each Insert below is a likely cache miss in a table of millions; asking
   // for the slot a few rows ahead overlaps the misses.
   constexpr size_t kPrefetchDistance = 8;
@@ -215,36 +213,27 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
       }
       continue;
     }
-    RowOutcome& outcome = row_outcomes_.emplace_back();
-    outcome.batch = plan.id;
-    outcome.recipient_id = row.recipient_id;
-    outcome.line = row.line;
-    outcome.number = row.number;
-    outcome.at = now;
-    if (row.verdict != RowVerdict::kInvalid) {
-      outcome.zone = gates_->ZoneNames(row.zone_group);
-    }
-    if (row.verdict == RowVerdict::kInvalid) {
-      invalid(&outcome, row);
-    } else if (track && !seen_.Insert(row.number) && scrub) {
-      outcome.state = RecipientState::kDup;
-      ++counts.dup;
-    } else if (row.verdict == RowVerdict::kDnc) {
-      outcome.state = RecipientState::kDnc;
-      outcome.result = TextResult::kDnt;
-      ++counts.dnc;
-    } else if (row.verdict == RowVerdict::kUnrenderable) {
-      invalid(&outcome, row);
-    } else if (row.verdict == RowVerdict::kTooBig) {
-      outcome.state = RecipientState::kFinished;
-      outcome.result = TextResult::kTooBig;
-      outcome.reason = chunk.TextOf(row);
-      ++counts.too_big;
-    } else if (hold) {
-      row_outcomes_.pop_back();  // DISABLED until its batch is on again
-      ++counts.disabled;
+    RowFacts facts;
+    facts.verdict = row.verdict;
+    facts.duplicate = track && row.verdict != RowVerdict::kInvalid &&
+                      !seen_.Insert(row.number) && scrub;
+    facts.batch_held = hold;
+    facts.zone_sends = gates_->Sends(row.zone_group);
+    const RowFate fate =
+        DecideRowFate(facts, [&] { return windows_.At(row.zone_group, now); });
+    // A row of a retry pass may be one whose last attempt failed.
+    const WaitingBook::Callback* callback =
+        first_pass ? nullptr
+                   : book_.FindCallback(chunk.batch, row.recipient_id);
+    if (IsFinalFate(fate)) {
+      End(chunk, row, fate, now, callback, &counts);
+    } else if (fate == RowFate::kSend) {
+      AddText(chunk, row, now, callback);
+    } else if (fate == RowFate::kWait) {
+      // A retry keeps its callback until it goes.
+      book_.Wait(row.zone_group, chunk.batch, row.recipient_id);
     } else {
-      Dispatch(chunk, row, now, !first_pass, &counts);
+      ++counts.disabled;  // until its batch is on again
     }
   }
   // Recorded before the texts go: once the store fails, nothing more is
@@ -332,13 +321,12 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
     case DeliveryStatus::kSent:
       outcome->state = RecipientState::kFinished;
       outcome->result = TextResult::kSent;
-      ++counts.sent;
-      counts.segments += delivery.segments;
+      counts.AddFinal(TextCount::kSent, delivery.segments);
       return;
     case DeliveryStatus::kRejected:
       outcome->state = RecipientState::kInvalid;
       outcome->reason = delivery.detail;
-      ++counts.invalid;
+      counts.AddFinal(TextCount::kInvalid, 0);
       AddInvalidSample(batch_index, delivery.line, delivery.detail);
       return;
     case DeliveryStatus::kFailed:
@@ -360,7 +348,7 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
     return;
   }
   outcome->state = RecipientState::kFinished;
-  ++counts.errors;
+  counts.AddFinal(CountOf(outcome->state, outcome->result), 0);
 }
 
 void Pipeline::Collect(absl::Duration wait) {
@@ -385,60 +373,85 @@ void Pipeline::Collect(absl::Duration wait) {
   }
 }
 
-void Pipeline::Dispatch(const ClassifiedChunk& chunk, const ClassifiedRow& row,
-                        absl::Time now, bool retry_pass, RunCounts* counts) {
-  RowOutcome& outcome = row_outcomes_.back();
-  const ZoneGroupId group = row.zone_group;
-  const WaitingBook::Callback* callback =
-      retry_pass ? book_.FindCallback(chunk.batch, row.recipient_id) : nullptr;
-  if (!gates_->Sends(group)) {
-    outcome.state = RecipientState::kSkipped;
-    outcome.reason = kSkippedReason;
-    ++counts->skipped;
-    return;
+void Pipeline::End(const ClassifiedChunk& chunk, const ClassifiedRow& row,
+                   RowFate fate, absl::Time now,
+                   const WaitingBook::Callback* callback, RunCounts* counts) {
+  RowOutcome& outcome = row_outcomes_.emplace_back();
+  outcome.batch = plans_[chunk.batch].id;
+  outcome.recipient_id = row.recipient_id;
+  outcome.line = row.line;
+  outcome.number = row.number;
+  outcome.at = now;
+  if (row.verdict != RowVerdict::kInvalid) {
+    outcome.zone = gates_->ZoneNames(row.zone_group);
   }
-  switch (windows_.At(group, now)) {
-    case WindowState::kOpen: {
-      row_outcomes_.pop_back();  // the transport's answer will end it
-      OutboundText& text = texts_.emplace_back();
-      text.batch = plans_[chunk.batch].id;
-      text.recipient_id = row.recipient_id;
-      text.line = row.line;
-      text.to = row.number;
-      if (callback != nullptr) {
-        text.attempt = callback->attempts + 1;
-        text.key_attempt = callback->key_attempt;
-        book_.EraseCallback(chunk.batch, row.recipient_id);
-      }
-      text.from = broadcast_.from_number;
-      text.message = chunk.TextOf(row);
-      text.encoding = row.encoding;
-      text.segments = row.segments;
-      text.zone_names = gates_->ZoneNames(group);
-      if (!gates_->unrestricted()) text.local_time = LocalTime(group, now);
-      return;
-    }
-    case WindowState::kOver: {
-      std::string& reason = timeout_reasons_[group];
-      if (reason.empty()) {
-        reason = absl::StrCat("no send window in ", gates_->ZoneNames(group),
-                              " before the broadcast ends");
-        if (gates_->NeverOpens(group)) WarnNeverOpens(group);
-      }
+  switch (fate) {
+    case RowFate::kInvalid:
+      outcome.state = RecipientState::kInvalid;
+      outcome.reason = chunk.TextOf(row);
+      AddInvalidSample(chunk.batch, row.line, outcome.reason);
+      break;
+    case RowFate::kDup:
+      outcome.state = RecipientState::kDup;
+      break;
+    case RowFate::kDnc:
+      outcome.state = RecipientState::kDnc;
+      outcome.result = TextResult::kDnt;
+      break;
+    case RowFate::kTooBig:
+      outcome.state = RecipientState::kFinished;
+      outcome.result = TextResult::kTooBig;
+      outcome.reason = chunk.TextOf(row);
+      break;
+    case RowFate::kSkipped:
+      outcome.state = RecipientState::kSkipped;
+      outcome.reason = kSkippedReason;
+      break;
+    case RowFate::kTimeout:
       outcome.state = RecipientState::kTimeout;
-      outcome.reason = reason;
-      ++counts->timeout;
+      outcome.reason = TimeoutReason(row.zone_group);
       if (callback != nullptr) {
         outcome.attempt = callback->attempts;
         book_.EraseCallback(chunk.batch, row.recipient_id);
       }
-      return;
-    }
-    case WindowState::kShut:  // a retry keeps its callback until it goes
-      book_.Wait(group, chunk.batch, row.recipient_id);
-      row_outcomes_.pop_back();  // not final yet
-      return;
+      break;
+    case RowFate::kDisabled:
+    case RowFate::kWait:
+    case RowFate::kSend:
+      break;  // not final: never ended here
   }
+  counts->AddFinal(CountOf(outcome.state, outcome.result), 0);
+}
+
+void Pipeline::AddText(const ClassifiedChunk& chunk, const ClassifiedRow& row,
+                       absl::Time now, const WaitingBook::Callback* callback) {
+  const ZoneGroupId group = row.zone_group;
+  OutboundText& text = texts_.emplace_back();
+  text.batch = plans_[chunk.batch].id;
+  text.recipient_id = row.recipient_id;
+  text.line = row.line;
+  text.to = row.number;
+  if (callback != nullptr) {
+    text.attempt = callback->attempts + 1;
+    text.key_attempt = callback->key_attempt;
+    book_.EraseCallback(chunk.batch, row.recipient_id);
+  }
+  text.from = broadcast_.from_number;
+  text.message = chunk.TextOf(row);
+  text.encoding = row.encoding;
+  text.segments = row.segments;
+  text.zone_names = gates_->ZoneNames(group);
+  if (!gates_->unrestricted()) text.local_time = LocalTime(group, now);
+}
+
+absl::string_view Pipeline::TimeoutReason(ZoneGroupId group) {
+  std::string& reason = timeout_reasons_[group];
+  if (reason.empty()) {
+    reason = absl::StrCat("no send window in ", gates_->ZoneNames(group),
+                          " before the broadcast ends");
+    if (gates_->NeverOpens(group)) WarnNeverOpens(group);
+  }
+  return reason;
 }
 
 absl::string_view Pipeline::LocalTime(ZoneGroupId group, absl::Time now) {

@@ -31,6 +31,39 @@ json StatsJson(const RunCounts& counts) {
 
 }  // namespace
 
+void RunCounts::AddFinal(TextCount count, uint64_t segments_sent) {
+  switch (count) {
+    case TextCount::kNone:
+    case TextCount::kCallback:
+      return;
+    case TextCount::kSent:
+      ++sent;
+      segments += segments_sent;
+      return;
+    case TextCount::kTooBig:
+      ++too_big;
+      return;
+    case TextCount::kDnc:
+      ++dnc;
+      return;
+    case TextCount::kDup:
+      ++dup;
+      return;
+    case TextCount::kInvalid:
+      ++invalid;
+      return;
+    case TextCount::kTimeout:
+      ++timeout;
+      return;
+    case TextCount::kSkipped:
+      ++skipped;
+      return;
+    case TextCount::kError:
+      ++errors;
+      return;
+  }
+}
+
 uint64_t MaxResidentBytes() {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);

@@ -178,44 +178,44 @@ absl::Status AddAttempts(const Db& db, std::vector<TextRecord>* texts) {
   }
 }
 
-// Adds `n` texts in `state` with `result` to the range counts of `counts`.
+// Adds `n` texts in `state` with `result` to the range counts of `counts`,
+// each in the count CountOf gives it.
 void CountTexts(RecipientState state, std::optional<TextResult> result,
                 uint64_t n, StoreCounts* counts) {
-  const bool sent =
-      state == RecipientState::kFinished && result == TextResult::kSent;
-  if (sent) {
+  const TextCount count = CountOf(state, result);
+  if (count == TextCount::kSent) {
     counts->sent += n;
   } else if (IsFinal(state)) {
     counts->unsent += n;
   }
-  if (result == TextResult::kTooBig) counts->too_big += n;
-  switch (state) {
-    case RecipientState::kFinished:
-      if (result != TextResult::kSent && result != TextResult::kTooBig &&
-          result != TextResult::kDnt) {
-        counts->errors += n;
-      }
-      break;
-    case RecipientState::kDnc:
-      counts->dnc += n;
-      break;
-    case RecipientState::kDup:
-      counts->dup += n;
-      break;
-    case RecipientState::kInvalid:
-      counts->invalid += n;
-      break;
-    case RecipientState::kTimeout:
-      counts->timeout += n;
-      break;
-    case RecipientState::kCallback:
+  switch (count) {
+    case TextCount::kNone:
+    case TextCount::kSent:
+      return;
+    case TextCount::kCallback:
       counts->callback += n;
-      break;
-    case RecipientState::kSkipped:
+      return;
+    case TextCount::kTooBig:
+      counts->too_big += n;
+      return;
+    case TextCount::kDnc:
+      counts->dnc += n;
+      return;
+    case TextCount::kDup:
+      counts->dup += n;
+      return;
+    case TextCount::kInvalid:
+      counts->invalid += n;
+      return;
+    case TextCount::kTimeout:
+      counts->timeout += n;
+      return;
+    case TextCount::kSkipped:
       counts->skipped += n;
-      break;
-    default:
-      break;
+      return;
+    case TextCount::kError:
+      counts->errors += n;
+      return;
   }
 }
 

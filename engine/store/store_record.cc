@@ -6,41 +6,6 @@
 #include "herald/texts.h"
 
 namespace herald {
-namespace {
-
-// Adds a final row to the counts its state and result say.
-void CountFinal(RecipientState state, std::optional<TextResult> result,
-                int segments, RunCounts* counts) {
-  switch (state) {
-    case RecipientState::kInvalid:
-      ++counts->invalid;
-      return;
-    case RecipientState::kDup:
-      ++counts->dup;
-      return;
-    case RecipientState::kDnc:
-      ++counts->dnc;
-      return;
-    case RecipientState::kSkipped:
-      ++counts->skipped;
-      return;
-    case RecipientState::kTimeout:
-      ++counts->timeout;
-      return;
-    default:
-      break;
-  }
-  if (result == TextResult::kSent) {
-    ++counts->sent;
-    counts->segments += segments;
-  } else if (result == TextResult::kTooBig) {
-    ++counts->too_big;
-  } else {
-    ++counts->errors;
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<std::optional<StoredBroadcast>> ReadStoredBroadcast(
     const SqliteDb& db) {
@@ -125,8 +90,8 @@ absl::StatusOr<ResumePoint> ReadStoredResumePoint(const SqliteDb& db,
       b.final_rows.resize(recipient);
     }
     b.final_rows[recipient - 1] = true;
-    CountFinal(*state, ParseResultName(select->TextView(3)),
-               static_cast<int>(select->Int(7)), &b.counts);
+    b.counts.AddFinal(CountOf(*state, ParseResultName(select->TextView(3))),
+                      static_cast<uint64_t>(select->Int(7)));
   }
 }
 

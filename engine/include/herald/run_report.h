@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "herald/texts.h"
 
 namespace herald {
 
@@ -33,6 +34,10 @@ struct RunCounts {
   uint64_t callbacks = 0;  // of the remaining, rows waiting for a retry
   uint64_t disabled = 0;   // of the remaining, rows of a held batch
   uint64_t segments = 0;   // segments of the texts sent
+
+  // Adds a row that ended as `count` (sent with `segments`); a row not
+  // final (kNone, kCallback) is left to `remaining`, counted at the end.
+  void AddFinal(TextCount count, uint64_t segments_sent);
 
   void Add(const RunCounts& other) {
     total += other.total;

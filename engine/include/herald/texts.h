@@ -58,6 +58,23 @@ bool IsFinal(RecipientState state);
 // The inverse of ResultName; nullopt for a name that is not a text result.
 std::optional<TextResult> ParseResultName(absl::string_view name);
 
+// What a text counts as in a broadcast's statistics. The one rule behind the
+// run report (RunCounts), the resume point's counts of an earlier run and
+// Engine::Stats (StoreCounts), so that the three always agree.
+enum class TextCount : uint8_t {
+  kNone,      // READY, SELECTED, DISABLED: not final, counted nowhere
+  kCallback,  // CALLBACK: not final, waiting for its next attempt
+  kSent,      // FINISHED with SENT
+  kTooBig,    // FINISHED with TOO_BIG
+  kDnc,       // DNC, or FINISHED with DNT (the provider's do-not-text list)
+  kDup,       // DUP
+  kInvalid,   // INVALID
+  kTimeout,   // TIMEOUT
+  kSkipped,   // SKIPPED
+  kError,     // FINISHED with any other result, or PERIOD_LIMIT
+};
+TextCount CountOf(RecipientState state, std::optional<TextResult> result);
+
 // A text's id: its batch and its row, readable in the number itself
 // (batch 2, row 7 is 20000000007).
 constexpr uint64_t kTextIdBatchFactor = 10'000'000'000;
@@ -128,13 +145,14 @@ struct StoreCounts {
   uint64_t total_outbound = 0;  // one text per recipient: `total`
   uint64_t remaining_outbound = 0;
   // Texts modified in the range, by state and result.
-  uint64_t sent = 0;      // FINISHED with SENT
-  uint64_t unsent = 0;    // final, and not sent
-  uint64_t dnc = 0;       // DNC
+  uint64_t sent = 0;    // FINISHED with SENT
+  uint64_t unsent = 0;  // final, and not sent
+  // Each text in one of these by CountOf.
+  uint64_t dnc = 0;       // DNC, or FINISHED with DNT
   uint64_t dup = 0;       // DUP
   uint64_t invalid = 0;   // INVALID
-  uint64_t too_big = 0;   // result TOO_BIG, whatever the state
-  uint64_t errors = 0;    // FINISHED, and not SENT, TOO_BIG or DNT
+  uint64_t too_big = 0;   // FINISHED with TOO_BIG
+  uint64_t errors = 0;    // FINISHED with another result, PERIOD_LIMIT
   uint64_t timeout = 0;   // TIMEOUT
   uint64_t callback = 0;  // CALLBACK: waiting for a retry
   uint64_t skipped = 0;   // SKIPPED
