@@ -119,6 +119,18 @@ void RunAssembly::Validate(const Broadcast& broadcast,
 absl::StatusOr<Transport*> RunAssembly::TransportFor(
     LiveBroadcast* b, std::unique_ptr<Transport>* owned) {
   const BroadcastOptions& options = b->options;
+  if (options_.transport_factory) {
+    absl::StatusOr<std::unique_ptr<Transport>> made =
+        options_.transport_factory(b->id, options);
+    if (!made.ok()) return made.status();
+    if (*made == nullptr) {
+      return absl::InternalError(absl::StrCat(
+          "the engine's transport factory made no transport for broadcast ",
+          b->id));
+    }
+    *owned = *std::move(made);
+    return owned->get();
+  }
   if (options.provider.empty()) {
     const std::string path = options.outbox_path.empty()
                                  ? b->dir + "/outbox.jsonl"

@@ -16,7 +16,7 @@
 #include "concurrentqueue/concurrentqueue.h"
 #include "engine/dispatch/provider_protocol.h"
 #include "engine/dispatch/provider_transport.h"
-#include "engine/pipeline/transport.h"
+#include "herald/transport.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace herald {

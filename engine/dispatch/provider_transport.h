@@ -19,8 +19,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/dispatch/provider_config.h"
-#include "engine/pipeline/transport.h"
 #include "herald/clock.h"
+#include "herald/transport.h"
 
 namespace herald {
 

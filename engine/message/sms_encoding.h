@@ -20,10 +20,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "herald/texts.h"
 
 namespace herald {
-
-enum class SmsEncoding : uint8_t { kGsm7, kUcs2 };
 
 // Returns "GSM-7" or "UCS-2". Inline so that code that only names the
 // encoding (the provider protocols) needs no link to the engine.

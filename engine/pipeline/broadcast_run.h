@@ -30,9 +30,9 @@
 #include "engine/ingest/csv_reader.h"
 #include "engine/ingest/dnc_list.h"
 #include "engine/pipeline/outcome_log.h"
-#include "engine/pipeline/transport.h"
 #include "herald/clock.h"
 #include "herald/run_report.h"
+#include "herald/transport.h"
 #include "timezone/zone_table.h"
 
 namespace herald {

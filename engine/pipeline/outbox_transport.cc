@@ -8,6 +8,8 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "engine/ingest/phone_number.h"
+#include "engine/message/sms_encoding.h"
 
 namespace herald {
 namespace {

@@ -34,6 +34,7 @@
 #include "herald/clock.h"
 #include "herald/run_report.h"
 #include "herald/texts.h"
+#include "herald/transport.h"
 
 namespace herald {
 
@@ -63,6 +64,17 @@ absl::string_view BatchStatusName(BatchStatus status);
 
 using BroadcastId = int64_t;  // 1, 2, ... in the order they were created
 using BatchId = uint32_t;     // 1, 2, ... within its broadcast
+
+struct BroadcastOptions;
+
+// Makes the transport (herald/transport.h) of one run of broadcast `id`.
+// `options` are the broadcast's: its `provider` to choose by, its `run_id` to
+// prefix the idempotency keys with (IdempotencyKey). The run calls Finish()
+// when it ends and destroys the transport then. Called by the runs of
+// several broadcasts at once; an error ends the run with it.
+using TransportFactory =
+    std::function<absl::StatusOr<std::unique_ptr<Transport>>(
+        BroadcastId id, const BroadcastOptions& options)>;
 
 struct EngineOptions {
   // Where broadcasts are kept (created when missing): one SQLite database
@@ -94,6 +106,10 @@ struct EngineOptions {
   // lanes. Broadcasts name the provider they send through; all broadcasts
   // on one provider share its lanes. Empty: no providers.
   std::string providers_file;
+  // The transport seam: when set, every run sends through the transport it
+  // makes, in place of the outbox or the provider the broadcast names (an
+  // embedder's own gateway; a test's scripted provider). Null: those.
+  TransportFactory transport_factory;
   // Null: the system clock. Must outlive the engine.
   Clock* clock = nullptr;
   // Threads that classify rows, per running broadcast; 0: one per core.

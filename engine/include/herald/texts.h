@@ -19,6 +19,9 @@ namespace herald {
 // a pending recipient small and make duplicate and DNC sets cheap.
 using PhoneNumber = uint64_t;
 
+// How a text goes over the air: the GSM 03.38 7-bit alphabet or UCS-2.
+enum class SmsEncoding : uint8_t { kGsm7, kUcs2 };
+
 enum class RecipientState : uint8_t {
   kReady,        // waiting to be sent
   kSelected,     // handed to a transport, outcome not yet known
