@@ -160,7 +160,7 @@ store_case() {
     done
   done
   local recorded
-  recorded=$(sqlite3 "$out/state/broadcast.db" "SELECT count(*) FROM texts WHERE result = 'SENT'")
+  recorded=$(sqlite3 "$out/state/broadcasts/1/broadcast.db" "SELECT count(*) FROM texts WHERE result = 'SENT'")
   python3 - "$rows" "$recorded" "${off[@]}" "${on[@]}" <<'PY'
 import sys
 rows, recorded = int(sys.argv[1]), int(sys.argv[2])
