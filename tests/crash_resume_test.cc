@@ -258,7 +258,12 @@ TEST(CrashResumeTest, SigtermDrainsRecordsAndResumes) {
   const std::string log = dir.File("herald.log");
   const pid_t pid = Spawn(command, log);
   ASSERT_GT(pid, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The signal comes once the provider has taken a first share of the texts
+  // (the lanes make the whole take 5 s), however slow the machine.
+  for (int i = 0; i < 3000 && (*mock)->stats().accepted < 1000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE((*mock)->stats().accepted, 1000) << ReadWholeFile(log);
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
