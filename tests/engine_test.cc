@@ -508,6 +508,29 @@ int ThreadCount() {
   return count;
 }
 
+// Resources follow work: once a broadcast is done its store's writer thread
+// ends, and a later change (Archive) writes without keeping one.
+TEST_F(EngineTest, ABroadcastDoneKeepsNoThreadOfItsOwn) {
+  std::unique_ptr<Engine> engine = Open();
+  const int before = ThreadCount();
+  const BroadcastId id = Create(*engine, kAnyTime);
+  EXPECT_EQ(ThreadCount(), before) << "a broadcast in SETUP has a thread";
+  AddFile(*engine, id, "a.csv", Contacts(0, 40));
+  ASSERT_TRUE(engine->Start(id).ok());
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  // The runner leaves once the store is parked.
+  for (int i = 0; i < 500 && ThreadCount() > before; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(ThreadCount(), before) << "a thread outlived the broadcast";
+  ASSERT_TRUE(engine->Archive(id).ok());
+  EXPECT_EQ(ThreadCount(), before);
+  EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);
+  engine.reset();
+  engine = Open();
+  EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kArchived);
+}
+
 // A state directory of broadcasts done (what `herald stats` and `herald
 // texts` open) costs no thread a broadcast: a store gets its writer when
 // something is written to it.

@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -240,6 +242,33 @@ TEST_F(SqliteStoreTest, ResumePointRefusesRowsOfAnotherBroadcast) {
   absl::StatusOr<ResumePoint> point = store->ReadResumePoint(2);
   ASSERT_FALSE(point.ok());
   EXPECT_THAT(point.status().message(), HasSubstr("batch 3"));
+}
+
+// A parked writer (no thread) takes the next write all the same, also while
+// another thread parks it again and again.
+TEST_F(SqliteStoreTest, AParkedWriterLosesNothingAndStartsAgain) {
+  std::unique_ptr<SqliteStore> store = Open();
+  ASSERT_TRUE(store->ParkWriter().ok());  // nothing written yet
+  std::atomic<bool> done{false};
+  std::thread parker([&] {
+    while (!done) EXPECT_TRUE(store->ParkWriter().ok());
+  });
+  std::vector<RowOutcome> chunk;
+  for (uint64_t row = 1; row <= 10000; ++row) {
+    chunk.push_back(
+        Answered(1, row, 1, RecipientState::kFinished, TextResult::kSent));
+    if (chunk.size() == 500) {
+      ASSERT_TRUE(store->Record(chunk).ok());
+      chunk.clear();
+    }
+  }
+  done = true;
+  parker.join();
+  ASSERT_TRUE(store->ParkWriter().ok());
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 10000);
+  ASSERT_TRUE(store->Record({Outcome(2, 1, RecipientState::kDup)}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 10001);
 }
 
 TEST_F(SqliteStoreTest, ManyOutcomesAllLand) {

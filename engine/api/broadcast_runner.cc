@@ -114,6 +114,9 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
   }
   b->running = false;
   b->changed.notify_all();
+  lock.unlock();
+  // The broadcast is done, or stopped: its store keeps no writer thread.
+  ParkWriterWhenIdle(*b);
 }
 
 void BroadcastRunner::Close(const std::vector<LiveBroadcast*>& all) {

@@ -210,7 +210,21 @@ absl::Status Persist(LiveBroadcast& b) {
     stored = StoredOf(b);
     batches = StoredBatchesOf(b);
   }
-  return b.store->WriteBroadcast(stored, batches);
+  if (absl::Status s = b.store->WriteBroadcast(stored, batches); !s.ok()) {
+    return s;
+  }
+  ParkWriterWhenIdle(b);
+  return absl::OkStatus();
+}
+
+void ParkWriterWhenIdle(LiveBroadcast& b) {
+  if (b.store == nullptr) return;
+  {
+    std::lock_guard lock(b.mu);
+    if (IsLive(b.status) || b.running) return;
+  }
+  // A failure here is the store's first, and every later write reports it.
+  b.store->ParkWriter().IgnoreError();
 }
 
 BroadcastInfo InfoOf(LiveBroadcast& b) {

@@ -116,6 +116,11 @@ absl::StatusOr<bool> LoadRecord(LiveBroadcast* b, bool* interrupted);
 // without a store.
 absl::Status Persist(LiveBroadcast& b);
 
+// Ends the writer thread of b's store when b is neither live nor running
+// (resources follow work: a finished or stopped broadcast holds no thread);
+// its next write starts one again. Without b.mu held.
+void ParkWriterWhenIdle(LiveBroadcast& b);
+
 // What a caller is told of b; with b.mu held.
 BroadcastInfo InfoOf(LiveBroadcast& b);
 

@@ -179,6 +179,18 @@ class SqliteStore::Writer {
     return status_;
   }
 
+  // Applies what is queued and ends the writer thread until the next write.
+  absl::Status Park() {
+    std::unique_lock lock(mu_);
+    parking_ = true;
+    work_.notify_one();
+    committed_cv_.wait(lock, [&] { return !writer_running_; });
+    parking_ = false;
+    // Past its last use of mu_: joining it under mu_ cannot wait on us.
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
   // Applies what is queued and ends the writer thread.
   void Stop() {
     {
@@ -225,9 +237,11 @@ class SqliteStore::Writer {
   // With mu_ held: the writer thread starts with the first write, so a
   // store only read (a finished or archived broadcast) has none.
   void StartWriter() {
-    if (!thread_.joinable() && !stopping_) {
-      thread_ = std::thread([this] { Loop(); });
-    }
+    if (writer_running_ || stopping_ || !status_.ok()) return;
+    // A parked writer is past its last use of mu_.
+    if (thread_.joinable()) thread_.join();
+    writer_running_ = true;
+    thread_ = std::thread([this] { Loop(); });
   }
 
   void Loop() {
@@ -236,13 +250,15 @@ class SqliteStore::Writer {
       {
         std::unique_lock lock(mu_);
         work_.wait(lock, [&] {
-          return !queue_.empty() || broadcast_.has_value() || stopping_;
+          return !queue_.empty() || broadcast_.has_value() || stopping_ ||
+                 parking_;
         });
         if (broadcast_.has_value()) {
           writes.broadcast = std::move(broadcast_);
           broadcast_.reset();
           writes.sequence = broadcasts_queued_;
         } else if (queue_.empty()) {
+          writer_running_ = false;
           break;
         } else {
           std::swap(writes, queue_);
@@ -262,16 +278,19 @@ class SqliteStore::Writer {
         if (!s.ok() && status_.ok()) status_ = s;
         if (s.ok()) {
           (broadcast ? broadcasts_committed_ : committed_) = writes.sequence;
+        } else {
+          writer_running_ = false;
         }
       }
       committed_cv_.notify_all();
       space_.notify_all();
-      if (!s.ok()) break;
+      if (!s.ok()) return;
       writes.outcomes.clear();
       writes.text.clear();
       writes.batch_sizes.clear();
       writes.broadcast.reset();
     }
+    committed_cv_.notify_all();  // a Park() waits for the loop to end
   }
 
   absl::Status Apply(Writes& writes) {
@@ -478,7 +497,7 @@ class SqliteStore::Writer {
   // The broadcast's, for announced texts: set before the writer starts
   // work, or by the writer itself.
   std::string from_number_;
-  std::thread thread_;  // from the first write (mu_)
+  std::thread thread_;  // from the first write after a start or a park (mu_)
 
   mutable std::mutex mu_;
   std::condition_variable work_;            // the writer waits for writes
@@ -491,7 +510,9 @@ class SqliteStore::Writer {
   uint64_t broadcasts_queued_ = 0;
   uint64_t broadcasts_committed_ = 0;
   bool stopping_ = false;
-  absl::Status status_;  // the first failure; then every call fails
+  bool parking_ = false;         // a Park() waits for the writer to end
+  bool writer_running_ = false;  // thread_ runs Loop() and has not left it
+  absl::Status status_;          // the first failure; then every call fails
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Writer> writer)
@@ -575,5 +596,7 @@ absl::Status SqliteStore::RecordBatchSize(uint32_t batch, uint64_t rows) {
 absl::Status SqliteStore::Flush() { return writer_->Flush(); }
 
 absl::Status SqliteStore::Finish() { return writer_->Flush(); }
+
+absl::Status SqliteStore::ParkWriter() { return writer_->Park(); }
 
 }  // namespace herald

@@ -178,6 +178,10 @@ class SqliteStore : public OutcomeSink {
   absl::Status Flush() override;
   // Flush()es. The store takes writes until it is destroyed.
   absl::Status Finish() override;
+  // Makes what is queued durable and ends the writer thread, so that a
+  // store nobody writes holds no thread; the next write starts it again.
+  // Errors as Flush().
+  absl::Status ParkWriter();
 
  private:
   class Writer;
