@@ -48,7 +48,7 @@ void BM_StoreRecordSent(benchmark::State& state) {
       for (int i = 0; i < kChunk; ++i) {
         chunk[i].recipient_id = row + i;
         chunk[i].line = row + i + 1;
-        chunk[i].number = 12135550000 + (row + i) % 10000;
+        chunk[i].to = 12135550000 + (row + i) % 10000;
         chunk[i].at = now;
       }
       if (!(*store)->Record(chunk).ok()) state.SkipWithError("Record failed");

@@ -667,7 +667,7 @@ class RetryRunTest : public BroadcastRunTest {
   std::vector<RecordingSink::Entry> EntriesFor(PhoneNumber to) {
     std::vector<RecordingSink::Entry> entries;
     for (const auto& e : sink_.entries) {
-      if (e.outcome.number == to) entries.push_back(e);
+      if (e.outcome.to == to) entries.push_back(e);
     }
     return entries;
   }

@@ -169,7 +169,7 @@ class DispatchTest : public ::testing::Test {
     std::map<PhoneNumber, RecordingSink::Entry> finals;
     for (const auto& e : sink_.entries) {
       if (e.outcome.state != RecipientState::kCallback) {
-        finals[e.outcome.number] = e;
+        finals[e.outcome.to] = e;
       }
     }
     return finals;
@@ -274,7 +274,7 @@ TEST_P(DispatchFaultTest, NothingIsLostAndNothingArrivesTwice) {
   // final one with attempt n; some rows needed more than one.
   std::map<PhoneNumber, std::vector<int>> attempts;
   for (const auto& e : sink_.entries) {
-    attempts[e.outcome.number].push_back(e.outcome.attempt);
+    attempts[e.outcome.to].push_back(e.outcome.attempt);
     if (e.outcome.state == RecipientState::kCallback) {
       EXPECT_THAT(e.outcome.result,
                   ::testing::AnyOf(TextResult::kInternalError,

@@ -39,7 +39,7 @@ RowOutcome Outcome(uint32_t batch, uint64_t row, RecipientState state,
   o.batch = batch;
   o.recipient_id = row;
   o.line = row + 1;
-  o.number = 12135550100 + row;
+  o.to = 12135550100 + row;
   o.state = state;
   o.result = result;
   o.at = kT0 + absl::Seconds(row);
@@ -245,14 +245,17 @@ TEST_F(SqliteStoreTest, ResumePointRefusesRowsOfAnotherBroadcast) {
 }
 
 // A parked writer (no thread) takes the next write all the same, also while
-// another thread parks it again and again.
+// two other threads park it again and again, their parks overlapping (as a
+// runner's last park and a Stop()'s do).
 TEST_F(SqliteStoreTest, AParkedWriterLosesNothingAndStartsAgain) {
   std::unique_ptr<SqliteStore> store = Open();
   ASSERT_TRUE(store->ParkWriter().ok());  // nothing written yet
   std::atomic<bool> done{false};
-  std::thread parker([&] {
+  auto park = [&] {
     while (!done) EXPECT_TRUE(store->ParkWriter().ok());
-  });
+  };
+  std::thread parker(park);
+  std::thread other_parker(park);
   std::vector<RowOutcome> chunk;
   for (uint64_t row = 1; row <= 10000; ++row) {
     chunk.push_back(
@@ -264,6 +267,7 @@ TEST_F(SqliteStoreTest, AParkedWriterLosesNothingAndStartsAgain) {
   }
   done = true;
   parker.join();
+  other_parker.join();
   ASSERT_TRUE(store->ParkWriter().ok());
   EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 10000);
   ASSERT_TRUE(store->Record({Outcome(2, 1, RecipientState::kDup)}).ok());

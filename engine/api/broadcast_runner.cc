@@ -8,8 +8,9 @@
 namespace herald {
 
 void BroadcastRunner::Start(LiveBroadcast* b) {
-  // A runner that left its loop takes no lock again: joining it here cannot
-  // wait on us.
+  // A runner that left its loop takes no broadcast lock again (it parks
+  // its store's writer, which waits only for that writer): joining it here
+  // cannot wait on us.
   if (b->runner.joinable()) b->runner.join();
   std::lock_guard lock(b->mu);
   b->running = true;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -39,7 +40,10 @@ void VirtualClock::SleepUntil(absl::Time t,
   // Rounded up: the clock counts whole nanoseconds, and a sleeper must wake
   // with Now() >= t even when `t` holds a fraction of one.
   int64_t target = absl::ToUnixNanos(t);
-  if (absl::FromUnixNanos(target) < t) ++target;
+  if (absl::FromUnixNanos(target) < t &&
+      target < std::numeric_limits<int64_t>::max()) {
+    ++target;
+  }
   int64_t now = nanos_.load(std::memory_order_acquire);
   while (now < target && !nanos_.compare_exchange_weak(
                              now, target, std::memory_order_acq_rel)) {

@@ -40,15 +40,25 @@ void ClockTimer::Arm() {
   const absl::Duration wait = std::min(clock_->RealWaitUntil(at_), kForever);
   const uint64_t generation = ++generation_;
   timer_.expires_after(absl::ToChronoNanoseconds(wait));
-  timer_.async_wait([this, generation](const boost::system::error_code& error) {
-    if (error || generation != generation_) return;
-    // The steady clock may be a little ahead of the one waited on.
-    if (clock_->Now() < at_) return Arm();
-    at_ = absl::InfiniteFuture();
-    std::function<void()> fire = std::move(fire_);
-    fire_ = nullptr;
-    fire();
+  // Through self_: a wait that had already expired runs even when the timer
+  // was destroyed since.
+  timer_.async_wait([self = std::weak_ptr<ClockTimer*>(self_),
+                     generation](const boost::system::error_code& error) {
+    const std::shared_ptr<ClockTimer*> alive = self.lock();
+    if (error || alive == nullptr) return;
+    ClockTimer* const timer = *alive;
+    if (generation != timer->generation_) return;
+    timer->Expired();
   });
+}
+
+void ClockTimer::Expired() {
+  // The steady clock may be a little ahead of the one waited on.
+  if (clock_->Now() < at_) return Arm();
+  at_ = absl::InfiniteFuture();
+  std::function<void()> fire = std::move(fire_);
+  fire_ = nullptr;
+  fire();
 }
 
 }  // namespace herald

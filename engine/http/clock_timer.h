@@ -18,7 +18,8 @@
 namespace herald {
 
 // Every method runs on the thread that runs `io`, and the timer is destroyed
-// there or after `io` stopped; `fire` runs there too.
+// there or after `io` stopped; `fire` runs there too, and never after the
+// timer is destroyed.
 class ClockTimer {
  public:
   // `clock` must outlive the timer.
@@ -39,6 +40,8 @@ class ClockTimer {
   // Sets the Asio timer for at_ as the clock says, and looks again when the
   // clock is moved.
   void Arm();
+  // The Asio wait for at_ ended: fires, or waits on when the clock is short.
+  void Expired();
 
   Clock* const clock_;
   boost::asio::steady_timer timer_;

@@ -114,6 +114,9 @@ class Pipeline {
   // Appends the text of a row to send now, as the attempt after `callback`.
   void AddText(const ClassifiedChunk& chunk, const ClassifiedRow& row,
                absl::Time now, const WaitingBook::Callback* callback);
+  TextKey KeyOf(const ClassifiedChunk& chunk, const ClassifiedRow& row) const {
+    return {plans_[chunk.batch].id, row.recipient_id, row.line, row.number};
+  }
   // Why the rows of `group` time out, made once per group.
   absl::string_view TimeoutReason(ZoneGroupId group);
   // Hands the texts of the chunk being committed to the transport.
@@ -268,10 +271,7 @@ void Pipeline::Submit() {
       // None of them was taken: they stay SELECTED, the run stops.
       for (const OutboundText& text : texts.subspan(at)) {
         RowOutcome& outcome = row_outcomes_.emplace_back();
-        outcome.batch = text.batch;
-        outcome.recipient_id = text.recipient_id;
-        outcome.line = text.line;
-        outcome.number = text.to;
+        outcome.key() = text;
         outcome.at = clock_->Now();
         outcome.state = RecipientState::kSelected;
       }
@@ -306,10 +306,7 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
                       RowOutcome* outcome) {
   const uint32_t batch_index = delivery.batch - 1;
   RunCounts& counts = report_->batches[batch_index].counts;
-  outcome->batch = delivery.batch;
-  outcome->recipient_id = delivery.recipient_id;
-  outcome->line = delivery.line;
-  outcome->number = delivery.to;
+  outcome->key() = delivery;
   outcome->attempt = delivery.attempt;
   outcome->answered = true;
   outcome->provider_id = delivery.provider_id;
@@ -377,10 +374,7 @@ void Pipeline::End(const ClassifiedChunk& chunk, const ClassifiedRow& row,
                    RowFate fate, absl::Time now,
                    const WaitingBook::Callback* callback, RunCounts* counts) {
   RowOutcome& outcome = row_outcomes_.emplace_back();
-  outcome.batch = plans_[chunk.batch].id;
-  outcome.recipient_id = row.recipient_id;
-  outcome.line = row.line;
-  outcome.number = row.number;
+  outcome.key() = KeyOf(chunk, row);
   outcome.at = now;
   if (row.verdict != RowVerdict::kInvalid) {
     outcome.zone = gates_->ZoneNames(row.zone_group);
@@ -427,10 +421,7 @@ void Pipeline::AddText(const ClassifiedChunk& chunk, const ClassifiedRow& row,
                        absl::Time now, const WaitingBook::Callback* callback) {
   const ZoneGroupId group = row.zone_group;
   OutboundText& text = texts_.emplace_back();
-  text.batch = plans_[chunk.batch].id;
-  text.recipient_id = row.recipient_id;
-  text.line = row.line;
-  text.to = row.number;
+  text.key() = KeyOf(chunk, row);
   if (callback != nullptr) {
     text.attempt = callback->attempts + 1;
     text.key_attempt = callback->key_attempt;

@@ -19,9 +19,9 @@ absl::Status JsonlOutcomeLog::Record(absl::Span<const RowOutcome> outcomes) {
     absl::StrAppend(&line_, "{\"batch\":", outcome.batch,
                     ",\"recipientId\":", outcome.recipient_id,
                     ",\"line\":", outcome.line);
-    if (outcome.number != 0) {
+    if (outcome.to != 0) {
       line_.append(",\"to\":\"");
-      AppendE164Digits(outcome.number, &line_);
+      AppendE164Digits(outcome.to, &line_);
       line_.push_back('"');
     }
     absl::StrAppend(&line_, ",\"state\":\"", StateName(outcome.state), "\"");

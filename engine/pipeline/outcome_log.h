@@ -18,11 +18,7 @@
 
 namespace herald {
 
-struct RowOutcome {
-  uint32_t batch = 0;
-  uint64_t recipient_id = 0;  // 1-based data row within its batch
-  uint64_t line = 0;          // physical line where the row starts
-  PhoneNumber number = 0;     // 0 when the number could not be read
+struct RowOutcome : TextKey {
   RecipientState state = RecipientState::kReady;
   std::optional<TextResult> result;
   // Why INVALID, TOO_BIG, or an attempt failed, in words; empty otherwise.

@@ -27,10 +27,7 @@ absl::Status ImmediateTransport::Collect(absl::Duration /*wait*/,
 
 Delivery DeliveryFor(const OutboundText& text) {
   Delivery delivery;
-  delivery.batch = text.batch;
-  delivery.recipient_id = text.recipient_id;
-  delivery.line = text.line;
-  delivery.to = text.to;
+  delivery.key() = text;
   delivery.attempt = text.attempt;
   delivery.key_attempt = text.key_attempt;
   delivery.segments = text.segments;

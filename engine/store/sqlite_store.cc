@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -180,14 +181,18 @@ class SqliteStore::Writer {
   }
 
   // Applies what is queued and ends the writer thread until the next write.
+  // Parks of several threads may overlap; a writer started by a write
+  // after the park began is that write's, and is left running.
   absl::Status Park() {
     std::unique_lock lock(mu_);
-    parking_ = true;
+    ++parkers_;
     work_.notify_one();
-    committed_cv_.wait(lock, [&] { return !writer_running_; });
-    parking_ = false;
+    const uint64_t starts = writer_starts_;
+    committed_cv_.wait(
+        lock, [&] { return !writer_running_ || writer_starts_ != starts; });
+    --parkers_;
     // Past its last use of mu_: joining it under mu_ cannot wait on us.
-    if (thread_.joinable()) thread_.join();
+    if (!writer_running_ && thread_.joinable()) thread_.join();
     return status_;
   }
 
@@ -224,9 +229,10 @@ class SqliteStore::Writer {
   absl::Status Wake(std::unique_lock<std::mutex>* lock) {
     queue_.sequence = ++queued_;
     StartWriter();
+    const absl::Status status = status_;
     lock->unlock();
     work_.notify_one();
-    return absl::OkStatus();
+    return status;
   }
 
   absl::Status Stopped() const {
@@ -240,8 +246,18 @@ class SqliteStore::Writer {
     if (writer_running_ || stopping_ || !status_.ok()) return;
     // A parked writer is past its last use of mu_.
     if (thread_.joinable()) thread_.join();
-    writer_running_ = true;
-    thread_ = std::thread([this] { Loop(); });
+    try {
+      thread_ = std::thread([this] { Loop(); });
+    } catch (const std::system_error& e) {
+      // Out of threads: the writes queued wait for no writer, they fail.
+      status_ = absl::ResourceExhaustedError(absl::StrCat(
+          path_, ": cannot start the store's writer thread: ", e.what()));
+      committed_cv_.notify_all();
+      space_.notify_all();
+      return;
+    }
+    writer_running_ = true;  // before the thread can take mu_
+    ++writer_starts_;
   }
 
   void Loop() {
@@ -251,7 +267,7 @@ class SqliteStore::Writer {
         std::unique_lock lock(mu_);
         work_.wait(lock, [&] {
           return !queue_.empty() || broadcast_.has_value() || stopping_ ||
-                 parking_;
+                 parkers_ > 0;
         });
         if (broadcast_.has_value()) {
           writes.broadcast = std::move(broadcast_);
@@ -342,8 +358,8 @@ class SqliteStore::Writer {
     t.Bind(2, o.batch);
     t.Bind(3, static_cast<int64_t>(o.recipient_id));
     t.Bind(4, static_cast<int64_t>(o.line));
-    if (o.number != 0) {
-      t.Bind(5, static_cast<int64_t>(o.number));
+    if (o.to != 0) {
+      t.Bind(5, static_cast<int64_t>(o.to));
     } else {
       t.BindNull(5);
     }
@@ -455,7 +471,7 @@ class SqliteStore::Writer {
       text.batch_id = o.batch;
       text.recipient_id = o.recipient_id;
       text.line = o.line;
-      text.to = o.number;
+      text.to = o.to;
       text.from = from_number_;
       text.state = o.state;
       text.result = o.result;
@@ -510,8 +526,9 @@ class SqliteStore::Writer {
   uint64_t broadcasts_queued_ = 0;
   uint64_t broadcasts_committed_ = 0;
   bool stopping_ = false;
-  bool parking_ = false;         // a Park() waits for the writer to end
+  int parkers_ = 0;              // Park() calls waiting for the writer to end
   bool writer_running_ = false;  // thread_ runs Loop() and has not left it
+  uint64_t writer_starts_ = 0;   // writer threads started so far
   absl::Status status_;          // the first failure; then every call fails
 };
 

@@ -78,6 +78,21 @@ enum class TextCount : uint8_t {
 };
 TextCount CountOf(RecipientState state, std::optional<TextResult> result);
 
+// Which recipient's text a record is about: the same four fields at every
+// stage (the text handed to a transport, the transport's answer, the outcome
+// recorded), which each stage's record embeds, so that a stage passes the
+// identity on in one assignment and a new field of it is one edit.
+struct TextKey {
+  uint32_t batch = 0;         // 1-based batch (contacts file) number
+  uint64_t recipient_id = 0;  // 1-based data row within its batch
+  uint64_t line = 0;          // physical line where the row starts
+  PhoneNumber to = 0;         // 0 when the number could not be read
+
+  // This record's key, to assign another stage's to: `a.key() = b`.
+  TextKey& key() { return *this; }
+  const TextKey& key() const { return *this; }
+};
+
 // A text's id: its batch and its row, readable in the number itself
 // (batch 2, row 7 is 20000000007).
 constexpr uint64_t kTextIdBatchFactor = 10'000'000'000;

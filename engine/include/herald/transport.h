@@ -22,11 +22,7 @@ namespace herald {
 
 // One attempt to send one message to one recipient. Views are valid only
 // during Submit().
-struct OutboundText {
-  uint32_t batch = 0;         // 1-based batch (contacts file) number
-  uint64_t recipient_id = 0;  // 1-based data row within its batch
-  uint64_t line = 0;          // physical line where the row starts
-  PhoneNumber to = 0;
+struct OutboundText : TextKey {
   absl::string_view from;
   absl::string_view message;
   int attempt = 1;
@@ -52,11 +48,7 @@ enum class DeliveryStatus : uint8_t {
 };
 
 // What became of one OutboundText.
-struct Delivery {
-  uint32_t batch = 0;
-  uint64_t recipient_id = 0;
-  uint64_t line = 0;
-  PhoneNumber to = 0;
+struct Delivery : TextKey {
   int attempt = 1;
   int key_attempt = 1;
   int segments = 1;
