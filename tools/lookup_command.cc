@@ -1,37 +1,15 @@
 // `herald lookup`: a number's zone, and when a campaign may text it.
-#include <signal.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "engine/base/file_io.h"
-#include "engine/broadcast/broadcast.h"
 #include "engine/ingest/phone_number.h"
-#include "engine/message/sms_encoding.h"
-#include "engine/pipeline/broadcast_run.h"
-#include "engine/pipeline/preview_transport.h"
-#include "engine/pipeline/recipient_gates.h"
-#include "herald/clock.h"
-#include "herald/engine.h"
-#include "timezone/zone_table.h"
+#include "herald/preview.h"
 #include "tools/cli_common.h"
 #include "tools/commands.h"
 #include "tools/flag_values.h"
@@ -56,65 +34,63 @@ std::string WallClocks(const std::vector<absl::TimeZone>& zones, absl::Time t) {
 // `herald lookup`: where a number is, and whether and when a campaign may
 // send to it: the answer to "why wasn't this one sent?".
 int Lookup(const LookupFlags& flags) {
-  absl::StatusOr<ZoneTable> zones =
-      ZoneTable::BuiltInWithOverrides(flags.tz_data);
-  if (!zones.ok()) return Fail(zones.status());
-  Broadcast broadcast;
+  LookupOptions options;
+  options.zone_data_path = flags.tz_data;
   if (!flags.campaign.empty()) {
-    absl::StatusOr<Broadcast> loaded = LoadBroadcastFile(flags.campaign);
-    if (!loaded.ok()) return Fail(loaded.status());
-    broadcast = *std::move(loaded);
+    absl::StatusOr<std::string> definition = ReadFile(flags.campaign);
+    if (!definition.ok()) return Fail(definition.status());
+    options.definition = *std::move(definition);
+    options.source = flags.campaign;
   }
-  std::optional<RecipientGates> gates;
-  absl::Time at;
+  absl::StatusOr<std::unique_ptr<NumberLookup>> lookup =
+      NumberLookup::Create(options);
+  if (!lookup.ok()) return Fail(lookup.status());
+  std::optional<absl::Time> at;
   if (!flags.at.empty()) {
     absl::StatusOr<absl::Time> t = ParseTimeFlag("--at", flags.at);
     if (!t.ok()) return Fail(t.status());
     at = *t;
-    absl::StatusOr<RecipientGates> built =
-        RecipientGates::Build(broadcast, *zones, at, absl::InfiniteFuture());
-    if (!built.ok()) return Fail(built.status());
-    gates = *std::move(built);
   }
 
   int exit_code = kExitCompleted;
   for (const std::string& text : flags.numbers) {
-    absl::StatusOr<PhoneNumber> number = ParseNanpNumber(text);
-    if (!number.ok()) {
-      std::cout << "\"" << text
-                << "\": not a valid number: " << number.status().message()
-                << "\n";
+    absl::StatusOr<NumberInfo> info = (*lookup)->Find(text, at);
+    if (absl::IsInvalidArgument(info.status())) {
+      std::cout << info.status().message() << "\n";
       exit_code = kExitBadInput;
       continue;
     }
-    const ZoneGroupId id = zones->Lookup(*number);
-    const ZoneGroup& group = zones->group(id);
-    std::cout << E164Digits(*number) << ": ";
-    if (id == 0) {
+    if (!info.ok()) return Fail(info.status());
+    std::cout << E164Digits(info->number) << ": ";
+    if (info->zones.empty()) {
       std::cout << "no known time zone (toll-free, non-geographic or not in "
                    "service)\n";
     } else {
-      std::cout << absl::StrJoin(group.zone_names, ", ") << "; "
-                << (group.region.empty() ? "?" : group.region) << ", "
-                << (group.country.empty() ? "?" : group.country) << "\n";
+      std::cout << absl::StrJoin(info->zones, ", ") << "; "
+                << (info->region.empty() ? "?" : info->region) << ", "
+                << (info->country.empty() ? "?" : info->country) << "\n";
     }
-    if (!gates) continue;
-    std::cout << "  at " << Utc(at) << ": ";
-    if (!gates->Sends(id)) {
-      std::cout << "not sendable: unknownZonePolicy is skip (ends SKIPPED)\n";
-      continue;
-    }
-    const std::vector<absl::TimeZone>& local = gates->Zones(id);
-    const absl::Time next = gates->NextSendable(id, at);
-    if (next == at) {
-      std::cout << "sendable (" << WallClocks(local, at) << ")\n";
-    } else if (next == absl::InfiniteFuture()) {
-      std::cout << "not sendable (" << WallClocks(local, at)
-                << "), and no window opens again (ends TIMEOUT)\n";
-    } else {
-      std::cout << "not sendable (" << WallClocks(local, at)
-                << "); next sendable " << Utc(next) << " ("
-                << WallClocks(local, next) << ")\n";
+    if (!at) continue;
+    std::cout << "  at " << Utc(*at) << ": ";
+    const std::vector<absl::TimeZone>& local = info->deciding_zones;
+    switch (info->sendable) {
+      case NumberInfo::Sendable::kNotAsked:
+        break;
+      case NumberInfo::Sendable::kSkipped:
+        std::cout << "not sendable: unknownZonePolicy is skip (ends SKIPPED)\n";
+        break;
+      case NumberInfo::Sendable::kNow:
+        std::cout << "sendable (" << WallClocks(local, *at) << ")\n";
+        break;
+      case NumberInfo::Sendable::kNever:
+        std::cout << "not sendable (" << WallClocks(local, *at)
+                  << "), and no window opens again (ends TIMEOUT)\n";
+        break;
+      case NumberInfo::Sendable::kLater:
+        std::cout << "not sendable (" << WallClocks(local, *at)
+                  << "); next sendable " << Utc(info->next) << " ("
+                  << WallClocks(local, info->next) << ")\n";
+        break;
     }
   }
   return exit_code;
