@@ -1,12 +1,12 @@
 #include "engine/api/live_broadcast.h"
 
 #include <algorithm>
-#include <array>
 #include <filesystem>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/enum_names.h"
 #include "engine/dispatch/provider_config.h"
 #include "engine/webhook/webhook_config.h"
 #include "nlohmann/json.hpp"
@@ -14,33 +14,21 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::pair<BroadcastStatus, absl::string_view>, 6>
-    kBroadcastStatuses = {{
-        {BroadcastStatus::kSetup, "SETUP"},
-        {BroadcastStatus::kStartPending, "START_PENDING"},
-        {BroadcastStatus::kRunning, "RUNNING"},
-        {BroadcastStatus::kStopped, "STOPPED"},
-        {BroadcastStatus::kFinished, "FINISHED"},
-        {BroadcastStatus::kArchived, "ARCHIVED"},
-    }};
+constexpr EnumNames<BroadcastStatus, 6> kBroadcastStatuses = {{
+    {"SETUP", BroadcastStatus::kSetup},
+    {"START_PENDING", BroadcastStatus::kStartPending},
+    {"RUNNING", BroadcastStatus::kRunning},
+    {"STOPPED", BroadcastStatus::kStopped},
+    {"FINISHED", BroadcastStatus::kFinished},
+    {"ARCHIVED", BroadcastStatus::kArchived},
+}};
 
-constexpr std::array<std::pair<BatchStatus, absl::string_view>, 4>
-    kBatchStatuses = {{
-        {BatchStatus::kNew, "NEW"},
-        {BatchStatus::kValidating, "VALIDATING"},
-        {BatchStatus::kActive, "ACTIVE"},
-        {BatchStatus::kErrors, "ERRORS"},
-    }};
-
-template <typename E, size_t N>
-std::optional<E> ValueNamed(
-    const std::array<std::pair<E, absl::string_view>, N>& table,
-    absl::string_view name) {
-  for (const auto& [value, known] : table) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
-}
+constexpr EnumNames<BatchStatus, 4> kBatchStatuses = {{
+    {"NEW", BatchStatus::kNew},
+    {"VALIDATING", BatchStatus::kValidating},
+    {"ACTIVE", BatchStatus::kActive},
+    {"ERRORS", BatchStatus::kErrors},
+}};
 
 nlohmann::json OptionsJson(const BroadcastOptions& options) {
   nlohmann::json json = {
@@ -99,17 +87,11 @@ void Announce(LiveBroadcast* b, EventBus& events, std::string detail) {
 }  // namespace
 
 absl::string_view BroadcastStatusName(BroadcastStatus status) {
-  for (const auto& [value, name] : kBroadcastStatuses) {
-    if (value == status) return name;
-  }
-  return "SETUP";
+  return NameOf(kBroadcastStatuses, status, "SETUP");
 }
 
 absl::string_view BatchStatusName(BatchStatus status) {
-  for (const auto& [value, name] : kBatchStatuses) {
-    if (value == status) return name;
-  }
-  return "NEW";
+  return NameOf(kBatchStatuses, status, "NEW");
 }
 
 bool IsLive(BroadcastStatus status) {

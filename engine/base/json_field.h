@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "engine/base/enum_names.h"
 #include "engine/base/utf8.h"
 #include "nlohmann/json.hpp"
 
@@ -148,22 +149,18 @@ absl::Status AssignField(T* target, Read read) {
 
 // Reads a string that must be one of `table`'s names.
 template <typename T, size_t N>
-absl::Status ParseJsonEnum(
-    const JsonField& field,
-    const std::array<std::pair<absl::string_view, T>, N>& table, T* out) {
+absl::Status ParseJsonEnum(const JsonField& field, const EnumNames<T, N>& table,
+                           T* out) {
   absl::StatusOr<std::string> name = field.String();
   if (!name.ok()) return name.status();
-  for (const auto& [known, value] : table) {
-    if (known == *name) {
-      *out = value;
-      return absl::OkStatus();
-    }
+  const std::optional<T> value = ValueNamed(table, *name);
+  if (!value.has_value()) {
+    return field.Error(absl::StrCat("unknown value \"", *name,
+                                    "\" (expected one of ", JoinedNames(table),
+                                    ")"));
   }
-  std::vector<absl::string_view> names;
-  for (const auto& entry : table) names.push_back(entry.first);
-  return field.Error(absl::StrCat("unknown value \"", *name,
-                                  "\" (expected one of ",
-                                  absl::StrJoin(names, ", "), ")"));
+  *out = *value;
+  return absl::OkStatus();
 }
 
 // The field's string, which must not be empty.

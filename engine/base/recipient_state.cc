@@ -1,51 +1,42 @@
+#include "engine/base/enum_names.h"
 #include "herald/texts.h"
-
-#include <array>
-#include <utility>
 
 namespace herald {
 namespace {
 
-constexpr std::array<std::pair<TextResult, absl::string_view>, 8> kResults = {{
-    {TextResult::kSent, "SENT"},
-    {TextResult::kReceived, "RECEIVED"},
-    {TextResult::kDnt, "DNT"},
-    {TextResult::kTooBig, "TOO_BIG"},
-    {TextResult::kInternalError, "INTERNAL_ERROR"},
-    {TextResult::kCarrierError, "CARRIER_ERROR"},
-    {TextResult::kCarrierTempError, "CARRIER_TEMP_ERROR"},
-    {TextResult::kUndialed, "UNDIALED"},
+constexpr EnumNames<TextResult, 8> kResults = {{
+    {"SENT", TextResult::kSent},
+    {"RECEIVED", TextResult::kReceived},
+    {"DNT", TextResult::kDnt},
+    {"TOO_BIG", TextResult::kTooBig},
+    {"INTERNAL_ERROR", TextResult::kInternalError},
+    {"CARRIER_ERROR", TextResult::kCarrierError},
+    {"CARRIER_TEMP_ERROR", TextResult::kCarrierTempError},
+    {"UNDIALED", TextResult::kUndialed},
 }};
 
-constexpr std::array<std::pair<RecipientState, absl::string_view>, 11> kStates =
-    {{
-        {RecipientState::kReady, "READY"},
-        {RecipientState::kSelected, "SELECTED"},
-        {RecipientState::kCallback, "CALLBACK"},
-        {RecipientState::kDisabled, "DISABLED"},
-        {RecipientState::kFinished, "FINISHED"},
-        {RecipientState::kDnc, "DNC"},
-        {RecipientState::kDup, "DUP"},
-        {RecipientState::kInvalid, "INVALID"},
-        {RecipientState::kTimeout, "TIMEOUT"},
-        {RecipientState::kPeriodLimit, "PERIOD_LIMIT"},
-        {RecipientState::kSkipped, "SKIPPED"},
-    }};
+constexpr EnumNames<RecipientState, 11> kStates = {{
+    {"READY", RecipientState::kReady},
+    {"SELECTED", RecipientState::kSelected},
+    {"CALLBACK", RecipientState::kCallback},
+    {"DISABLED", RecipientState::kDisabled},
+    {"FINISHED", RecipientState::kFinished},
+    {"DNC", RecipientState::kDnc},
+    {"DUP", RecipientState::kDup},
+    {"INVALID", RecipientState::kInvalid},
+    {"TIMEOUT", RecipientState::kTimeout},
+    {"PERIOD_LIMIT", RecipientState::kPeriodLimit},
+    {"SKIPPED", RecipientState::kSkipped},
+}};
 
 }  // namespace
 
 absl::string_view StateName(RecipientState state) {
-  for (const auto& [value, name] : kStates) {
-    if (value == state) return name;
-  }
-  return "UNKNOWN";
+  return NameOf(kStates, state, "UNKNOWN");
 }
 
 std::optional<RecipientState> ParseStateName(absl::string_view name) {
-  for (const auto& [value, known] : kStates) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
+  return ValueNamed(kStates, name);
 }
 
 bool IsFinal(RecipientState state) {
@@ -90,17 +81,11 @@ TextCount CountOf(RecipientState state, std::optional<TextResult> result) {
 }
 
 absl::string_view ResultName(TextResult result) {
-  for (const auto& [value, name] : kResults) {
-    if (value == result) return name;
-  }
-  return "UNKNOWN";
+  return NameOf(kResults, result, "UNKNOWN");
 }
 
 std::optional<TextResult> ParseResultName(absl::string_view name) {
-  for (const auto& [value, known] : kResults) {
-    if (known == name) return value;
-  }
-  return std::nullopt;
+  return ValueNamed(kResults, name);
 }
 
 }  // namespace herald

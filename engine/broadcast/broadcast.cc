@@ -112,44 +112,39 @@ absl::Status ParseDate(const JsonField& field,
   return absl::OkStatus();
 }
 
-constexpr std::array<std::pair<absl::string_view, absl::Weekday>, 7> kWeekdays =
-    {{
-        {"MONDAY", absl::Weekday::monday},
-        {"TUESDAY", absl::Weekday::tuesday},
-        {"WEDNESDAY", absl::Weekday::wednesday},
-        {"THURSDAY", absl::Weekday::thursday},
-        {"FRIDAY", absl::Weekday::friday},
-        {"SATURDAY", absl::Weekday::saturday},
-        {"SUNDAY", absl::Weekday::sunday},
-    }};
+constexpr EnumNames<absl::Weekday, 7> kWeekdays = {{
+    {"MONDAY", absl::Weekday::monday},
+    {"TUESDAY", absl::Weekday::tuesday},
+    {"WEDNESDAY", absl::Weekday::wednesday},
+    {"THURSDAY", absl::Weekday::thursday},
+    {"FRIDAY", absl::Weekday::friday},
+    {"SATURDAY", absl::Weekday::saturday},
+    {"SUNDAY", absl::Weekday::sunday},
+}};
 
-constexpr std::array<std::pair<absl::string_view, PhoneType>, 4> kPhoneTypes = {
-    {
-        {"FIRST_NUMBER", PhoneType::kFirstNumber},
-        {"HOME_PHONE", PhoneType::kHomePhone},
-        {"MOBILE_PHONE", PhoneType::kMobilePhone},
-        {"WORK_PHONE", PhoneType::kWorkPhone},
-    }};
+constexpr EnumNames<PhoneType, 4> kPhoneTypes = {{
+    {"FIRST_NUMBER", PhoneType::kFirstNumber},
+    {"HOME_PHONE", PhoneType::kHomePhone},
+    {"MOBILE_PHONE", PhoneType::kMobilePhone},
+    {"WORK_PHONE", PhoneType::kWorkPhone},
+}};
 
-constexpr std::array<std::pair<absl::string_view, BigMessageStrategy>, 3>
-    kStrategies = {{
-        {"SEND_MULTIPLE", BigMessageStrategy::kSendMultiple},
-        {"DO_NOT_SEND", BigMessageStrategy::kDoNotSend},
-        {"TRIM", BigMessageStrategy::kTrim},
-    }};
+constexpr EnumNames<BigMessageStrategy, 3> kStrategies = {{
+    {"SEND_MULTIPLE", BigMessageStrategy::kSendMultiple},
+    {"DO_NOT_SEND", BigMessageStrategy::kDoNotSend},
+    {"TRIM", BigMessageStrategy::kTrim},
+}};
 
-constexpr std::array<std::pair<absl::string_view, MissingAttributePolicy>, 3>
-    kMissingPolicies = {{
-        {"skip", MissingAttributePolicy::kSkip},
-        {"empty", MissingAttributePolicy::kEmpty},
-        {"keep", MissingAttributePolicy::kKeep},
-    }};
+constexpr EnumNames<MissingAttributePolicy, 3> kMissingPolicies = {{
+    {"skip", MissingAttributePolicy::kSkip},
+    {"empty", MissingAttributePolicy::kEmpty},
+    {"keep", MissingAttributePolicy::kKeep},
+}};
 
-constexpr std::array<std::pair<absl::string_view, ComplianceProfile>, 2>
-    kComplianceProfiles = {{
-        {"none", ComplianceProfile::kNone},
-        {"tcpa", ComplianceProfile::kTcpa},
-    }};
+constexpr EnumNames<ComplianceProfile, 2> kComplianceProfiles = {{
+    {"none", ComplianceProfile::kNone},
+    {"tcpa", ComplianceProfile::kTcpa},
+}};
 
 // "intersection", "skip", or the IANA name of a fixed zone.
 absl::Status ParseUnknownZonePolicy(const JsonField& field,
@@ -488,10 +483,7 @@ absl::StatusOr<Broadcast> LoadBroadcastFile(const std::string& path) {
 }
 
 absl::string_view BigMessageStrategyName(BigMessageStrategy strategy) {
-  for (const auto& [name, value] : kStrategies) {
-    if (value == strategy) return name;
-  }
-  return "UNKNOWN";
+  return NameOf(kStrategies, strategy, "UNKNOWN");
 }
 
 }  // namespace herald

@@ -5,35 +5,26 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/base/enum_names.h"
 
 namespace herald {
 namespace {
 
-constexpr std::array<std::pair<absl::string_view, TemplateField>, 8> kFields = {
-    {
-        {"${to}", TemplateField::kTo},
-        {"${toE164}", TemplateField::kToE164},
-        {"${from}", TemplateField::kFrom},
-        {"${message}", TemplateField::kMessage},
-        {"${key}", TemplateField::kKey},
-        {"${segments}", TemplateField::kSegments},
-        {"${encoding}", TemplateField::kEncoding},
-        {"${password}", TemplateField::kPassword},
-    }};
-
-std::string KnownFields() {
-  std::vector<absl::string_view> names;
-  for (const auto& [name, field] : kFields) names.push_back(name);
-  return absl::StrJoin(names, ", ");
-}
+constexpr EnumNames<TemplateField, 8> kFields = {{
+    {"${to}", TemplateField::kTo},
+    {"${toE164}", TemplateField::kToE164},
+    {"${from}", TemplateField::kFrom},
+    {"${message}", TemplateField::kMessage},
+    {"${key}", TemplateField::kKey},
+    {"${segments}", TemplateField::kSegments},
+    {"${encoding}", TemplateField::kEncoding},
+    {"${password}", TemplateField::kPassword},
+}};
 
 }  // namespace
 
 absl::string_view TemplateFieldName(TemplateField field) {
-  for (const auto& [name, known] : kFields) {
-    if (known == field) return name;
-  }
-  return "${?}";
+  return NameOf(kFields, field, "${?}");
 }
 
 absl::Status SplitTemplate(absl::string_view text,
@@ -50,27 +41,23 @@ absl::Status SplitTemplate(absl::string_view text,
     if (close == absl::string_view::npos) {
       if (status.ok()) {
         status = absl::InvalidArgumentError(absl::StrCat(
-            "\"${\" without its \"}\" (placeholders: ", KnownFields(), ")"));
+            "\"${\" without its \"}\" (placeholders: ", JoinedNames(kFields),
+            ")"));
       }
       break;
     }
     const absl::string_view placeholder = text.substr(0, close + 1);
     text.remove_prefix(close + 1);
-    bool known = false;
-    for (const auto& [name, field] : kFields) {
-      if (name == placeholder) {
-        parts->back().field = field;
-        parts->emplace_back();
-        known = true;
-        break;
-      }
-    }
-    if (!known) {
+    const std::optional<TemplateField> field = ValueNamed(kFields, placeholder);
+    if (field.has_value()) {
+      parts->back().field = *field;
+      parts->emplace_back();
+    } else {
       absl::StrAppend(&parts->back().literal, placeholder);
       if (status.ok()) {
         status = absl::InvalidArgumentError(
             absl::StrCat("unknown placeholder ", placeholder,
-                         " (known: ", KnownFields(), ")"));
+                         " (known: ", JoinedNames(kFields), ")"));
       }
     }
   }

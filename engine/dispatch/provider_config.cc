@@ -24,28 +24,26 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<absl::string_view, ProviderType>, 3> kTypes = {{
+constexpr EnumNames<ProviderType, 3> kTypes = {{
     {"callfire", ProviderType::kCallFire},
     {"kannel", ProviderType::kKannel},
     {"http", ProviderType::kHttp},
 }};
 
-constexpr std::array<std::pair<absl::string_view, StatusVerdict>, 6> kVerdicts =
-    {{
-        {"SENT", StatusVerdict::kSent},
-        {"INVALID", StatusVerdict::kInvalid},
-        {"THROTTLED", StatusVerdict::kThrottled},
-        {"CARRIER_ERROR", StatusVerdict::kCarrierError},
-        {"CARRIER_TEMP_ERROR", StatusVerdict::kCarrierTempError},
-        {"INTERNAL_ERROR", StatusVerdict::kInternalError},
-    }};
+constexpr EnumNames<StatusVerdict, 6> kVerdicts = {{
+    {"SENT", StatusVerdict::kSent},
+    {"INVALID", StatusVerdict::kInvalid},
+    {"THROTTLED", StatusVerdict::kThrottled},
+    {"CARRIER_ERROR", StatusVerdict::kCarrierError},
+    {"CARRIER_TEMP_ERROR", StatusVerdict::kCarrierTempError},
+    {"INTERNAL_ERROR", StatusVerdict::kInternalError},
+}};
 
-constexpr std::array<std::pair<absl::string_view, HttpTemplate::Escaping>, 3>
-    kEscapings = {{
-        {"json", HttpTemplate::Escaping::kJson},
-        {"form", HttpTemplate::Escaping::kForm},
-        {"none", HttpTemplate::Escaping::kNone},
-    }};
+constexpr EnumNames<HttpTemplate::Escaping, 3> kEscapings = {{
+    {"json", HttpTemplate::Escaping::kJson},
+    {"form", HttpTemplate::Escaping::kForm},
+    {"none", HttpTemplate::Escaping::kNone},
+}};
 
 constexpr std::array<std::pair<absl::string_view, absl::string_view>, 4>
     kMethods = {{
@@ -482,10 +480,7 @@ absl::StatusOr<std::vector<ProviderConfig>> LoadProvidersFile(
 }
 
 absl::string_view ProviderTypeName(ProviderType type) {
-  for (const auto& [name, value] : kTypes) {
-    if (value == type) return name;
-  }
-  return "unknown";
+  return NameOf(kTypes, type, "unknown");
 }
 
 }  // namespace herald
