@@ -28,8 +28,7 @@ absl::Status ImmediateTransport::Collect(absl::Duration /*wait*/,
 Delivery DeliveryFor(const OutboundText& text) {
   Delivery delivery;
   delivery.key() = text;
-  delivery.attempt = text.attempt;
-  delivery.key_attempt = text.key_attempt;
+  delivery.attempt_key() = text;
   delivery.segments = text.segments;
   delivery.zone_names = text.zone_names;
   return delivery;

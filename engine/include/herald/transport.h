@@ -20,16 +20,24 @@
 
 namespace herald {
 
-// One attempt to send one message to one recipient. Views are valid only
-// during Submit().
-struct OutboundText : TextKey {
-  absl::string_view from;
-  absl::string_view message;
-  int attempt = 1;
+// Which attempt at a text: passed from the text handed over to the answer
+// in one assignment (`delivery.attempt_key() = text`).
+struct AttemptKey {
+  int attempt = 1;  // 1, 2, ... up to retryConfig.maxAttempts
   // The attempt whose idempotency key this one carries: its own, unless the
   // previous attempt may have reached the provider unanswered, in which case
   // the repeat must look like that attempt so the provider drops it.
   int key_attempt = 1;
+
+  AttemptKey& attempt_key() { return *this; }
+  const AttemptKey& attempt_key() const { return *this; }
+};
+
+// One attempt to send one message to one recipient. Views are valid only
+// during Submit().
+struct OutboundText : TextKey, AttemptKey {
+  absl::string_view from;
+  absl::string_view message;
   SmsEncoding encoding = SmsEncoding::kGsm7;
   int segments = 1;  // what the provider bills and rate-limits
   // The recipient's zone(s), '&'-joined (empty when unknown), valid for the
@@ -48,9 +56,7 @@ enum class DeliveryStatus : uint8_t {
 };
 
 // What became of one OutboundText.
-struct Delivery : TextKey {
-  int attempt = 1;
-  int key_attempt = 1;
+struct Delivery : TextKey, AttemptKey {
   int segments = 1;
   DeliveryStatus status = DeliveryStatus::kSent;
   TextResult result = TextResult::kSent;  // kFailed: the error
