@@ -597,14 +597,15 @@ TEST_F(StoreReaderTest, CountNamesAreTheApiNames) {
 }
 
 // The writer holds a write transaction open: readers neither wait nor see
-// its rows until it commits.
+// its rows until it commits. A read that needed the writer's lock could only
+// wait it out and fail busy (the writer commits after the reads), so the
+// reads' answers show that none waited; no wall clock needed.
 TEST_F(StoreReaderTest, ReadsWhileTheWriterWrites) {
   Writer writer(path_);
   writer.Exec("BEGIN IMMEDIATE");
   writer.AddText({2, 13, "FINISHED", "SENT", 1, 1, kNy, 40});
   writer.Exec("UPDATE batches SET size = 13 WHERE id = 2");
 
-  const absl::Time start = absl::Now();
   uint64_t total = 0;
   EXPECT_EQ(Ids(TextQuery(), &total).size(), 30u);
   EXPECT_EQ(Stats().counts.sent, 7u);
@@ -614,7 +615,6 @@ TEST_F(StoreReaderTest, ReadsWhileTheWriterWrites) {
       (*other)->ReadTexts({TextId(2, 13)});
   ASSERT_TRUE(texts.ok()) << texts.status();
   EXPECT_TRUE(texts->empty());
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 
   writer.Exec("COMMIT");
   EXPECT_EQ(Ids(TextQuery(), &total).size(), 31u);
