@@ -53,12 +53,10 @@ absl::StatusOr<BroadcastPreview> PreviewBroadcast(
       text.ucs2_characters = Ucs2Characters(kept.message);
     }
   }
-  for (auto [encoding, tally] :
-       {std::pair{SmsEncoding::kGsm7, &preview.gsm7},
-        std::pair{SmsEncoding::kUcs2, &preview.ucs2}}) {
-    tally->texts = transport.tally(encoding).texts;
-    tally->segments = transport.tally(encoding).segments;
-  }
+  const PreviewTransport::Tally& gsm7 = transport.tally(SmsEncoding::kGsm7);
+  const PreviewTransport::Tally& ucs2 = transport.tally(SmsEncoding::kUcs2);
+  preview.gsm7 = {gsm7.texts, gsm7.segments};
+  preview.ucs2 = {ucs2.texts, ucs2.segments};
   return preview;
 }
 
