@@ -1,5 +1,6 @@
 // The `herald` commands, each in its own file: run and resume
-// (run_command.cc), render (render_command.cc), lookup (lookup_command.cc);
+// (run_command.cc), render (render_command.cc), lookup (lookup_command.cc),
+// serve (serve_command.cc);
 // texts and stats are tools/store_commands.h. Each returns the exit status.
 #ifndef HERALD_TOOLS_COMMANDS_H_
 #define HERALD_TOOLS_COMMANDS_H_
@@ -27,6 +28,24 @@ struct LookupFlags {
 };
 // `herald lookup`: where numbers are, and when a campaign may send to them.
 int Lookup(const LookupFlags& flags);
+
+struct ServeFlags {
+  std::string state;
+  std::string listen = "127.0.0.1:8080";
+  std::string credentials;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string providers;
+  std::string provider;
+  size_t body_limit = 16 << 20;
+  int max_connections = 512;
+  int handler_threads = 4;
+  int idle_timeout_seconds = 60;
+  int header_timeout_seconds = 10;
+  int workers = 0;
+};
+// `herald serve`: the CallFire API over the state directory until SIGTERM.
+int Serve(const ServeFlags& flags);
 
 }  // namespace herald
 

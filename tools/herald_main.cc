@@ -125,6 +125,57 @@ int main(int argc, char** argv) {
   lookup->add_option("--tz-data", lookup_flags.tz_data,
                      "NPA-NXX time zones over the built-in table");
 
+  herald::ServeFlags serve_flags;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Serve CallFire's v2 REST API over a state directory");
+  serve->add_option("--state", serve_flags.state, "The state directory")
+      ->required();
+  serve
+      ->add_option("--listen", serve_flags.listen,
+                   "HOST:PORT to listen on (port 0: any free one)")
+      ->capture_default_str();
+  serve->add_option("--credentials", serve_flags.credentials,
+                    "The API's users: username:password lines, mode 0600 "
+                    "(without it: no authentication, loopback only)");
+  serve->add_option("--tls-cert", serve_flags.tls_cert,
+                    "PEM certificate chain: serve HTTPS (with --tls-key)");
+  serve->add_option("--tls-key", serve_flags.tls_key, "PEM private key");
+  serve->add_option("--providers", serve_flags.providers,
+                    "Providers file (JSON): URLs, credential sources, limits");
+  serve->add_option("--provider", serve_flags.provider,
+                    "Send every broadcast through this provider of "
+                    "--providers (default: each broadcast's outbox)");
+  serve
+      ->add_option("--body-limit", serve_flags.body_limit,
+                   "Largest request body taken, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 34));
+  serve
+      ->add_option("--max-connections", serve_flags.max_connections,
+                   "Connections served at once; more are closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--handler-threads", serve_flags.handler_threads,
+                   "Threads that answer requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  serve
+      ->add_option("--idle-timeout", serve_flags.idle_timeout_seconds,
+                   "Seconds a kept-alive connection may send nothing")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  serve
+      ->add_option("--header-timeout", serve_flags.header_timeout_seconds,
+                   "Seconds a request's header may take to arrive")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--workers", serve_flags.workers,
+                   "Classifying threads per running broadcast (default: "
+                   "one per core)")
+      ->check(CLI::Range(0, herald::kMaxWorkers));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -136,5 +187,6 @@ int main(int argc, char** argv) {
   if (render->parsed()) return herald::Render(flags);
   if (std::optional<int> code = store_commands.Run()) return *code;
   if (lookup->parsed()) return herald::Lookup(lookup_flags);
+  if (serve->parsed()) return herald::Serve(serve_flags);
   return herald::kExitBadInput;
 }

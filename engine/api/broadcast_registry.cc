@@ -286,6 +286,11 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
           "broadcast ", id,
           " has no state directory: batches are added before it starts"));
     }
+    if (b->batches.size() >= kMaxBatchesPerBroadcast) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("broadcast ", id, " has ", kMaxBatchesPerBroadcast,
+                       " batches, as many as a broadcast may have"));
+    }
     return absl::OkStatus();
   };
   std::lock_guard add_lock(b->add_mu);
@@ -628,7 +633,20 @@ absl::StatusOr<TextPage> BroadcastRegistry::FindTexts(BroadcastId id,
                                                       const TextQuery& query) {
   absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
   if (!reader.ok()) return reader.status();
-  return (*reader)->FindTexts(query);
+  if (query.ids.empty()) return (*reader)->FindTexts(query);
+  if (query.ids.size() > kMaxTextPageLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxTextPageLimit, " text ids at once, got ",
+                     query.ids.size()));
+  }
+  absl::StatusOr<std::vector<TextRecord>> texts =
+      (*reader)->ReadTexts(query.ids);
+  if (!texts.ok()) return texts.status();
+  TextPage page;
+  page.total_count = texts->size();
+  page.limit = static_cast<int>(texts->size());
+  page.items = *std::move(texts);
+  return page;
 }
 
 absl::StatusOr<std::optional<RunReport>> BroadcastRegistry::LastRunReport(

@@ -213,6 +213,8 @@ BroadcastInfo InfoOf(LiveBroadcast& b) {
   BroadcastInfo info;
   info.id = b.id;
   info.name = b.broadcast.name;
+  info.labels = b.broadcast.labels;
+  info.definition = b.definition;
   info.from_number = b.broadcast.from_number;
   info.status = b.status;
   info.provider = b.options.provider;

@@ -65,6 +65,9 @@ absl::string_view BatchStatusName(BatchStatus status);
 using BroadcastId = int64_t;  // 1, 2, ... in the order they were created
 using BatchId = uint32_t;     // 1, 2, ... within its broadcast
 
+// The batches one broadcast may have (AddBatch refuses another).
+inline constexpr size_t kMaxBatchesPerBroadcast = 999;
+
 struct BroadcastOptions;
 
 // Makes the transport (herald/transport.h) of one run of broadcast `id`.
@@ -206,8 +209,11 @@ struct BatchInfo {
 
 struct BroadcastInfo {
   BroadcastId id = 0;
-  std::string name;         // the definition's name
-  std::string from_number;  // the definition's fromNumber
+  std::string name;                 // the definition's name
+  std::string from_number;          // the definition's fromNumber
+  std::vector<std::string> labels;  // the definition's labels
+  // The definition as CreateBroadcast or UpdateDefinition last took it.
+  std::string definition;
   BroadcastStatus status = BroadcastStatus::kSetup;
   std::string provider;  // empty: the outbox
   int weight = 1;
@@ -306,9 +312,10 @@ class Engine {
   // its status is then ACTIVE (its rows are counted, a running broadcast
   // starts on them, a START_PENDING one starts RUNNING) or ERRORS (see
   // BatchInfo::error). A batch may be added in every status but FINISHED
-  // and ARCHIVED (FailedPrecondition). Errors about the source itself (a
-  // file that cannot be opened, recipients without a number) return
-  // InvalidArgument and add nothing.
+  // and ARCHIVED, up to kMaxBatchesPerBroadcast (FailedPrecondition
+  // otherwise). Errors about the source itself (a file that cannot be
+  // opened, recipients without a number) return InvalidArgument and add
+  // nothing.
   absl::StatusOr<BatchId> AddBatch(BroadcastId broadcast,
                                    const BatchSource& source,
                                    const BatchOptions& options);
@@ -368,7 +375,8 @@ class Engine {
                                    absl::Time begin = absl::InfinitePast(),
                                    absl::Time end = absl::InfiniteFuture());
   // A page of the broadcast's texts that are final or CALLBACK (the
-  // CallFire texts query). InvalidArgument for a limit out of range.
+  // CallFire texts query), or the texts query.ids names. InvalidArgument
+  // for a limit out of range or more than kMaxTextPageLimit ids.
   absl::StatusOr<TextPage> FindTexts(BroadcastId broadcast,
                                      const TextQuery& query);
 

@@ -133,6 +133,9 @@ inline constexpr int kMaxTextPageLimit = 1000;
 
 // Which texts FindTexts returns. Empty lists and unset fields match all.
 struct TextQuery {
+  // When not empty: the texts with these ids (TextId) that are final or
+  // CALLBACK, in this order, and every other field is ignored.
+  std::vector<uint64_t> ids;
   std::vector<RecipientState> states;  // any of these
   std::vector<TextResult> results;     // finalTextResult, any of these
   std::optional<uint32_t> batch;

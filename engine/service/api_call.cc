@@ -1,0 +1,232 @@
+#include "engine/service/api_call.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/base/utf8.h"
+#include "engine/service/lenient_json.h"
+#include "engine/store/partial_response.h"
+
+namespace herald {
+namespace {
+
+int HttpStatusOf(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kAlreadyExists:
+      return 400;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A query component, '+' as a space, as HTML forms and curl send it.
+absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c != '%') {
+      out.push_back(c);
+    } else if (i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
+                                      HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query: \"", ValidUtf8(text),
+                       "\": '%' not followed by two hex digits"));
+    }
+  }
+  return ValidUtf8(out);
+}
+
+absl::Status BadParameter(absl::string_view name, absl::string_view expected,
+                          absl::string_view got) {
+  return absl::InvalidArgumentError(absl::StrCat("query parameter ", name,
+                                                 ": expected ", expected,
+                                                 ", got \"", got, "\""));
+}
+
+}  // namespace
+
+HttpResponse ErrorResponse(const absl::Status& status) {
+  return ErrorResponse(HttpStatusOf(status.code()), status.message());
+}
+
+HttpResponse ErrorResponse(int http_status, absl::string_view message) {
+  HttpResponse response;
+  response.status = http_status;
+  response.body =
+      nlohmann::json{{"httpStatusCode", http_status},
+                     {"internalCode", 0},
+                     {"message", ValidUtf8(message)}}
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+HttpResponse EmptyOk() {
+  HttpResponse response;
+  response.status = 200;
+  return response;
+}
+
+HttpResponse NoContent() {
+  HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
+absl::StatusOr<ApiCall> ApiCall::Parse(const HttpRequest& request,
+                                       std::vector<std::string> path_params) {
+  ApiCall call;
+  call.request_ = &request;
+  call.path_params_ = std::move(path_params);
+  for (absl::string_view pair :
+       absl::StrSplit(request.query, '&', absl::SkipEmpty())) {
+    const size_t equals = pair.find('=');
+    absl::StatusOr<std::string> name = PercentDecode(pair.substr(0, equals));
+    if (!name.ok()) return name.status();
+    absl::StatusOr<std::string> value = PercentDecode(
+        equals == absl::string_view::npos ? absl::string_view()
+                                          : pair.substr(equals + 1));
+    if (!value.ok()) return value.status();
+    call.query_.emplace_back(*std::move(name), *std::move(value));
+  }
+  return call;
+}
+
+std::optional<std::string> ApiCall::Query(absl::string_view name) const {
+  std::optional<std::string> found;
+  for (const auto& [key, value] : query_) {
+    if (key == name) found = value;
+  }
+  return found;
+}
+
+std::vector<std::string> ApiCall::QueryList(absl::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : query_) {
+    if (key != name) continue;
+    for (absl::string_view item :
+         absl::StrSplit(value, ',', absl::SkipEmpty())) {
+      item = absl::StripAsciiWhitespace(item);
+      if (!item.empty()) values.emplace_back(item);
+    }
+  }
+  return values;
+}
+
+absl::StatusOr<std::optional<int64_t>> ApiCall::QueryInt(absl::string_view name,
+                                                         int64_t min,
+                                                         int64_t max) const {
+  std::optional<std::string> text = Query(name);
+  if (!text.has_value()) return std::nullopt;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value) || value < min || value > max) {
+    return BadParameter(
+        name, absl::StrCat("an integer from ", min, " to ", max), *text);
+  }
+  return value;
+}
+
+absl::StatusOr<std::optional<bool>> ApiCall::QueryBool(
+    absl::string_view name) const {
+  std::optional<std::string> text = Query(name);
+  if (!text.has_value()) return std::nullopt;
+  if (absl::EqualsIgnoreCase(*text, "true")) return true;
+  if (absl::EqualsIgnoreCase(*text, "false")) return false;
+  return BadParameter(name, "true or false", *text);
+}
+
+absl::StatusOr<std::optional<absl::Time>> ApiCall::QueryTime(
+    absl::string_view name) const {
+  absl::StatusOr<std::optional<int64_t>> millis =
+      QueryInt(name, 0, int64_t{253402300799999});  // to the year 9999
+  if (!millis.ok()) return millis.status();
+  if (!millis->has_value()) return std::nullopt;
+  return absl::FromUnixMillis(**millis);
+}
+
+absl::StatusOr<ApiPaging> ApiCall::Paging() const {
+  ApiPaging paging;
+  absl::StatusOr<std::optional<int64_t>> offset =
+      QueryInt("offset", 0, INT64_MAX);
+  if (!offset.ok()) return offset.status();
+  absl::StatusOr<std::optional<int64_t>> limit =
+      QueryInt("limit", 0, kMaxApiPageLimit);
+  if (!limit.ok()) return limit.status();
+  paging.offset = static_cast<uint64_t>(offset->value_or(0));
+  paging.limit = static_cast<int>(limit->value_or(kDefaultApiPageLimit));
+  return paging;
+}
+
+absl::StatusOr<int64_t> ApiCall::PathId(size_t index,
+                                        absl::string_view what) const {
+  int64_t id = 0;
+  const std::string& text = path_params_.at(index);
+  if (!absl::SimpleAtoi(text, &id) || id < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " id: expected a non-negative integer, got \"",
+                     ValidUtf8(text), "\""));
+  }
+  return id;
+}
+
+absl::StatusOr<nlohmann::json> ApiCall::Body(nlohmann::json when_empty) const {
+  if (absl::StripAsciiWhitespace(request_->body).empty()) return when_empty;
+  return ParseLenientJson(request_->body, "request body");
+}
+
+HttpResponse ApiCall::Json(const nlohmann::json& value) const {
+  std::optional<std::string> fields = Query("fields");
+  HttpResponse response;
+  response.status = 200;
+  if (!fields.has_value() || fields->empty()) {
+    response.body =
+        value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return response;
+  }
+  absl::StatusOr<FieldSelector> selector = FieldSelector::Parse(*fields);
+  if (!selector.ok()) {
+    return ErrorResponse(absl::InvalidArgumentError(
+        absl::StrCat("query parameter fields: ", selector.status().message())));
+  }
+  response.body = selector->Apply(value).dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+HttpResponse ApiCall::Page(nlohmann::json items, const ApiPaging& paging,
+                           uint64_t total_count) const {
+  return Json({{"items", std::move(items)},
+               {"limit", paging.limit},
+               {"offset", paging.offset},
+               {"totalCount", total_count}});
+}
+
+}  // namespace herald

@@ -1,0 +1,45 @@
+// The Engine's records in the CallFire API's JSON shapes, and the API's
+// recipients read from JSON.
+#ifndef HERALD_ENGINE_SERVICE_API_JSON_H_
+#define HERALD_ENGINE_SERVICE_API_JSON_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/base/json_field.h"
+#include "herald/engine.h"
+#include "herald/texts.h"
+#include "nlohmann/json.hpp"
+
+namespace herald {
+
+// The TextBroadcast: the definition as given, with the read-only `id` and
+// `status`, and `name`/`fromNumber` as the engine took them (defaults
+// included).
+nlohmann::json BroadcastJson(const BroadcastInfo& broadcast);
+
+// {"id", "name", "status", "broadcastId", "created", "size", "remaining",
+//  "enabled"}, the id an API batch id (api_ids.h).
+nlohmann::json BatchJson(BroadcastId broadcast, const BatchInfo& batch);
+
+// The Text (engine/store/text_record.h's TextJson) with the API's ids: its
+// own and its batch's (api_ids.h), and the broadcast's id as `campaignId`.
+// Attempt records carry `attempt` and no id of their own.
+nlohmann::json ApiTextJson(BroadcastId broadcast, const TextRecord& text);
+
+// The recipients of a JSON array: {"phoneNumber", "attributes", "message"}
+// each, attribute values that are numbers or booleans taken as their text
+// (CallFire's examples send `"age": 30`). InvalidArgument naming the
+// element and field for anything else: a contactId (herald keeps no
+// contacts), a fromNumber (a broadcast's texts all come from its own), an
+// attribute that is an object or array, an unknown field.
+absl::StatusOr<std::vector<Recipient>> ParseRecipients(const JsonField& array);
+
+// A broadcast definition for the Engine from a request's TextBroadcast:
+// the members the API only shows (id, status, lastModified) dropped.
+// InvalidArgument when `body` is not an object.
+absl::StatusOr<nlohmann::json> DefinitionOf(const JsonField& body);
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_SERVICE_API_JSON_H_

@@ -1,0 +1,96 @@
+#include "engine/service/callfire_api.h"
+
+#include <exception>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "engine/base/utf8.h"
+
+namespace herald {
+namespace {
+
+std::vector<std::string> Segments(absl::string_view path) {
+  return absl::StrSplit(path, '/', absl::SkipEmpty());
+}
+
+}  // namespace
+
+CallFireApi::CallFireApi(Engine* engine, CallFireApiOptions options)
+    : engine_(engine),
+      options_(std::move(options)),
+      routes_({
+          {"POST", Segments("/v2/texts/broadcasts"),
+           &CallFireApi::CreateBroadcast},
+          {"GET", Segments("/v2/texts/broadcasts"),
+           &CallFireApi::FindBroadcasts},
+          {"GET", Segments("/v2/texts/broadcasts/{}"),
+           &CallFireApi::GetBroadcast},
+          {"PUT", Segments("/v2/texts/broadcasts/{}"),
+           &CallFireApi::UpdateBroadcast},
+          {"POST", Segments("/v2/texts/broadcasts/{}/start"),
+           &CallFireApi::StartBroadcast},
+          {"POST", Segments("/v2/texts/broadcasts/{}/stop"),
+           &CallFireApi::StopBroadcast},
+          {"POST", Segments("/v2/texts/broadcasts/{}/archive"),
+           &CallFireApi::ArchiveBroadcast},
+          {"GET", Segments("/v2/texts/broadcasts/{}/batches"),
+           &CallFireApi::FindBatches},
+          {"POST", Segments("/v2/texts/broadcasts/{}/batches"),
+           &CallFireApi::AddBatch},
+          {"POST", Segments("/v2/texts/broadcasts/{}/recipients"),
+           &CallFireApi::AddRecipients},
+          {"GET", Segments("/v2/texts/broadcasts/{}/texts"),
+           &CallFireApi::FindBroadcastTexts},
+          {"GET", Segments("/v2/texts/broadcasts/{}/stats"),
+           &CallFireApi::BroadcastStats},
+          {"GET", Segments("/v2/campaigns/batches/{}"), &CallFireApi::GetBatch},
+          {"PUT", Segments("/v2/campaigns/batches/{}"),
+           &CallFireApi::UpdateBatch},
+          {"GET", Segments("/v2/texts"), &CallFireApi::FindTexts},
+          {"GET", Segments("/v2/texts/{}"), &CallFireApi::GetText},
+      }) {}
+
+HttpResponse CallFireApi::Handle(const HttpRequest& request) {
+  const std::vector<std::string> segments = Segments(request.path);
+  std::vector<std::string> allowed;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool matches = true;
+    for (size_t i = 0; i < segments.size() && matches; ++i) {
+      if (route.segments[i] == "{}") {
+        params.push_back(segments[i]);
+      } else {
+        matches = route.segments[i] == segments[i];
+      }
+    }
+    if (!matches) continue;
+    if (request.method != route.method) {
+      allowed.push_back(route.method);
+      continue;
+    }
+    absl::StatusOr<ApiCall> call = ApiCall::Parse(request, std::move(params));
+    if (!call.ok()) return ErrorResponse(call.status());
+    try {
+      return (this->*route.handler)(*call);
+    } catch (const std::exception& e) {
+      return ErrorResponse(absl::InternalError(absl::StrCat(
+          request.method, " ", ValidUtf8(request.path), ": ", e.what())));
+    }
+  }
+  if (!allowed.empty()) {
+    HttpResponse response =
+        ErrorResponse(405, absl::StrCat(ValidUtf8(request.path), " takes ",
+                                        absl::StrJoin(allowed, ", "), ", not ",
+                                        ValidUtf8(request.method)));
+    response.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
+    return response;
+  }
+  return ErrorResponse(absl::NotFoundError(
+      absl::StrCat("no such resource: ", ValidUtf8(request.method), " ",
+                   ValidUtf8(request.path))));
+}
+
+}  // namespace herald

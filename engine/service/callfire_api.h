@@ -1,0 +1,68 @@
+// CallFire's v2 REST API over an Engine: the routes of `herald serve`
+// (docs/API.md). Each HTTP request is matched to a route by method and
+// path, its parameters and body are checked, and the Engine is called;
+// every answer is in CallFire's shapes (api_call.h).
+#ifndef HERALD_ENGINE_SERVICE_CALLFIRE_API_H_
+#define HERALD_ENGINE_SERVICE_CALLFIRE_API_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/service/api_call.h"
+#include "engine/service/http_server.h"
+#include "herald/engine.h"
+
+namespace herald {
+
+struct CallFireApiOptions {
+  // The provider every broadcast created over the API sends through (a name
+  // in the engine's providers file); empty: each broadcast's outbox.
+  std::string provider;
+};
+
+class CallFireApi {
+ public:
+  // `engine` must outlive the API.
+  CallFireApi(Engine* engine, CallFireApiOptions options);
+
+  // Answers one request; thread-safe, never throws. 404 in CallFire's error
+  // shape for a path no route has, 405 for a method the path does not take.
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  using Handler = HttpResponse (CallFireApi::*)(const ApiCall&);
+  struct Route {
+    const char* method;
+    // Segments of the path; "{}" matches one segment, which the handler
+    // finds in ApiCall::path().
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+
+  // Text broadcasts (broadcast_routes.cc).
+  HttpResponse CreateBroadcast(const ApiCall& call);
+  HttpResponse FindBroadcasts(const ApiCall& call);
+  HttpResponse GetBroadcast(const ApiCall& call);
+  HttpResponse UpdateBroadcast(const ApiCall& call);
+  HttpResponse StartBroadcast(const ApiCall& call);
+  HttpResponse StopBroadcast(const ApiCall& call);
+  HttpResponse ArchiveBroadcast(const ApiCall& call);
+  HttpResponse FindBatches(const ApiCall& call);
+  HttpResponse AddBatch(const ApiCall& call);
+  HttpResponse GetBatch(const ApiCall& call);
+  HttpResponse UpdateBatch(const ApiCall& call);
+  HttpResponse AddRecipients(const ApiCall& call);
+  HttpResponse BroadcastStats(const ApiCall& call);
+  // Texts (text_routes.cc).
+  HttpResponse FindBroadcastTexts(const ApiCall& call);
+  HttpResponse FindTexts(const ApiCall& call);
+  HttpResponse GetText(const ApiCall& call);
+
+  Engine* const engine_;
+  const CallFireApiOptions options_;
+  const std::vector<Route> routes_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_SERVICE_CALLFIRE_API_H_

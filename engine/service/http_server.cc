@@ -1,0 +1,506 @@
+#include "engine/service/http_server.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/ssl.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/asio/thread_pool.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
+#include "nlohmann/json.hpp"
+
+namespace herald {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+// Stop() waits this long for connections with an answer to write.
+constexpr auto kStopGrace = std::chrono::seconds(10);
+
+std::chrono::steady_clock::duration Steady(absl::Duration d) {
+  return absl::ToChronoNanoseconds(d);
+}
+
+std::string View(beast::string_view s) { return std::string(s); }
+
+HttpResponse PlainError(int status, absl::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = nlohmann::json{{"httpStatusCode", status},
+                                 {"internalCode", 0},
+                                 {"message", std::string(message)}}
+                      .dump();
+  return response;
+}
+
+// What a connection needs of the server; the server outlives its sessions
+// (Stop() waits for them to end).
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  // Closes the connection once it has no answer pending.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(const HttpServerOptions& options, HttpHandler handler, HeaderCheck check)
+      : options_(options),
+        handler_(std::move(handler)),
+        check_(std::move(check)),
+        acceptor_(ioc_),
+        pool_(std::max(1, options.handler_threads)) {}
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  ~Impl() { Stop(); }
+
+  absl::Status Listen();
+  void Stop();
+  uint16_t port() const { return port_; }
+
+  const HttpServerOptions& options() const { return options_; }
+  const HeaderCheck& check() const { return check_; }
+  bool stopping() const { return stopping_.load(); }
+
+  // Runs handler_ on a pool thread and `done` with its answer on
+  // `executor`; false (nothing runs) when too many requests are pending.
+  template <typename Executor, typename Done>
+  bool Handle(HttpRequest request, Executor executor, Done done) {
+    if (pending_.fetch_add(1) >= options_.max_pending_requests) {
+      pending_.fetch_sub(1);
+      return false;
+    }
+    net::post(pool_, [this, request = std::move(request), executor,
+                      done = std::move(done)]() mutable {
+      HttpResponse response = handler_(request);
+      pending_.fetch_sub(1);
+      net::post(executor, [done = std::move(done),
+                           response = std::move(response)]() mutable {
+        done(std::move(response));
+      });
+    });
+    return true;
+  }
+
+  void Register(const std::shared_ptr<SessionBase>& session) {
+    std::lock_guard lock(sessions_mu_);
+    sessions_.push_back(session);
+  }
+  void SessionEnded() {
+    std::lock_guard lock(sessions_mu_);
+    --open_sessions_;
+    sessions_changed_.notify_all();
+  }
+
+ private:
+  void Accept();
+  void OnAccept(const error_code& ec, tcp::socket socket);
+
+  const HttpServerOptions options_;
+  const HttpHandler handler_;
+  const HeaderCheck check_;
+  std::optional<ssl::context> tls_;  // the TLS sessions use it
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> pending_{0};
+
+  std::mutex sessions_mu_;
+  std::condition_variable sessions_changed_;
+  std::list<std::weak_ptr<SessionBase>> sessions_;  // (sessions_mu_)
+  int open_sessions_ = 0;                           // (sessions_mu_)
+
+  std::mutex stop_mu_;
+  bool stopped_ = false;  // (stop_mu_)
+
+  // After what a session's destructor uses: sessions still queued in the
+  // io_context when it goes (past Stop's grace) end before the rest.
+  net::io_context ioc_{1};
+  tcp::acceptor acceptor_;
+  net::thread_pool pool_;
+  std::thread io_thread_;
+};
+
+namespace {
+
+// One connection: reads a request, lets the check refuse it, reads its
+// body, has it handled, writes the answer, and again while it is kept
+// alive. All its handlers run on its strand.
+template <typename Stream>
+class Session : public SessionBase {
+ public:
+  template <typename... StreamArgs>
+  explicit Session(HttpServer::Impl* server, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
+        server_(server),
+        options_(server->options()) {}
+
+  ~Session() override { server_->SessionEnded(); }
+
+  void Start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      ReadHeader();
+    } else {
+      Lowest().expires_after(Steady(options_.header_timeout));
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = Self()](const error_code& ec) {
+                                if (ec) return self->Close();
+                                self->ReadHeader();
+                              });
+    }
+  }
+
+  void Shutdown() override {
+    net::post(Lowest().get_executor(), [self = Self()] {
+      self->closing_ = true;
+      if (!self->busy_) self->Close();
+    });
+  }
+
+ private:
+  std::shared_ptr<Session> Self() {
+    return std::static_pointer_cast<Session>(shared_from_this());
+  }
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void ReadHeader() {
+    if (closing_) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
+    parser_->body_limit(options_.body_limit);
+    // Idle until the first byte; then the header has header_timeout.
+    header_started_ = buffer_.size() > 0;
+    Lowest().expires_after(Steady(header_started_ ? options_.header_timeout
+                                                  : options_.idle_timeout));
+    ReadSomeHeader();
+  }
+
+  void ReadSomeHeader() {
+    http::async_read_some(
+        stream_, buffer_, *parser_,
+        [self = Self()](const error_code& ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(const error_code& ec) {
+    if (ec) return OnReadError(ec);
+    if (!parser_->is_header_done()) {
+      if (!header_started_) {
+        header_started_ = true;
+        Lowest().expires_after(Steady(options_.header_timeout));
+      }
+      return ReadSomeHeader();
+    }
+    const auto& header = parser_->get();
+    request_ = HttpRequest();
+    const beast::string_view target = header.target();
+    const size_t question = target.find('?');
+    request_.method = View(header.method_string());
+    request_.path = View(target.substr(0, question));
+    if (question != beast::string_view::npos) {
+      request_.query = View(target.substr(question + 1));
+    }
+    request_.content_type = View(header[http::field::content_type]);
+    request_.authorization = View(header[http::field::authorization]);
+    keep_alive_ = header.keep_alive();
+    if (std::optional<HttpResponse> refused = server_->check()(request_)) {
+      keep_alive_ = false;
+      return Write(*std::move(refused));
+    }
+    if (parser_->content_length().has_value() &&
+        *parser_->content_length() > options_.body_limit) {
+      keep_alive_ = false;
+      return Write(PlainError(
+          413, absl::StrCat("the body is larger than the server takes (",
+                            options_.body_limit, " bytes)")));
+    }
+    Lowest().expires_after(Steady(options_.body_timeout));
+    if (absl::EqualsIgnoreCase(View(header[http::field::expect]),
+                               "100-continue")) {
+      continue_.emplace(http::status::continue_, header.version());
+      return http::async_write(stream_, *continue_,
+                               [self = Self()](const error_code& ec, size_t) {
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = Self()](const error_code& ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(const error_code& ec) {
+    if (ec) return OnReadError(ec);
+    request_.body = parser_->release().body();
+    busy_ = true;
+    const bool taken =
+        server_->Handle(std::move(request_), Lowest().get_executor(),
+                        [self = Self()](HttpResponse response) {
+                          self->Write(std::move(response));
+                        });
+    if (!taken) {
+      HttpResponse busy = PlainError(
+          503, "the server has too many requests waiting; try again");
+      busy.headers.emplace_back("Retry-After", "1");
+      Write(std::move(busy));
+    }
+  }
+
+  void OnReadError(const error_code& ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::eof ||
+        ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec.category() !=
+            http::make_error_code(http::error::bad_method).category()) {
+      return Close();  // gone, too slow, or a socket error: no one to tell
+    }
+    keep_alive_ = false;
+    if (ec == http::error::header_limit) {
+      return Write(PlainError(
+          431, absl::StrCat("the request header is larger than the server "
+                            "takes (",
+                            options_.header_limit, " bytes)")));
+    }
+    if (ec == http::error::body_limit) {
+      return Write(PlainError(
+          413, absl::StrCat("the body is larger than the server takes (",
+                            options_.body_limit, " bytes)")));
+    }
+    Write(PlainError(400,
+                     absl::StrCat("not a valid HTTP request: ", ec.message())));
+  }
+
+  void Write(HttpResponse response) {
+    busy_ = true;
+    response_.emplace();
+    response_->version(11);
+    response_->result(static_cast<unsigned>(response.status));
+    response_->set(http::field::server, "herald");
+    if (!response.body.empty() || response.status != 204) {
+      response_->set(http::field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) {
+      response_->set(name, value);
+    }
+    response_->body() = std::move(response.body);
+    response_->keep_alive(keep_alive_ && !closing_ && !server_->stopping());
+    response_->prepare_payload();
+    Lowest().expires_after(Steady(options_.body_timeout));
+    http::async_write(
+        stream_, *response_,
+        [self = Self()](const error_code& ec, size_t) { self->OnWrite(ec); });
+  }
+
+  void OnWrite(const error_code& ec) {
+    busy_ = false;
+    const bool again = !ec && response_->keep_alive();
+    response_.reset();
+    if (!again) return Close();
+    ReadHeader();
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    error_code ignored;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Lowest().close();
+    } else {
+      Lowest().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown(
+          [self = Self()](const error_code&) { self->Lowest().close(); });
+    }
+  }
+
+  Stream stream_;
+  HttpServer::Impl* server_;
+  const HttpServerOptions& options_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  std::optional<http::response<http::string_body>> response_;
+  HttpRequest request_;
+  bool header_started_ = false;
+  bool keep_alive_ = false;
+  bool busy_ = false;     // a handler or a write is under way
+  bool closing_ = false;  // the server stops: close when not busy
+  bool closed_ = false;
+};
+
+absl::StatusOr<tcp::endpoint> ParseListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  uint32_t port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(listen).substr(colon + 1), &port) ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address \"", listen,
+                     "\": expected HOST:PORT, e.g. "
+                     "127.0.0.1:8080"));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  error_code ec;
+  const net::ip::address address = net::ip::make_address(host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address \"", listen, "\": \"", host,
+                     "\" is not an IP address (", ec.message(), ")"));
+  }
+  return tcp::endpoint(address, static_cast<uint16_t>(port));
+}
+
+}  // namespace
+
+absl::Status HttpServer::Impl::Listen() {
+  absl::StatusOr<tcp::endpoint> endpoint = ParseListen(options_.listen);
+  if (!endpoint.ok()) return endpoint.status();
+  if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both a certificate and a key file");
+  }
+  if (!options_.tls_cert_file.empty()) {
+    tls_.emplace(ssl::context::tls_server);
+    tls_->set_options(ssl::context::default_workarounds |
+                      ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    error_code ec;
+    tls_->use_certificate_chain_file(options_.tls_cert_file, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options_.tls_cert_file,
+                       ": not a usable PEM certificate: ", ec.message()));
+    }
+    tls_->use_private_key_file(options_.tls_key_file, ssl::context::pem, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options_.tls_key_file,
+                       ": not a usable PEM private key for the certificate: ",
+                       ec.message()));
+    }
+  }
+  error_code ec;
+  acceptor_.open(endpoint->protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(*endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen, ": ", ec.message()));
+  }
+  port_ = acceptor_.local_endpoint().port();
+  Accept();
+  io_thread_ = std::thread([this] { ioc_.run(); });
+  return absl::OkStatus();
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         [this](const error_code& ec, tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void HttpServer::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
+  if (stopping_ || ec == net::error::operation_aborted) return;
+  if (!ec) {
+    std::shared_ptr<SessionBase> session;
+    {
+      std::lock_guard lock(sessions_mu_);
+      if (open_sessions_ < options_.max_connections)
+        ++open_sessions_;
+      else
+        socket.close();  // over the cap: the client may try again
+      sessions_.remove_if([](const auto& s) { return s.expired(); });
+    }
+    if (socket.is_open()) {
+      if (tls_.has_value()) {
+        auto s =
+            std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                this, std::move(socket), *tls_);
+        session = s;
+        Register(session);
+        s->Start();
+      } else {
+        auto s = std::make_shared<Session<beast::tcp_stream>>(
+            this, std::move(socket));
+        session = s;
+        Register(session);
+        s->Start();
+      }
+    }
+  }
+  Accept();
+}
+
+void HttpServer::Impl::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  stopping_ = true;
+  if (io_thread_.joinable()) {
+    net::post(ioc_, [this] {
+      error_code ignored;
+      acceptor_.close(ignored);
+    });
+    std::unique_lock lock(sessions_mu_);
+    for (const std::weak_ptr<SessionBase>& weak : sessions_) {
+      if (std::shared_ptr<SessionBase> session = weak.lock()) {
+        session->Shutdown();
+      }
+    }
+    sessions_changed_.wait_for(lock, kStopGrace,
+                               [this] { return open_sessions_ == 0; });
+    lock.unlock();
+    ioc_.stop();
+    io_thread_.join();
+  }
+  pool_.join();
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
+    const HttpServerOptions& options, HttpHandler handler, HeaderCheck check) {
+  auto impl =
+      std::make_unique<Impl>(options, std::move(handler), std::move(check));
+  if (absl::Status s = impl->Listen(); !s.ok()) return s;
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace herald
