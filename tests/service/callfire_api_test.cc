@@ -1,0 +1,406 @@
+// CallFire's v2 API as `herald serve` answers it, over real HTTP on
+// loopback (libcurl) to an ApiServer over a real Engine and state
+// directory: every route, its codes and shapes against the seeds' examples.
+#include <sys/stat.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "engine/service/api_server.h"
+#include "gtest/gtest.h"
+#include "herald/engine.h"
+#include "tests/http_test_client.h"
+#include "tests/test_util.h"
+
+namespace herald {
+namespace {
+
+using testing::HttpCall;
+using testing::HttpReply;
+using testing::Send;
+
+// The seeds' charity broadcast (callfire-v2-usecase-nonprofit.txt), written
+// as loosely as the seeds write their requests: a comment line, numbers as
+// attribute values, a trailing comma.
+constexpr char kCharity[] = R"({
+  "name":"Charity SMS Campaign",
+  "labels": ["charity", "id-10003"],
+  "fromNumber":"19206596476",
+  # the recipients, with their attributes
+  "recipients": [
+    {"phoneNumber":"13233834422", "attributes": {"u_name": "Alice", "age": 30}},
+    {"phoneNumber":"13233834433", "attributes": {"u_name": "Mark", "age": 45}},
+    {"phoneNumber":"13233834488",
+     "message": "Hi ${u_name}, the megic number is ${magic_number}",
+     "attributes": {"u_name": "Jane", "magic_number": "10"}},
+  ],
+  "message":"Hello ${u_name} ..."
+})";
+
+// A broadcast whose schedule opens only next year: it runs and sends
+// nothing, so it stays RUNNING for as long as a test needs.
+std::string FutureBroadcast(absl::string_view name) {
+  const absl::CivilDay next_year(
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1, 6, 1);
+  return absl::StrCat(R"({"name":")", name, R"(","message":"later",)",
+                      R"("schedules":[{"startDate":{"year":)", next_year.year(),
+                      R"(,"month":6,"day":1}}],)",
+                      R"("recipients":[{"phoneNumber":"12135551001"},)",
+                      R"({"phoneNumber":"12135551002"}]})");
+}
+
+class CallFireApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions options;
+    options.state_dir = dir_.File("state");
+    options.workers = 1;
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+    const std::string users = dir_.Write("users", "mary:s3cret\nbob:pw\n");
+    ::chmod(users.c_str(), 0600);
+    ApiServerOptions server;
+    server.http.listen = "127.0.0.1:0";
+    absl::StatusOr<ApiCredentials> credentials = ApiCredentials::Load(users);
+    ASSERT_TRUE(credentials.ok()) << credentials.status();
+    server.credentials = *std::move(credentials);
+    absl::StatusOr<std::unique_ptr<ApiServer>> started =
+        ApiServer::Start(engine_.get(), std::move(server));
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = *std::move(started);
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Stop();
+  }
+
+  std::string Url(absl::string_view path) const {
+    return absl::StrCat("http://127.0.0.1:", server_->port(), path);
+  }
+
+  HttpReply Call(absl::string_view method, absl::string_view path,
+                 absl::string_view body = "",
+                 absl::string_view user = "mary:s3cret") {
+    HttpCall call;
+    call.method = std::string(method);
+    call.url = Url(path);
+    call.body = std::string(body);
+    call.user_password = std::string(user);
+    if (!body.empty()) call.headers = {"Content-Type: application/json"};
+    return Send(call);
+  }
+
+  // Creates a broadcast from `body` and returns its id (0 on failure).
+  int64_t Create(absl::string_view body, absl::string_view query = "") {
+    HttpReply reply =
+        Call("POST", absl::StrCat("/v2/texts/broadcasts", query), body);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    nlohmann::json json = reply.Json();
+    return json.contains("id") ? json["id"].get<int64_t>() : 0;
+  }
+
+  // The broadcast's status once it is neither RUNNING nor START_PENDING.
+  std::string WaitFinished(int64_t id) {
+    absl::StatusOr<BroadcastStatus> status =
+        engine_->Wait(id, absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status.status();
+    return status.ok() ? std::string(BroadcastStatusName(*status)) : "";
+  }
+
+  void ExpectError(const HttpReply& reply, long status,
+                   absl::string_view message_part) {
+    EXPECT_EQ(reply.status, status) << reply.body;
+    nlohmann::json json = reply.Json();
+    EXPECT_EQ(json.value("httpStatusCode", 0), status) << reply.body;
+    EXPECT_TRUE(json.contains("internalCode")) << reply.body;
+    EXPECT_NE(json.value("message", "").find(std::string(message_part)),
+              std::string::npos)
+        << reply.body;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<ApiServer> server_;
+};
+
+TEST_F(CallFireApiTest, TheCharityExampleSendsAndIsFoundAsTheSeedsShow) {
+  const int64_t id = Create(kCharity, "?start=true");
+  ASSERT_EQ(id, 1);
+  EXPECT_EQ(WaitFinished(id), "FINISHED");
+
+  HttpReply broadcast = Call("GET", "/v2/texts/broadcasts/1");
+  ASSERT_EQ(broadcast.status, 200) << broadcast.body;
+  nlohmann::json b = broadcast.Json();
+  EXPECT_EQ(b["id"], 1);
+  EXPECT_EQ(b["name"], "Charity SMS Campaign");
+  EXPECT_EQ(b["status"], "FINISHED");
+  EXPECT_EQ(b["fromNumber"], "19206596476");
+  EXPECT_EQ(b["labels"], nlohmann::json({"charity", "id-10003"}));
+  EXPECT_FALSE(b.contains("recipients"));
+
+  HttpReply texts = Call("GET", "/v2/texts/broadcasts/1/texts");
+  ASSERT_EQ(texts.status, 200) << texts.body;
+  nlohmann::json page = texts.Json();
+  EXPECT_EQ(page["totalCount"], 3);
+  EXPECT_EQ(page["limit"], 100);
+  EXPECT_EQ(page["offset"], 0);
+  ASSERT_EQ(page["items"].size(), 3);
+  const nlohmann::json& jane = page["items"][2];
+  EXPECT_EQ(jane["id"], int64_t{10010000000003});
+  EXPECT_EQ(jane["campaignId"], 1);
+  EXPECT_EQ(jane["batchId"], 1001);
+  EXPECT_EQ(jane["toNumber"], "13233834488");
+  EXPECT_EQ(jane["fromNumber"], "19206596476");
+  EXPECT_EQ(jane["state"], "FINISHED");
+  EXPECT_EQ(jane["finalTextResult"], "SENT");
+  EXPECT_EQ(jane["inbound"], false);
+  EXPECT_EQ(jane["message"], "Hi Jane, the megic number is 10");
+  EXPECT_EQ(page["items"][0]["message"], "Hello Alice ...");
+  ASSERT_EQ(jane["records"].size(), 1);
+  EXPECT_EQ(jane["records"][0]["textResult"], "SENT");
+  EXPECT_FALSE(jane["records"][0].contains("id"));
+
+  // One text by its id, and the same through GET /v2/texts?id=.
+  HttpReply one = Call("GET", "/v2/texts/10010000000003");
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.Json(), jane);
+  HttpReply by_ids =
+      Call("GET", "/v2/texts?id=10010000000003&id=10010000000001&states=DNC");
+  ASSERT_EQ(by_ids.status, 200) << by_ids.body;
+  EXPECT_EQ(by_ids.Json()["totalCount"], 2);
+
+  // Paging and partial responses, as the SMS-chat how-to asks for them.
+  HttpReply second =
+      Call("GET",
+           "/v2/texts?campaignId=1&offset=1&limit=1&fields=items(id,message),"
+           "totalCount");
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.Json(),
+            nlohmann::json::parse(
+                R"({"items":[{"id":10010000000002,"message":"Hello Mark ..."}],
+                    "totalCount":3})"));
+
+  HttpReply stats = Call("GET", "/v2/texts/broadcasts/1/stats");
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  nlohmann::json s = stats.Json();
+  EXPECT_EQ(s["totalCount"], 3);
+  EXPECT_EQ(s["sentCount"], 3);
+  EXPECT_EQ(s["remainingOutboundCount"], 0);
+  EXPECT_EQ(s["batches"][0]["id"], 1001);
+  HttpReply trimmed =
+      Call("GET", "/v2/texts/broadcasts/1/stats?fields=sentCount,unsentCount");
+  EXPECT_EQ(trimmed.Json(),
+            nlohmann::json::parse(R"({"sentCount":3,"unsentCount":0})"));
+}
+
+TEST_F(CallFireApiTest, RefusesRequestsWithoutTheRightCredentials) {
+  for (const char* user : {"", "mary:wrong", "nobody:s3cret", "mary"}) {
+    HttpReply reply = Call("GET", "/v2/texts/broadcasts", "", user);
+    ExpectError(
+        reply, 401,
+        user[0] == '\0' ? "credentials required" : "username or password");
+    EXPECT_NE(reply.headers.find("WWW-Authenticate: Basic realm=\"herald\""),
+              std::string::npos)
+        << reply.headers;
+  }
+  // A refused request's body is never read, nor acted on.
+  ExpectError(Call("POST", "/v2/texts/broadcasts", kCharity, "bob:nope"), 401,
+              "wrong");
+  EXPECT_TRUE(engine_->ListBroadcasts().empty());
+  EXPECT_EQ(Call("GET", "/v2/texts/broadcasts", "", "bob:pw").status, 200);
+}
+
+TEST_F(CallFireApiTest, AnswersUnknownThingsInCallFiresErrorShape) {
+  ExpectError(Call("GET", "/v2/texts/broadcasts/7"), 404, "7");
+  ExpectError(Call("POST", "/v2/texts/broadcasts/7/start"), 404, "7");
+  ExpectError(Call("GET", "/v2/texts/broadcasts/abc"), 400,
+              "broadcast id: expected a non-negative integer, got \"abc\"");
+  ExpectError(Call("GET", "/v2/texts/123"), 404, "no text 123");
+  ExpectError(Call("GET", "/v2/campaigns/batches/5000"), 404, "no batch 5000");
+  ExpectError(Call("GET", "/v2/nothing/here"), 404,
+              "no such resource: GET /v2/nothing/here");
+  HttpReply wrong_method = Call("DELETE", "/v2/texts/broadcasts");
+  ExpectError(wrong_method, 405, "takes POST, GET");
+  ExpectError(Call("GET", "/v2/texts/broadcasts?limit=1001"), 400,
+              "query parameter limit: expected an integer from 0 to 1000");
+  ExpectError(Call("GET", "/v2/texts?states=SENDING"), 400,
+              "query parameter states: \"SENDING\" is not one of READY");
+  ExpectError(Call("GET", "/v2/texts?fields=items(id"), 400,
+              "query parameter fields");
+  ExpectError(Call("GET", "/v2/texts?toNumber=%ZZ"), 400,
+              "'%' not followed by two hex digits");
+}
+
+TEST_F(CallFireApiTest, NamesTheFieldOfABadBody) {
+  ExpectError(Call("POST", "/v2/texts/broadcasts", R"({"name":"x",)"), 400,
+              "request body: not valid JSON at line 1");
+  ExpectError(
+      Call("POST", "/v2/texts/broadcasts", R"({"name":"x","mesage":"typo"})"),
+      400, "mesage: unknown field");
+  ExpectError(Call("POST", "/v2/texts/broadcasts",
+                   R"({"recipients":[{"phoneNumber":"12135551234",
+                        "contactId":122460000043}]})"),
+              400, "recipients[0].contactId: herald keeps no contacts");
+  ExpectError(Call("POST", "/v2/texts/broadcasts",
+                   R"({"recipients":[{"attributes":{"a":"b"}}]})"),
+              400, "recipients[0]: a recipient needs a phoneNumber");
+  ExpectError(Call("POST", "/v2/texts/broadcasts",
+                   R"({"recipients":[{"phoneNumber":"12135551234",
+                        "attributes":{"a":{"b":1}}}]})"),
+              400, "recipients[0].attributes.a: expected a string, number");
+  ExpectError(Call("POST", "/v2/texts/broadcasts", R"(["not", "an object"])"),
+              400, "request body: expected an object");
+  EXPECT_TRUE(engine_->ListBroadcasts().empty());
+  // Unknown query parameters are no error.
+  EXPECT_EQ(Call("GET", "/v2/texts/broadcasts?whatever=1").status, 200);
+}
+
+TEST_F(CallFireApiTest, StrictValidationRefusesABadNumberAndLeavesNothing) {
+  ExpectError(Call("POST", "/v2/texts/broadcasts?strictValidation=true",
+                   R"({"message":"hi","recipients":[
+                        {"phoneNumber":"12135551234"},
+                        {"phoneNumber":"1213555"}]})"),
+              400, "strictValidation");
+  HttpReply found = Call("GET", "/v2/texts/broadcasts");
+  EXPECT_EQ(found.Json()["totalCount"], 0) << found.body;
+}
+
+TEST_F(CallFireApiTest, BatchesAreAddedFoundAndSwitchedOffAndOn) {
+  const int64_t id = Create(R"({"name":"Batches","message":"Hi ${name}"})");
+  ASSERT_EQ(id, 1);
+  HttpReply added = Call("POST", "/v2/texts/broadcasts/1/batches", R"({
+      "name": "contact batch",
+      "recipients": [{"phoneNumber":"12135551122", "attributes":{"name":"A"}},
+                     {"phoneNumber":"(213) 555-1122", "attributes":{"name":"B"}},
+                     {"phoneNumber":"12135553434", "attributes":{"name":"C"}}],
+      "scrubDuplicates": "true"
+  })");
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(added.Json(), nlohmann::json::parse(R"({"id":1001})"));
+
+  HttpReply batch = Call("GET", "/v2/campaigns/batches/1001");
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  nlohmann::json b = batch.Json();
+  EXPECT_EQ(b["id"], 1001);
+  EXPECT_EQ(b["name"], "contact batch");
+  EXPECT_EQ(b["status"], "ACTIVE");
+  EXPECT_EQ(b["broadcastId"], 1);
+  EXPECT_EQ(b["size"], 3);
+  EXPECT_EQ(b["enabled"], true);
+
+  // The seeds' PUT: {"enabled": false}, answered 200 with no body.
+  HttpReply off =
+      Call("PUT", "/v2/campaigns/batches/1001", R"( { "enabled": false } )");
+  EXPECT_EQ(off.status, 200);
+  EXPECT_EQ(off.body, "");
+  EXPECT_EQ(Call("GET", "/v2/campaigns/batches/1001").Json()["enabled"], false);
+  ExpectError(Call("PUT", "/v2/campaigns/batches/1001", R"({"size": 3})"), 400,
+              "size: unknown field");
+  EXPECT_EQ(
+      Call("PUT", "/v2/campaigns/batches/1001", R"({"enabled":"true"})").status,
+      200);
+
+  HttpReply page = Call(
+      "GET", "/v2/texts/broadcasts/1/batches?fields=items(name,status,size)");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.Json(), nlohmann::json::parse(R"({"items":[
+      {"name":"contact batch","status":"ACTIVE","size":3}]})"));
+
+  // Sent: the duplicate ends DUP, the two others are texted.
+  ASSERT_EQ(Call("POST", "/v2/texts/broadcasts/1/start").status, 200);
+  EXPECT_EQ(WaitFinished(id), "FINISHED");
+  HttpReply dups = Call("GET", "/v2/texts?batchId=1001&states=DUP");
+  ASSERT_EQ(dups.status, 200) << dups.body;
+  EXPECT_EQ(dups.Json()["totalCount"], 1);
+  EXPECT_EQ(dups.Json()["items"][0]["toNumber"], "12135551122");
+  EXPECT_EQ(Call("GET", "/v2/texts?results=SENT").Json()["totalCount"], 2);
+}
+
+TEST_F(CallFireApiTest, AStartStopStartCycleOfARunningBroadcast) {
+  const int64_t id = Create(FutureBroadcast("Later"));
+  ASSERT_EQ(id, 1);
+  auto status = [&] {
+    return Call("GET", "/v2/texts/broadcasts/1?fields=status").Json()["status"];
+  };
+  // Start answers once the broadcast is START_PENDING; its runner makes it
+  // RUNNING a moment later.
+  auto settled_status = [&] {
+    nlohmann::json now = status();
+    for (int i = 0; i < 1000 && now == "START_PENDING"; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+      now = status();
+    }
+    return now;
+  };
+  EXPECT_EQ(status(), "SETUP");
+  // start, stop and archive take a POST with no body and no Content-Length.
+  for (const char* step : {"start", "stop", "start"}) {
+    HttpReply reply =
+        Call("POST", absl::StrCat("/v2/texts/broadcasts/1/", step));
+    EXPECT_EQ(reply.status, 200) << step << ": " << reply.body;
+    EXPECT_EQ(reply.body, "");
+    EXPECT_EQ(settled_status(),
+              std::string(step) == "start" ? "RUNNING" : "STOPPED");
+  }
+  HttpReply running = Call("GET", "/v2/texts/broadcasts?running=true");
+  EXPECT_EQ(running.Json()["totalCount"], 1) << running.body;
+
+  // A partial update needs the broadcast stopped, and keeps what it omits.
+  ExpectError(Call("PUT", "/v2/texts/broadcasts/1", R"({"name":"Renamed"})"),
+              400, "SETUP or STOPPED");
+  ASSERT_EQ(Call("POST", "/v2/texts/broadcasts/1/stop").status, 200);
+  HttpReply renamed =
+      Call("PUT", "/v2/texts/broadcasts/1", R"({"name":"Renamed"})");
+  EXPECT_EQ(renamed.status, 200) << renamed.body;
+  nlohmann::json b = Call("GET", "/v2/texts/broadcasts/1").Json();
+  EXPECT_EQ(b["name"], "Renamed");
+  EXPECT_EQ(b["message"], "later");
+  EXPECT_EQ(b["status"], "STOPPED");
+
+  // Archived: hidden from searches, still there by id.
+  ASSERT_EQ(Call("POST", "/v2/texts/broadcasts/1/archive").status, 200);
+  EXPECT_EQ(Call("GET", "/v2/texts/broadcasts").Json()["totalCount"], 0);
+  EXPECT_EQ(status(), "ARCHIVED");
+}
+
+TEST_F(CallFireApiTest, FindsBroadcastsByNameLabelAndPage) {
+  for (const char* name : {"Spring fair", "Summer fair", "Winter appeal"}) {
+    Create(absl::StrCat(R"({"name":")", name,
+                        R"(","labels":["fair"],"message":"m"})"));
+  }
+  Create(R"({"name":"Unlabelled","message":"m"})");
+  nlohmann::json fairs =
+      Call("GET", "/v2/texts/broadcasts?name=FAIR&limit=1&offset=1").Json();
+  EXPECT_EQ(fairs["totalCount"], 2);
+  ASSERT_EQ(fairs["items"].size(), 1);
+  EXPECT_EQ(fairs["items"][0]["name"], "Summer fair");
+  EXPECT_EQ(Call("GET", "/v2/texts/broadcasts?label=fair").Json()["totalCount"],
+            3);
+  EXPECT_EQ(Call("GET", "/v2/texts/broadcasts?running=false&fields=totalCount")
+                .Json(),
+            nlohmann::json::parse(R"({"totalCount":4})"));
+}
+
+TEST_F(CallFireApiTest, RecipientsAddedToABroadcastAnswerTheirTexts) {
+  ASSERT_EQ(Create(R"({"name":"R","message":"Hi","fromNumber":"67076"})"), 1);
+  HttpReply added = Call("POST", "/v2/texts/broadcasts/1/recipients", R"([
+      {"phoneNumber":"12135551122"},
+      {"phoneNumber":"2135558090",
+       "attributes": {"custom_external_id": 30005044}}])");
+  ASSERT_EQ(added.status, 200) << added.body;
+  nlohmann::json items = added.Json()["items"];
+  ASSERT_EQ(items.size(), 2);
+  EXPECT_EQ(items[1]["id"], int64_t{10010000000002});
+  EXPECT_EQ(items[1]["toNumber"], "12135558090");
+  EXPECT_EQ(items[1]["state"], "READY");
+  EXPECT_EQ(items[1]["campaignId"], 1);
+  EXPECT_EQ(items[1]["batchId"], 1001);
+  EXPECT_EQ(items[1]["fromNumber"], "67076");
+  EXPECT_EQ(items[1]["attributes"]["custom_external_id"], "30005044");
+}
+
+}  // namespace
+}  // namespace herald
