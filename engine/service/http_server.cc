@@ -34,6 +34,9 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 
+// What the first read of a request asks for.
+constexpr size_t kFirstRead = 4096;
+
 // Stop() waits this long for connections with an answer to write.
 constexpr auto kStopGrace = std::chrono::seconds(10);
 
@@ -139,6 +142,9 @@ class HttpServer::Impl {
   // After what a session's destructor uses: sessions still queued in the
   // io_context when it goes (past Stop's grace) end before the rest.
   net::io_context ioc_{1};
+  // Keeps ioc_ running while a handler works and no socket waits.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_{
+      ioc_.get_executor()};
   tcp::acceptor acceptor_;
   net::thread_pool pool_;
   std::thread io_thread_;
@@ -186,33 +192,34 @@ class Session : public SessionBase {
   }
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
+  // Waits, at most idle_timeout, for the next request's first bytes; its
+  // header then has header_timeout to arrive whole (Beast parses a header
+  // only once it is complete, so the wait for the first bytes is a read of
+  // its own, which also sees what TLS has decrypted already).
   void ReadHeader() {
     if (closing_) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
     parser_->body_limit(options_.body_limit);
-    // Idle until the first byte; then the header has header_timeout.
-    header_started_ = buffer_.size() > 0;
-    Lowest().expires_after(Steady(header_started_ ? options_.header_timeout
-                                                  : options_.idle_timeout));
-    ReadSomeHeader();
+    if (buffer_.size() > 0) return ReadWholeHeader();
+    Lowest().expires_after(Steady(options_.idle_timeout));
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = Self()](const error_code& ec, size_t n) {
+                              if (ec) return self->OnReadError(ec);
+                              self->buffer_.commit(n);
+                              self->ReadWholeHeader();
+                            });
   }
 
-  void ReadSomeHeader() {
-    http::async_read_some(
+  void ReadWholeHeader() {
+    Lowest().expires_after(Steady(options_.header_timeout));
+    http::async_read_header(
         stream_, buffer_, *parser_,
         [self = Self()](const error_code& ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(const error_code& ec) {
     if (ec) return OnReadError(ec);
-    if (!parser_->is_header_done()) {
-      if (!header_started_) {
-        header_started_ = true;
-        Lowest().expires_after(Steady(options_.header_timeout));
-      }
-      return ReadSomeHeader();
-    }
     const auto& header = parser_->get();
     request_ = HttpRequest();
     const beast::string_view target = header.target();
@@ -346,7 +353,6 @@ class Session : public SessionBase {
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
   HttpRequest request_;
-  bool header_started_ = false;
   bool keep_alive_ = false;
   bool busy_ = false;     // a handler or a write is under way
   bool closing_ = false;  // the server stops: close when not busy
@@ -474,15 +480,22 @@ void HttpServer::Impl::Stop() {
       error_code ignored;
       acceptor_.close(ignored);
     });
-    std::unique_lock lock(sessions_mu_);
-    for (const std::weak_ptr<SessionBase>& weak : sessions_) {
-      if (std::shared_ptr<SessionBase> session = weak.lock()) {
-        session->Shutdown();
+    std::vector<std::shared_ptr<SessionBase>> open;
+    {
+      std::lock_guard lock(sessions_mu_);
+      for (const std::weak_ptr<SessionBase>& weak : sessions_) {
+        if (std::shared_ptr<SessionBase> session = weak.lock()) {
+          open.push_back(std::move(session));
+        }
       }
     }
+    for (const auto& session : open) session->Shutdown();
+    open.clear();  // without the lock: the last reference ends a session
+    std::unique_lock lock(sessions_mu_);
     sessions_changed_.wait_for(lock, kStopGrace,
                                [this] { return open_sessions_ == 0; });
     lock.unlock();
+    work_.reset();
     ioc_.stop();
     io_thread_.join();
   }
