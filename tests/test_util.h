@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -50,6 +51,10 @@ int64_t QueryInt(const std::string& path, const std::string& sql);
 // Runs `command` with /bin/sh, stdout and stderr captured together into
 // `*output`. Returns the command's exit status (-1 if it did not exit).
 int RunCommand(const std::string& command, std::string* output);
+
+// Starts argv[0] (a path) with `argv`, its stdout and stderr appended to the
+// file `log`; returns its pid, or -1 when it could not be started.
+int SpawnWithLog(const std::vector<std::string>& argv, const std::string& log);
 
 }  // namespace herald
 

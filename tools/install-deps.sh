@@ -17,7 +17,7 @@ packages=(
   nlohmann-json3-dev
   libcli11-dev
   tzdata
-  python3
+  python3 openssl curl
   kannel kannel-extras
   clang-14 libclang-rt-14-dev llvm-14
 )

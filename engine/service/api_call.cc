@@ -74,12 +74,12 @@ absl::Status BadParameter(absl::string_view name, absl::string_view expected,
 
 }  // namespace
 
-HttpResponse ErrorResponse(const absl::Status& status) {
+ServerResponse ErrorResponse(const absl::Status& status) {
   return ErrorResponse(HttpStatusOf(status.code()), status.message());
 }
 
-HttpResponse ErrorResponse(int http_status, absl::string_view message) {
-  HttpResponse response;
+ServerResponse ErrorResponse(int http_status, absl::string_view message) {
+  ServerResponse response;
   response.status = http_status;
   response.body =
       nlohmann::json{{"httpStatusCode", http_status},
@@ -89,19 +89,19 @@ HttpResponse ErrorResponse(int http_status, absl::string_view message) {
   return response;
 }
 
-HttpResponse EmptyOk() {
-  HttpResponse response;
+ServerResponse EmptyOk() {
+  ServerResponse response;
   response.status = 200;
   return response;
 }
 
-HttpResponse NoContent() {
-  HttpResponse response;
+ServerResponse NoContent() {
+  ServerResponse response;
   response.status = 204;
   return response;
 }
 
-absl::StatusOr<ApiCall> ApiCall::Parse(const HttpRequest& request,
+absl::StatusOr<ApiCall> ApiCall::Parse(const ServerRequest& request,
                                        std::vector<std::string> path_params) {
   ApiCall call;
   call.request_ = &request;
@@ -202,9 +202,9 @@ absl::StatusOr<nlohmann::json> ApiCall::Body(nlohmann::json when_empty) const {
   return ParseLenientJson(request_->body, "request body");
 }
 
-HttpResponse ApiCall::Json(const nlohmann::json& value) const {
+ServerResponse ApiCall::Json(const nlohmann::json& value) const {
   std::optional<std::string> fields = Query("fields");
-  HttpResponse response;
+  ServerResponse response;
   response.status = 200;
   if (!fields.has_value() || fields->empty()) {
     response.body =
@@ -221,8 +221,8 @@ HttpResponse ApiCall::Json(const nlohmann::json& value) const {
   return response;
 }
 
-HttpResponse ApiCall::Page(nlohmann::json items, const ApiPaging& paging,
-                           uint64_t total_count) const {
+ServerResponse ApiCall::Page(nlohmann::json items, const ApiPaging& paging,
+                             uint64_t total_count) const {
   return Json({{"items", std::move(items)},
                {"limit", paging.limit},
                {"offset", paging.offset},

@@ -25,8 +25,8 @@ namespace herald {
 // OutOfRange and AlreadyExists are 400, NotFound 404, Unauthenticated 401,
 // PermissionDenied 403, ResourceExhausted 429, Unavailable 503, the rest
 // 500; the message is the status's.
-HttpResponse ErrorResponse(const absl::Status& status);
-HttpResponse ErrorResponse(int http_status, absl::string_view message);
+ServerResponse ErrorResponse(const absl::Status& status);
+ServerResponse ErrorResponse(int http_status, absl::string_view message);
 
 // CallFire's pages: limit 100 unless given, at most 1000.
 inline constexpr int kDefaultApiPageLimit = 100;
@@ -41,10 +41,10 @@ class ApiCall {
  public:
   // InvalidArgument naming the parameter when the query is not valid
   // percent-encoding.
-  static absl::StatusOr<ApiCall> Parse(const HttpRequest& request,
+  static absl::StatusOr<ApiCall> Parse(const ServerRequest& request,
                                        std::vector<std::string> path_params);
 
-  const HttpRequest& request() const { return *request_; }
+  const ServerRequest& request() const { return *request_; }
   // The {placeholders} of the route, in order, as sent.
   const std::vector<std::string>& path() const { return path_params_; }
 
@@ -74,21 +74,21 @@ class ApiCall {
       nlohmann::json when_empty = nlohmann::json::object()) const;
 
   // 200 with `value` trimmed by the `fields` parameter (a bad one is 400).
-  HttpResponse Json(const nlohmann::json& value) const;
+  ServerResponse Json(const nlohmann::json& value) const;
   // 200 with {"items", "limit", "offset", "totalCount"}, trimmed by fields.
-  HttpResponse Page(nlohmann::json items, const ApiPaging& paging,
-                    uint64_t total_count) const;
+  ServerResponse Page(nlohmann::json items, const ApiPaging& paging,
+                      uint64_t total_count) const;
 
  private:
   ApiCall() = default;
-  const HttpRequest* request_ = nullptr;
+  const ServerRequest* request_ = nullptr;
   std::vector<std::string> path_params_;
   std::vector<std::pair<std::string, std::string>> query_;  // decoded
 };
 
 // The empty answers: 200 with no body (start, stop, PUT), 204 (DELETE).
-HttpResponse EmptyOk();
-HttpResponse NoContent();
+ServerResponse EmptyOk();
+ServerResponse NoContent();
 
 }  // namespace herald
 

@@ -31,13 +31,15 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   ApiServer* self = server.get();
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(
       self->options_.http,
-      [self](const HttpRequest& request) { return self->api_.Handle(request); },
-      [self](const HttpRequest& request) -> std::optional<HttpResponse> {
+      [self](const ServerRequest& request) {
+        return self->api_.Handle(request);
+      },
+      [self](const ServerRequest& request) -> std::optional<ServerResponse> {
         const std::optional<ApiCredentials>& users = self->options_.credentials;
         if (!users.has_value() || users->Accepts(request.authorization)) {
           return std::nullopt;
         }
-        HttpResponse refused =
+        ServerResponse refused =
             ErrorResponse(401, request.authorization.empty()
                                    ? "credentials required (HTTP Basic)"
                                    : "the username or password is wrong");

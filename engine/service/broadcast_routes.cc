@@ -76,7 +76,7 @@ absl::StatusOr<int64_t> AddRecipientsBatch(Engine& engine, BroadcastId id,
 
 }  // namespace
 
-HttpResponse CallFireApi::CreateBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::CreateBroadcast(const ApiCall& call) {
   absl::StatusOr<nlohmann::json> body = call.Body();
   if (!body.ok()) return ErrorResponse(body.status());
   const JsonField root(kBody, "", *body);
@@ -119,7 +119,7 @@ HttpResponse CallFireApi::CreateBroadcast(const ApiCall& call) {
   return call.Json({{"id", *id}});
 }
 
-HttpResponse CallFireApi::FindBroadcasts(const ApiCall& call) {
+ServerResponse CallFireApi::FindBroadcasts(const ApiCall& call) {
   absl::StatusOr<ApiPaging> paging = call.Paging();
   if (!paging.ok()) return ErrorResponse(paging.status());
   absl::StatusOr<std::optional<bool>> running = call.QueryBool("running");
@@ -154,7 +154,7 @@ HttpResponse CallFireApi::FindBroadcasts(const ApiCall& call) {
   return call.Page(std::move(items), *paging, total);
 }
 
-HttpResponse CallFireApi::GetBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::GetBroadcast(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<BroadcastInfo> broadcast = engine_->GetBroadcast(*id);
@@ -162,7 +162,7 @@ HttpResponse CallFireApi::GetBroadcast(const ApiCall& call) {
   return call.Json(BroadcastJson(*broadcast));
 }
 
-HttpResponse CallFireApi::UpdateBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::UpdateBroadcast(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<nlohmann::json> body = call.Body();
@@ -191,28 +191,28 @@ HttpResponse CallFireApi::UpdateBroadcast(const ApiCall& call) {
   return EmptyOk();
 }
 
-HttpResponse CallFireApi::StartBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::StartBroadcast(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::Status s = engine_->Start(*id);
   return s.ok() ? EmptyOk() : ErrorResponse(s);
 }
 
-HttpResponse CallFireApi::StopBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::StopBroadcast(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::Status s = engine_->Stop(*id);
   return s.ok() ? EmptyOk() : ErrorResponse(s);
 }
 
-HttpResponse CallFireApi::ArchiveBroadcast(const ApiCall& call) {
+ServerResponse CallFireApi::ArchiveBroadcast(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::Status s = engine_->Archive(*id);
   return s.ok() ? EmptyOk() : ErrorResponse(s);
 }
 
-HttpResponse CallFireApi::FindBatches(const ApiCall& call) {
+ServerResponse CallFireApi::FindBatches(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<ApiPaging> paging = call.Paging();
@@ -229,7 +229,7 @@ HttpResponse CallFireApi::FindBatches(const ApiCall& call) {
   return call.Page(std::move(items), *paging, batches.size());
 }
 
-HttpResponse CallFireApi::AddBatch(const ApiCall& call) {
+ServerResponse CallFireApi::AddBatch(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<nlohmann::json> body = call.Body();
@@ -274,7 +274,7 @@ HttpResponse CallFireApi::AddBatch(const ApiCall& call) {
   return call.Json({{"id", *batch}});
 }
 
-HttpResponse CallFireApi::GetBatch(const ApiCall& call) {
+ServerResponse CallFireApi::GetBatch(const ApiCall& call) {
   absl::StatusOr<ApiBatchRef> ref = BatchOf(call);
   if (!ref.ok()) return ErrorResponse(ref.status());
   absl::StatusOr<BatchInfo> batch = FindBatch(*engine_, *ref);
@@ -282,7 +282,7 @@ HttpResponse CallFireApi::GetBatch(const ApiCall& call) {
   return call.Json(BatchJson(ref->broadcast, *batch));
 }
 
-HttpResponse CallFireApi::UpdateBatch(const ApiCall& call) {
+ServerResponse CallFireApi::UpdateBatch(const ApiCall& call) {
   absl::StatusOr<ApiBatchRef> ref = BatchOf(call);
   if (!ref.ok()) return ErrorResponse(ref.status());
   absl::StatusOr<nlohmann::json> body = call.Body();
@@ -310,7 +310,7 @@ HttpResponse CallFireApi::UpdateBatch(const ApiCall& call) {
   return EmptyOk();
 }
 
-HttpResponse CallFireApi::AddRecipients(const ApiCall& call) {
+ServerResponse CallFireApi::AddRecipients(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<nlohmann::json> body = call.Body(nlohmann::json::array());
@@ -365,7 +365,7 @@ HttpResponse CallFireApi::AddRecipients(const ApiCall& call) {
   return call.Json({{"items", std::move(items)}});
 }
 
-HttpResponse CallFireApi::BroadcastStats(const ApiCall& call) {
+ServerResponse CallFireApi::BroadcastStats(const ApiCall& call) {
   absl::StatusOr<BroadcastId> id = BroadcastOf(call);
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<std::optional<absl::Time>> begin = call.QueryTime("begin");

@@ -52,7 +52,7 @@ CallFireApi::CallFireApi(Engine* engine, CallFireApiOptions options)
           {"GET", Segments("/v2/texts/{}"), &CallFireApi::GetText},
       }) {}
 
-HttpResponse CallFireApi::Handle(const HttpRequest& request) {
+ServerResponse CallFireApi::Handle(const ServerRequest& request) {
   const std::vector<std::string> segments = Segments(request.path);
   std::vector<std::string> allowed;
   for (const Route& route : routes_) {
@@ -81,7 +81,7 @@ HttpResponse CallFireApi::Handle(const HttpRequest& request) {
     }
   }
   if (!allowed.empty()) {
-    HttpResponse response =
+    ServerResponse response =
         ErrorResponse(405, absl::StrCat(ValidUtf8(request.path), " takes ",
                                         absl::StrJoin(allowed, ", "), ", not ",
                                         ValidUtf8(request.method)));

@@ -27,10 +27,10 @@ class CallFireApi {
 
   // Answers one request; thread-safe, never throws. 404 in CallFire's error
   // shape for a path no route has, 405 for a method the path does not take.
-  HttpResponse Handle(const HttpRequest& request);
+  ServerResponse Handle(const ServerRequest& request);
 
  private:
-  using Handler = HttpResponse (CallFireApi::*)(const ApiCall&);
+  using Handler = ServerResponse (CallFireApi::*)(const ApiCall&);
   struct Route {
     const char* method;
     // Segments of the path; "{}" matches one segment, which the handler
@@ -40,23 +40,23 @@ class CallFireApi {
   };
 
   // Text broadcasts (broadcast_routes.cc).
-  HttpResponse CreateBroadcast(const ApiCall& call);
-  HttpResponse FindBroadcasts(const ApiCall& call);
-  HttpResponse GetBroadcast(const ApiCall& call);
-  HttpResponse UpdateBroadcast(const ApiCall& call);
-  HttpResponse StartBroadcast(const ApiCall& call);
-  HttpResponse StopBroadcast(const ApiCall& call);
-  HttpResponse ArchiveBroadcast(const ApiCall& call);
-  HttpResponse FindBatches(const ApiCall& call);
-  HttpResponse AddBatch(const ApiCall& call);
-  HttpResponse GetBatch(const ApiCall& call);
-  HttpResponse UpdateBatch(const ApiCall& call);
-  HttpResponse AddRecipients(const ApiCall& call);
-  HttpResponse BroadcastStats(const ApiCall& call);
+  ServerResponse CreateBroadcast(const ApiCall& call);
+  ServerResponse FindBroadcasts(const ApiCall& call);
+  ServerResponse GetBroadcast(const ApiCall& call);
+  ServerResponse UpdateBroadcast(const ApiCall& call);
+  ServerResponse StartBroadcast(const ApiCall& call);
+  ServerResponse StopBroadcast(const ApiCall& call);
+  ServerResponse ArchiveBroadcast(const ApiCall& call);
+  ServerResponse FindBatches(const ApiCall& call);
+  ServerResponse AddBatch(const ApiCall& call);
+  ServerResponse GetBatch(const ApiCall& call);
+  ServerResponse UpdateBatch(const ApiCall& call);
+  ServerResponse AddRecipients(const ApiCall& call);
+  ServerResponse BroadcastStats(const ApiCall& call);
   // Texts (text_routes.cc).
-  HttpResponse FindBroadcastTexts(const ApiCall& call);
-  HttpResponse FindTexts(const ApiCall& call);
-  HttpResponse GetText(const ApiCall& call);
+  ServerResponse FindBroadcastTexts(const ApiCall& call);
+  ServerResponse FindTexts(const ApiCall& call);
+  ServerResponse GetText(const ApiCall& call);
 
   Engine* const engine_;
   const CallFireApiOptions options_;

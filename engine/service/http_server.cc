@@ -46,8 +46,8 @@ std::chrono::steady_clock::duration Steady(absl::Duration d) {
 
 std::string View(beast::string_view s) { return std::string(s); }
 
-HttpResponse PlainError(int status, absl::string_view message) {
-  HttpResponse response;
+ServerResponse PlainError(int status, absl::string_view message) {
+  ServerResponse response;
   response.status = status;
   response.content_type = "application/json";
   response.body = nlohmann::json{{"httpStatusCode", status},
@@ -92,14 +92,14 @@ class HttpServer::Impl {
   // Runs handler_ on a pool thread and `done` with its answer on
   // `executor`; false (nothing runs) when too many requests are pending.
   template <typename Executor, typename Done>
-  bool Handle(HttpRequest request, Executor executor, Done done) {
+  bool Handle(ServerRequest request, Executor executor, Done done) {
     if (pending_.fetch_add(1) >= options_.max_pending_requests) {
       pending_.fetch_sub(1);
       return false;
     }
     net::post(pool_, [this, request = std::move(request), executor,
                       done = std::move(done)]() mutable {
-      HttpResponse response = handler_(request);
+      ServerResponse response = handler_(request);
       pending_.fetch_sub(1);
       net::post(executor, [done = std::move(done),
                            response = std::move(response)]() mutable {
@@ -221,7 +221,7 @@ class Session : public SessionBase {
   void OnHeader(const error_code& ec) {
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
-    request_ = HttpRequest();
+    request_ = ServerRequest();
     const beast::string_view target = header.target();
     const size_t question = target.find('?');
     request_.method = View(header.method_string());
@@ -232,7 +232,7 @@ class Session : public SessionBase {
     request_.content_type = View(header[http::field::content_type]);
     request_.authorization = View(header[http::field::authorization]);
     keep_alive_ = header.keep_alive();
-    if (std::optional<HttpResponse> refused = server_->check()(request_)) {
+    if (std::optional<ServerResponse> refused = server_->check()(request_)) {
       keep_alive_ = false;
       return Write(*std::move(refused));
     }
@@ -268,11 +268,11 @@ class Session : public SessionBase {
     busy_ = true;
     const bool taken =
         server_->Handle(std::move(request_), Lowest().get_executor(),
-                        [self = Self()](HttpResponse response) {
+                        [self = Self()](ServerResponse response) {
                           self->Write(std::move(response));
                         });
     if (!taken) {
-      HttpResponse busy = PlainError(
+      ServerResponse busy = PlainError(
           503, "the server has too many requests waiting; try again");
       busy.headers.emplace_back("Retry-After", "1");
       Write(std::move(busy));
@@ -302,7 +302,7 @@ class Session : public SessionBase {
                      absl::StrCat("not a valid HTTP request: ", ec.message())));
   }
 
-  void Write(HttpResponse response) {
+  void Write(ServerResponse response) {
     busy_ = true;
     response_.emplace();
     response_->version(11);
@@ -352,7 +352,7 @@ class Session : public SessionBase {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
-  HttpRequest request_;
+  ServerRequest request_;
   bool keep_alive_ = false;
   bool busy_ = false;     // a handler or a write is under way
   bool closing_ = false;  // the server stops: close when not busy

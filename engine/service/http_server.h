@@ -27,7 +27,7 @@
 
 namespace herald {
 
-struct HttpRequest {
+struct ServerRequest {
   std::string method;  // as sent: "GET", "POST", ...
   std::string path;    // the target up to '?', not decoded
   std::string query;   // the target after '?', not decoded; may be empty
@@ -36,7 +36,7 @@ struct HttpRequest {
   std::string body;           // empty until the HeaderCheck let it be read
 };
 
-struct HttpResponse {
+struct ServerResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
@@ -45,12 +45,12 @@ struct HttpResponse {
 
 // Answers a whole request. Called on a handler thread, for several requests
 // at once; must not throw.
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+using HttpHandler = std::function<ServerResponse(const ServerRequest&)>;
 // Called on the I/O thread with a request whose body is not read yet: a
 // response to send instead (the connection is then closed, the body never
 // read), or nullopt to read the body and call the handler. Must be quick.
 using HeaderCheck =
-    std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+    std::function<std::optional<ServerResponse>(const ServerRequest&)>;
 
 struct HttpServerOptions {
   // host:port; port 0 picks a free one (HttpServer::port()).

@@ -104,7 +104,7 @@ ApiPaging PagingOf(const TextQuery& query) {
 
 }  // namespace
 
-HttpResponse CallFireApi::FindBroadcastTexts(const ApiCall& call) {
+ServerResponse CallFireApi::FindBroadcastTexts(const ApiCall& call) {
   absl::StatusOr<int64_t> id = call.PathId(0, "broadcast");
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<TextQuery> query = TextQueryOf(call);
@@ -129,7 +129,7 @@ HttpResponse CallFireApi::FindBroadcastTexts(const ApiCall& call) {
   return call.Page(std::move(items), PagingOf(*query), page->total_count);
 }
 
-HttpResponse CallFireApi::FindTexts(const ApiCall& call) {
+ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
   absl::StatusOr<TextQuery> query = TextQueryOf(call);
   if (!query.ok()) return ErrorResponse(query.status());
   const ApiPaging paging = PagingOf(*query);
@@ -212,7 +212,7 @@ HttpResponse CallFireApi::FindTexts(const ApiCall& call) {
   return call.Page(std::move(items), paging, total);
 }
 
-HttpResponse CallFireApi::GetText(const ApiCall& call) {
+ServerResponse CallFireApi::GetText(const ApiCall& call) {
   absl::StatusOr<int64_t> id = call.PathId(0, "text");
   if (!id.ok()) return ErrorResponse(id.status());
   std::optional<ApiTextRef> ref = ParseApiTextId(*id);

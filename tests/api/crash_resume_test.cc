@@ -2,9 +2,7 @@
 // the mock provider with its faults on, and started again each time with the
 // same command: in the end every row is final, the mock took every sendable
 // message exactly once, and the store's counts equal the mock's.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 
@@ -27,8 +25,6 @@
 #include "tests/test_util.h"
 #include "tools/mock_provider/server.h"
 
-extern char** environ;
-
 namespace herald {
 namespace {
 
@@ -36,24 +32,6 @@ constexpr int kRows = 100000;
 constexpr int kKills = 20;
 
 // Starts `argv` with stdout and stderr into `log`; returns its pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) {
-    args.push_back(const_cast<char*>(arg.c_str()));
-  }
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
 // Writes dir/providers.json: provider "cf", CallFire at the mock on `port`,
 // with `knobs` (JSON members) added.
 void WriteProviders(const TempDir& dir, int port, absl::string_view knobs) {
@@ -150,7 +128,7 @@ TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
   std::uniform_int_distribution<int> delay_ms(150, 700);
   int kills = 0;
   while (kills < kKills) {
-    const pid_t pid = Spawn(command, log);
+    const pid_t pid = SpawnWithLog(command, log);
     ASSERT_GT(pid, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     int status = 0;
@@ -164,7 +142,7 @@ TEST(CrashResumeTest, EveryRowFinalAndEveryMessageOnceAfterTwentyKills) {
     ++kills;
   }
   // The last run goes to the end.
-  const pid_t pid = Spawn(command, log);
+  const pid_t pid = SpawnWithLog(command, log);
   ASSERT_GT(pid, 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -256,7 +234,7 @@ TEST(CrashResumeTest, SigtermDrainsRecordsAndResumes) {
                  R"("maxActive":8)");
   const std::vector<std::string> command = RunCommandLine(dir);
   const std::string log = dir.File("herald.log");
-  const pid_t pid = Spawn(command, log);
+  const pid_t pid = SpawnWithLog(command, log);
   ASSERT_GT(pid, 0);
   // The signal comes once the provider has taken a first share of the texts
   // (the lanes make the whole take 5 s), however slow the machine.

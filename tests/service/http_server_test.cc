@@ -72,8 +72,8 @@ class RawConnection {
   bool connected_ = false;
 };
 
-HttpResponse Echo(const HttpRequest& request) {
-  HttpResponse response;
+ServerResponse Echo(const ServerRequest& request) {
+  ServerResponse response;
   response.content_type = "text/plain";
   response.body = absl::StrCat(request.method, " ", request.path, "?",
                                request.query, " ", request.body.size());
@@ -85,7 +85,7 @@ std::unique_ptr<HttpServer> StartServer(HttpServerOptions options,
                                         HeaderCheck check = nullptr) {
   options.listen = "127.0.0.1:0";
   if (check == nullptr) {
-    check = [](const HttpRequest&) { return std::optional<HttpResponse>(); };
+    check = [](const ServerRequest&) { return std::optional<ServerResponse>(); };
   }
   absl::StatusOr<std::unique_ptr<HttpServer>> server =
       HttpServer::Start(options, std::move(handler), std::move(check));
@@ -119,7 +119,7 @@ TEST(HttpServerTest, RefusesABodyOverTheLimitBeforeReadingIt) {
   options.body_limit = 1024;
   std::atomic<int> handled{0};
   std::unique_ptr<HttpServer> server =
-      StartServer(options, [&](const HttpRequest& request) {
+      StartServer(options, [&](const ServerRequest& request) {
         ++handled;
         return Echo(request);
       });
@@ -246,7 +246,7 @@ TEST(HttpServerTest, AnswersBusyWhenTooManyRequestsWait) {
   options.max_pending_requests = 1;
   absl::Notification entered, release;
   std::unique_ptr<HttpServer> server =
-      StartServer(options, [&](const HttpRequest& request) {
+      StartServer(options, [&](const ServerRequest& request) {
         if (request.path == "/block") {
           entered.Notify();
           release.WaitForNotification();
@@ -289,13 +289,13 @@ TEST(HttpServerTest, ARefusedHeaderNeverHasItsBodyRead) {
   std::atomic<int> handled{0};
   std::unique_ptr<HttpServer> server = StartServer(
       {},
-      [&](const HttpRequest& request) {
+      [&](const ServerRequest& request) {
         ++handled;
         return Echo(request);
       },
-      [](const HttpRequest& request) -> std::optional<HttpResponse> {
+      [](const ServerRequest& request) -> std::optional<ServerResponse> {
         if (request.authorization == "let me in") return std::nullopt;
-        HttpResponse refused;
+        ServerResponse refused;
         refused.status = 401;
         return refused;
       });
@@ -349,7 +349,7 @@ TEST(HttpServerTest, ServesTlsWithTheGivenCertificate) {
 TEST(HttpServerTest, StopAnswersTheRequestUnderWay) {
   absl::Notification entered;
   std::unique_ptr<HttpServer> server =
-      StartServer({}, [&](const HttpRequest& request) {
+      StartServer({}, [&](const ServerRequest& request) {
         entered.Notify();
         absl::SleepFor(absl::Milliseconds(200));
         return Echo(request);
