@@ -68,12 +68,12 @@ absl::Status BroadcastRegistry::Init() {
     if (!loaded.ok()) return loaded.status();
     providers = *std::move(loaded);
   }
-  runs_.emplace(options_, clock_, &*zones_, std::move(providers));
-  runner_.emplace(&*runs_, &events_);
   if (options_.state_dir.empty()) {
     if (options_.read_only) {
       return absl::InvalidArgumentError("read_only needs a state_dir");
     }
+    runs_.emplace(options_, clock_, &*zones_, std::move(providers), nullptr);
+    runner_.emplace(&*runs_, &events_);
     return absl::OkStatus();
   }
   const std::string broadcasts_dir = options_.state_dir + "/broadcasts";
@@ -89,6 +89,13 @@ absl::Status BroadcastRegistry::Init() {
                        "open; open it read_only to look at it"));
     }
   }
+  absl::StatusOr<std::unique_ptr<AccountDnc>> dnc =
+      AccountDnc::Open(options_.state_dir + "/account.db", clock_,
+                       options_.read_only, options_.sqlite_vfs);
+  if (!dnc.ok()) return dnc.status();
+  dnc_ = *std::move(dnc);
+  runs_.emplace(options_, clock_, &*zones_, std::move(providers), dnc_.get());
+  runner_.emplace(&*runs_, &events_);
   std::error_code error;
   std::vector<std::pair<BroadcastId, std::string>> found;
   for (const auto& entry :
@@ -647,6 +654,17 @@ absl::StatusOr<TextPage> BroadcastRegistry::FindTexts(BroadcastId id,
   page.limit = static_cast<int>(texts->size());
   page.items = *std::move(texts);
   return page;
+}
+
+absl::StatusOr<AccountDnc*> BroadcastRegistry::DoNotContacts(bool to_change) {
+  if (dnc_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the do-not-contact list needs a state directory to be kept in");
+  }
+  if (to_change) {
+    if (absl::Status s = Writable(); !s.ok()) return s;
+  }
+  return dnc_.get();
 }
 
 absl::StatusOr<std::optional<RunReport>> BroadcastRegistry::LastRunReport(

@@ -25,6 +25,7 @@
 #include "engine/api/event_bus.h"
 #include "engine/api/live_broadcast.h"
 #include "engine/api/run_assembly.h"
+#include "engine/store/account_dnc.h"
 #include "engine/store/store_reader.h"
 #include "herald/engine.h"
 #include "timezone/zone_table.h"
@@ -56,6 +57,9 @@ class BroadcastRegistry {
   absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
                                    absl::Time end);
   absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
+  // The account's do-not-contact list, or FailedPrecondition without one
+  // (no state directory) or to change it read only.
+  absl::StatusOr<AccountDnc*> DoNotContacts(bool to_change);
   absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId id);
   absl::StatusOr<std::string> LastRunReportJson(BroadcastId id);
 
@@ -78,6 +82,8 @@ class BroadcastRegistry {
   int lock_fd_ = -1;
 
   EventBus events_;
+  // The account's do-not-contact list; null without a state directory.
+  std::unique_ptr<AccountDnc> dnc_;
   std::optional<RunAssembly> runs_;
   std::optional<BroadcastRunner> runner_;
   std::mutex mu_;

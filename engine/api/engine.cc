@@ -135,6 +135,59 @@ absl::StatusOr<TextPage> Engine::FindTexts(BroadcastId broadcast,
   return Guarded([&] { return impl_->FindTexts(broadcast, query); });
 }
 
+absl::Status Engine::AddDoNotContacts(absl::Span<const PhoneNumber> numbers,
+                                      bool call, bool text,
+                                      absl::string_view source) {
+  return Guarded([&]() -> absl::Status {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(true);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->Add(numbers, call, text, source);
+  });
+}
+
+absl::StatusOr<DncEntry> Engine::GetDoNotContact(PhoneNumber number) {
+  return Guarded([&]() -> absl::StatusOr<DncEntry> {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(false);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->Get(number);
+  });
+}
+
+absl::Status Engine::UpdateDoNotContact(PhoneNumber number, bool call,
+                                        bool text) {
+  return Guarded([&]() -> absl::Status {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(true);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->Update(number, call, text);
+  });
+}
+
+absl::StatusOr<uint64_t> Engine::RemoveDoNotContacts(
+    absl::Span<const PhoneNumber> numbers) {
+  return Guarded([&]() -> absl::StatusOr<uint64_t> {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(true);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->Remove(numbers);
+  });
+}
+
+absl::StatusOr<uint64_t> Engine::RemoveDoNotContactSource(
+    absl::string_view source) {
+  return Guarded([&]() -> absl::StatusOr<uint64_t> {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(true);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->RemoveSource(source);
+  });
+}
+
+absl::StatusOr<DncPage> Engine::FindDoNotContacts(const DncQuery& query) {
+  return Guarded([&]() -> absl::StatusOr<DncPage> {
+    absl::StatusOr<AccountDnc*> dnc = impl_->DoNotContacts(false);
+    if (!dnc.ok()) return dnc.status();
+    return (*dnc)->Find(query);
+  });
+}
+
 absl::StatusOr<std::optional<RunReport>> Engine::LastRunReport(
     BroadcastId broadcast) {
   return Guarded([&] { return impl_->LastRunReport(broadcast); });

@@ -61,11 +61,13 @@ class FinalCounter : public OutcomeSink {
 
 RunAssembly::RunAssembly(const EngineOptions& options, Clock* clock,
                          const ZoneTable* zones,
-                         std::vector<ProviderConfig> providers)
+                         std::vector<ProviderConfig> providers,
+                         const SendBlock* send_block)
     : options_(options),
       clock_(clock),
       zones_(zones),
-      providers_(std::move(providers)) {}
+      providers_(std::move(providers)),
+      send_block_(send_block) {}
 
 RunAssembly::~RunAssembly() = default;
 
@@ -83,6 +85,7 @@ RunOptions RunAssembly::BaseRunOptions(const BroadcastOptions& options) const {
   run.clock = clock_;
   run.zones = zones_;
   run.deadline = options.deadline;
+  run.send_block = send_block_;
   return run;
 }
 
@@ -155,7 +158,7 @@ absl::StatusOr<Transport*> RunAssembly::TransportFor(
                          "\" is not in the engine's providers file"));
       }
       absl::StatusOr<std::unique_ptr<ProviderHub>> created =
-          ProviderHub::Create(*config, clock_);
+          ProviderHub::Create(*config, clock_, send_block_);
       if (!created.ok()) {
         hubs_.erase(options.provider);
         return created.status();

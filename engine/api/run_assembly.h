@@ -18,6 +18,7 @@
 #include "engine/dispatch/provider_transport.h"
 #include "engine/pipeline/broadcast_run.h"
 #include "herald/clock.h"
+#include "herald/do_not_contact.h"
 #include "herald/engine.h"
 #include "timezone/zone_table.h"
 
@@ -31,9 +32,12 @@ struct RunInput {
 
 class RunAssembly {
  public:
-  // `options`, `clock` and `zones` must outlive it.
+  // `options`, `clock`, `zones` and `send_block` must outlive it.
+  // `send_block` (null: none) is asked for every text just before it goes,
+  // by the runs and the providers' hubs.
   RunAssembly(const EngineOptions& options, Clock* clock,
-              const ZoneTable* zones, std::vector<ProviderConfig> providers);
+              const ZoneTable* zones, std::vector<ProviderConfig> providers,
+              const SendBlock* send_block);
   // Stops the providers' I/O threads: after every run has ended.
   ~RunAssembly();
 
@@ -61,6 +65,7 @@ class RunAssembly {
   Clock* const clock_;
   const ZoneTable* const zones_;
   const std::vector<ProviderConfig> providers_;
+  const SendBlock* const send_block_;
 
   std::mutex hubs_mu_;
   std::map<std::string, std::unique_ptr<ProviderHub>> hubs_;  // (hubs_mu_)

@@ -38,10 +38,11 @@ constexpr size_t kDrainBulk = 1024;
 // state is in hub_queues.h.
 class ProviderHub::Impl {
  public:
-  Impl(const ProviderConfig& config, Clock* clock)
+  Impl(const ProviderConfig& config, Clock* clock, const SendBlock* send_block)
       : config_(config),
         protocol_(MakeProviderProtocol(config)),
         clock_(clock != nullptr ? clock : RealClock()),
+        send_block_(send_block),
         work_(io_.get_executor()),
         timer_(io_, clock_) {}
   ~Impl() { Stop(); }
@@ -91,6 +92,11 @@ class ProviderHub::Impl {
   void Pump();
   // Starts one request with up to `count` texts from the head of `from`, a
   // queue of `sender`.
+  // The last moment before the wire: answers BLOCKED, and takes out of
+  // `queue`, the texts the next request could carry whose number the send
+  // block holds now (put on the do-not-contact list while the text waited
+  // here). True when it took any.
+  bool AnswerBlocked(ChannelQueue* queue);
   void StartRequest(SenderQueue* sender, ChannelQueue* from, int count);
   // How many texts from the head of `texts` the next request through
   // `lanes` may carry, and their segments: up to the protocol's batch, and
@@ -130,7 +136,8 @@ class ProviderHub::Impl {
 
   const ProviderConfig config_;
   const std::unique_ptr<ProviderProtocol> protocol_;
-  Clock* const clock_;  // the lanes' time
+  Clock* const clock_;                 // the lanes' time
+  const SendBlock* const send_block_;  // null: none
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
@@ -407,6 +414,10 @@ void ProviderHub::Impl::Pump() {
           sender_order_[(next_sender_ + i) % sender_order_.size()];
       ChannelQueue* next = NextQueue(*sender);
       if (next == nullptr) continue;
+      if (AnswerBlocked(next) && next->texts.empty()) {
+        started = true;  // answered: the round may find another queue
+        continue;
+      }
       int segments = 0;
       const int count = NextRequestSize(*sender->lanes, next->texts, &segments);
       const absl::Time at = sender->lanes->NextSendTime(count, segments, now);
@@ -427,6 +438,29 @@ void ProviderHub::Impl::Pump() {
   if (wake != absl::InfiniteFuture() && wake != timer_.at()) {
     timer_.FireAt(wake, [this] { Pump(); });
   }
+}
+
+bool ProviderHub::Impl::AnswerBlocked(ChannelQueue* queue) {
+  if (send_block_ == nullptr) return false;
+  std::deque<PendingText>& texts = queue->texts;
+  const size_t window = static_cast<size_t>(protocol_->max_batch());
+  bool answered = false;
+  // Until the window is clean: texts that move up into it are asked too.
+  size_t checked = 0;  // texts at the head known not to be blocked
+  while (checked < std::min(texts.size(), window)) {
+    PendingText& text = texts[checked];
+    if (!send_block_->Blocks(text.text.to)) {
+      ++checked;
+      continue;
+    }
+    text.delivery.status = DeliveryStatus::kBlocked;
+    text.delivery.detail = "on the do-not-contact list when it was to go";
+    Answer(queue->channel, &text);
+    texts.erase(texts.begin() + checked);
+    answered = true;
+  }
+  if (answered) Publish();
+  return answered;
 }
 
 void ProviderHub::Impl::StartRequest(SenderQueue* sender, ChannelQueue* from,
@@ -615,8 +649,8 @@ ProviderHub::ProviderHub(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ProviderHub::~ProviderHub() { impl_->Stop(); }
 
 absl::StatusOr<std::unique_ptr<ProviderHub>> ProviderHub::Create(
-    const ProviderConfig& config, Clock* clock) {
-  auto impl = std::make_shared<Impl>(config, clock);
+    const ProviderConfig& config, Clock* clock, const SendBlock* send_block) {
+  auto impl = std::make_shared<Impl>(config, clock, send_block);
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<ProviderHub>(new ProviderHub(std::move(impl)));
 }

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "engine/dispatch/provider_config.h"
 #include "herald/clock.h"
+#include "herald/do_not_contact.h"
 #include "herald/transport.h"
 
 namespace herald {
@@ -67,8 +68,12 @@ class ProviderHub {
   // Starts the I/O thread for the provider `config` describes. Its lanes
   // pace on `clock` (null: the real clock), which must outlive the hub and
   // its channels.
+  // `send_block` (null: none), which must outlive the hub too, is asked
+  // for each text as its request is built: a text it blocks is answered
+  // BLOCKED and never sent.
   static absl::StatusOr<std::unique_ptr<ProviderHub>> Create(
-      const ProviderConfig& config, Clock* clock);
+      const ProviderConfig& config, Clock* clock,
+      const SendBlock* send_block = nullptr);
 
   // Stops the I/O thread. The channels still open get what the hub held of
   // theirs back NOT_SENT (their Collect() still hands it over), and their

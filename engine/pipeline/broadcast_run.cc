@@ -222,8 +222,14 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
                       !seen_.Insert(row.number) && scrub;
     facts.batch_held = hold;
     facts.zone_sends = gates_->Sends(row.zone_group);
-    const RowFate fate =
+    RowFate fate =
         DecideRowFate(facts, [&] { return windows_.At(row.zone_group, now); });
+    // The account's do-not-contact list is asked as the text would go: a
+    // number added to it since the run began gets nothing.
+    if (fate == RowFate::kSend && options_.send_block != nullptr &&
+        options_.send_block->Blocks(row.number)) {
+      fate = RowFate::kDnc;
+    }
     // A row of a retry pass may be one whose last attempt failed.
     const WaitingBook::Callback* callback =
         first_pass ? nullptr
@@ -326,6 +332,11 @@ void Pipeline::Record(const Delivery& delivery, absl::Time now,
       counts.AddFinal(TextCount::kInvalid, 0);
       AddInvalidSample(batch_index, delivery.line, delivery.detail);
       return;
+    case DeliveryStatus::kBlocked:
+      outcome->state = RecipientState::kDnc;
+      outcome->result = TextResult::kDnt;
+      counts.AddFinal(TextCount::kDnc, 0);
+      return;
     case DeliveryStatus::kFailed:
     case DeliveryStatus::kNotSent:
       break;
@@ -391,6 +402,10 @@ void Pipeline::End(const ClassifiedChunk& chunk, const ClassifiedRow& row,
     case RowFate::kDnc:
       outcome.state = RecipientState::kDnc;
       outcome.result = TextResult::kDnt;
+      if (callback != nullptr) {  // blocked before its next attempt
+        outcome.attempt = callback->attempts;
+        book_.EraseCallback(chunk.batch, row.recipient_id);
+      }
       break;
     case RowFate::kTooBig:
       outcome.state = RecipientState::kFinished;

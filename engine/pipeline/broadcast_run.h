@@ -31,6 +31,7 @@
 #include "engine/ingest/dnc_list.h"
 #include "engine/pipeline/outcome_log.h"
 #include "herald/clock.h"
+#include "herald/do_not_contact.h"
 #include "herald/run_report.h"
 #include "herald/transport.h"
 #include "timezone/zone_table.h"
@@ -131,6 +132,10 @@ struct RunOptions {
   // rows, collects the answers to what is in flight, and returns with status
   // Cancelled; the rest stays unfinished for a later run to resume.
   const std::atomic<bool>* interrupt = nullptr;
+  // Asked for every text just before it is handed to the transport: a
+  // number it blocks ends DNC with DNT instead (the account's do-not-contact
+  // list, which may grow while the run goes). Null: none.
+  const SendBlock* send_block = nullptr;
 };
 
 // Runs `broadcast` over the files in `options` through `transport`, recording

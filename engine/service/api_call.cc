@@ -197,6 +197,10 @@ absl::StatusOr<int64_t> ApiCall::PathId(size_t index,
   return id;
 }
 
+absl::StatusOr<std::string> ApiCall::PathText(size_t index) const {
+  return PercentDecode(path_params_.at(index));
+}
+
 absl::StatusOr<nlohmann::json> ApiCall::Body(nlohmann::json when_empty) const {
   if (absl::StripAsciiWhitespace(request_->body).empty()) return when_empty;
   return ParseLenientJson(request_->body, "request body");

@@ -68,6 +68,9 @@ class ApiCall {
   // naming `what` otherwise.
   absl::StatusOr<int64_t> PathId(size_t index, absl::string_view what) const;
 
+  // The path parameter `index` percent-decoded (a DNC source's name).
+  absl::StatusOr<std::string> PathText(size_t index) const;
+
   // The body as JSON (CallFire's lenient form, lenient_json.h); an absent
   // or blank body is `when_empty`. Errors say "request body".
   absl::StatusOr<nlohmann::json> Body(

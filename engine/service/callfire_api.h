@@ -53,6 +53,14 @@ class CallFireApi {
   ServerResponse UpdateBatch(const ApiCall& call);
   ServerResponse AddRecipients(const ApiCall& call);
   ServerResponse BroadcastStats(const ApiCall& call);
+  // The do-not-contact list (dnc_routes.cc).
+  ServerResponse AddDncs(const ApiCall& call);
+  ServerResponse FindDncs(const ApiCall& call);
+  ServerResponse GetDnc(const ApiCall& call);
+  ServerResponse UpdateDnc(const ApiCall& call);
+  ServerResponse DeleteDncs(const ApiCall& call);
+  ServerResponse DeleteDncSource(const ApiCall& call);
+  ServerResponse UniversalDncs(const ApiCall& call);
   // Texts (text_routes.cc).
   ServerResponse FindBroadcastTexts(const ApiCall& call);
   ServerResponse FindTexts(const ApiCall& call);

@@ -198,8 +198,10 @@ TEST_F(StoreFaultTest, AStoreThatCannotBeReadIsRefusedAndKept) {
   vfs_.FailReads(true);
   absl::StatusOr<std::unique_ptr<Engine>> refused = Open();
   EXPECT_FALSE(refused.ok());
+  // The account's do-not-contact list is read first: an engine that cannot
+  // read it must not send at all.
   EXPECT_THAT(refused.status().message(),
-              HasSubstr(dir_.File("state/broadcasts/1/broadcast.db")));
+              HasSubstr(dir_.File("state/account.db")));
   EXPECT_GT(vfs_.failed_reads(), 0);
 
   vfs_.Heal();

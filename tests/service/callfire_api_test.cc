@@ -13,6 +13,7 @@
 #include "herald/engine.h"
 #include "tests/http_test_client.h"
 #include "tests/test_util.h"
+#include "tools/mock_provider/server.h"
 
 namespace herald {
 namespace {
@@ -53,10 +54,16 @@ std::string FutureBroadcast(absl::string_view name) {
 
 class CallFireApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartService("", ""); }
+
+  // Opens the engine over dir_/state, with the providers file and the
+  // provider every API broadcast sends through when they are given.
+  void StartService(const std::string& providers_file,
+                    const std::string& provider) {
     EngineOptions options;
     options.state_dir = dir_.File("state");
     options.workers = 1;
+    options.providers_file = providers_file;
     absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);
@@ -64,6 +71,7 @@ class CallFireApiTest : public ::testing::Test {
     ::chmod(users.c_str(), 0600);
     ApiServerOptions server;
     server.http.listen = "127.0.0.1:0";
+    server.api.provider = provider;
     absl::StatusOr<ApiCredentials> credentials = ApiCredentials::Load(users);
     ASSERT_TRUE(credentials.ok()) << credentials.status();
     server.credentials = *std::move(credentials);
@@ -400,6 +408,158 @@ TEST_F(CallFireApiTest, RecipientsAddedToABroadcastAnswerTheirTexts) {
   EXPECT_EQ(items[1]["batchId"], 1001);
   EXPECT_EQ(items[1]["fromNumber"], "67076");
   EXPECT_EQ(items[1]["attributes"]["custom_external_id"], "30005044");
+}
+
+TEST_F(CallFireApiTest, TheDoNotContactListAsTheSeedsShowIt) {
+  HttpReply added = Call("POST", "/v2/contacts/dncs", R"({
+      "source": "My DNC list 1", "call": true, "text": true,
+      "numbers": ["12132000381", "12132000382", 12132000383]})");
+  EXPECT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(added.body, "");
+  ASSERT_EQ(Call("POST", "/v2/contacts/dncs",
+                 R"({"numbers":["(424) 555-0100"],"text":false})")
+                .status,
+            200);
+
+  nlohmann::json page =
+      Call("GET",
+           "/v2/contacts/dncs?prefix=1213&fields=items(number,call,"
+           "text),totalCount")
+          .Json();
+  EXPECT_EQ(page, nlohmann::json::parse(R"({"items":[
+      {"number":"12132000381","call":true,"text":true},
+      {"number":"12132000382","call":true,"text":true},
+      {"number":"12132000383","call":true,"text":true}],"totalCount":3})"));
+  EXPECT_EQ(Call("GET", "/v2/contacts/dncs?text=false").Json()["totalCount"],
+            1);
+  EXPECT_EQ(Call("GET",
+                 "/v2/contacts/dncs?source=My%20DNC%20list%201&"
+                 "number=12132000381&number=14245550100")
+                .Json()["totalCount"],
+            1);
+
+  nlohmann::json one = Call("GET", "/v2/contacts/dncs/12132000381").Json();
+  EXPECT_EQ(one["number"], "12132000381");
+  EXPECT_EQ(one["source"], "My DNC list 1");
+  EXPECT_TRUE(one.contains("created"));
+  ExpectError(Call("GET", "/v2/contacts/dncs/12135559999"), 404,
+              "no do-not-contact entry");
+  ExpectError(Call("GET", "/v2/contacts/dncs/123"), 400, "number: \"123\"");
+
+  HttpReply changed = Call("PUT", "/v2/contacts/dncs/12132000381",
+                           R"( { "call": true, "text": false })");
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.body, "");
+  EXPECT_EQ(Call("GET", "/v2/contacts/dncs/12132000381").Json()["text"], false);
+  ExpectError(Call("PUT", "/v2/contacts/dncs/12132000381", R"({"txt":1})"), 400,
+              "txt: unknown field");
+
+  nlohmann::json universal =
+      Call("GET",
+           "/v2/contacts/dncs/universals/12132000382?fromNumber=12130021127")
+          .Json();
+  EXPECT_EQ(universal["items"][0]["toNumber"], "12132000382");
+  EXPECT_EQ(universal["items"][0]["outboundText"], true);
+  EXPECT_EQ(universal["items"][0]["inboundText"], false);
+
+  HttpReply removed =
+      Call("DELETE", "/v2/contacts/dncs/12132000381,12132000382");
+  EXPECT_EQ(removed.status, 204);
+  EXPECT_EQ(removed.body, "");
+  EXPECT_EQ(
+      Call("DELETE", "/v2/contacts/dncs/sources/My%20DNC%20list%201").status,
+      204);
+  EXPECT_EQ(Call("GET", "/v2/contacts/dncs").Json()["totalCount"], 1);
+  ExpectError(Call("POST", "/v2/contacts/dncs", R"({"numbers":["1213"]})"), 400,
+              "numbers[0]");
+}
+
+TEST_F(CallFireApiTest, AnAccountDncSkipsItsNumbersInEveryBroadcast) {
+  ASSERT_EQ(Call("POST", "/v2/contacts/dncs",
+                 R"({"numbers":["12135551002"],"source":"hotline"})")
+                .status,
+            200);
+  const int64_t id = Create(R"({"message":"hi","recipients":[
+      {"phoneNumber":"12135551001"},{"phoneNumber":"12135551002"}]})",
+                            "?start=true");
+  EXPECT_EQ(WaitFinished(id), "FINISHED");
+  nlohmann::json dnc = Call("GET", "/v2/texts?campaignId=1&states=DNC").Json();
+  EXPECT_EQ(dnc["totalCount"], 1);
+  EXPECT_EQ(dnc["items"][0]["toNumber"], "12135551002");
+  EXPECT_EQ(dnc["items"][0]["finalTextResult"], "DNT");
+  EXPECT_EQ(Call("GET",
+                 "/v2/texts/broadcasts/1/stats?fields=sentCount,"
+                 "doNotTextCount")
+                .Json(),
+            nlohmann::json::parse(R"({"sentCount":1,"doNotTextCount":1})"));
+}
+
+// A broadcast through the mock provider, slow enough to add its numbers to
+// the do-not-contact list while it runs.
+class MidBroadcastDncTest : public CallFireApiTest {
+ protected:
+  void SetUp() override {
+    mock_provider::Options mock;
+    mock.log_path = dir_.File("arrived.jsonl");
+    absl::StatusOr<std::unique_ptr<mock_provider::MockProvider>> started =
+        mock_provider::MockProvider::Start(mock);
+    ASSERT_TRUE(started.ok()) << started.status();
+    mock_ = *std::move(started);
+    // 10 texts a request, one request at a time, 400 texts a second.
+    dir_.Write("providers.json",
+               absl::StrCat(R"({"providers":[{"name":"cf","type":"callfire",)",
+                            R"("url":"http://127.0.0.1:)", mock_->port(),
+                            R"(","username":"u","passwordEnv":"HOME",)",
+                            R"("batchSize":10,"maxActive":1,)",
+                            R"("messagesPerSecond":400,"burst":10}]})"));
+    StartService(dir_.File("providers.json"), "cf");
+  }
+  void TearDown() override {
+    CallFireApiTest::TearDown();
+    engine_.reset();
+    if (mock_ != nullptr) {
+      EXPECT_TRUE(mock_->Stop().ok());
+    }
+  }
+
+  std::unique_ptr<mock_provider::MockProvider> mock_;
+};
+
+TEST_F(MidBroadcastDncTest, NoTextGoesToANumberOnceItsEntryIsAdded) {
+  constexpr int kRecipients = 1200;
+  std::string recipients;
+  std::string numbers;
+  for (int i = 0; i < kRecipients; ++i) {
+    const std::string number =
+        absl::StrCat("1213555", absl::Dec(1000 + i, absl::kZeroPad4));
+    absl::StrAppend(&recipients, i == 0 ? "" : ",", R"({"phoneNumber":")",
+                    number, R"("})");
+    absl::StrAppend(&numbers, i == 0 ? "" : ",", "\"", number, "\"");
+  }
+  const int64_t id = Create(
+      absl::StrCat(R"({"message":"hi","recipients":[)", recipients, "]}"),
+      "?start=true");
+  ASSERT_EQ(id, 1);
+  while (mock_->stats().accepted < 100) absl::SleepFor(absl::Milliseconds(5));
+  // Every recipient opts out at once, while the broadcast runs.
+  HttpReply added = Call("POST", "/v2/contacts/dncs",
+                         absl::StrCat(R"({"numbers":[)", numbers, "]}"));
+  ASSERT_EQ(added.status, 200) << added.body;
+  const int64_t requests_at_return = mock_->stats().texts_requests;
+  EXPECT_EQ(WaitFinished(id), "FINISHED");
+
+  // At most the one request in flight (10 texts) arrives after the call.
+  EXPECT_LE(mock_->stats().texts_requests - requests_at_return, 1);
+  ASSERT_TRUE(mock_->Stop().ok());  // its log written out
+  const int64_t arrived = mock_->stats().accepted;
+  EXPECT_LT(arrived, kRecipients / 2);
+  nlohmann::json stats = Call("GET",
+                              "/v2/texts/broadcasts/1/stats?fields=sentCount,"
+                              "doNotTextCount,totalCount")
+                             .Json();
+  EXPECT_EQ(stats["sentCount"], arrived);
+  EXPECT_EQ(stats["doNotTextCount"], kRecipients - arrived);
+  EXPECT_EQ(stats["totalCount"], kRecipients);
 }
 
 }  // namespace

@@ -85,7 +85,9 @@ std::unique_ptr<HttpServer> StartServer(HttpServerOptions options,
                                         HeaderCheck check = nullptr) {
   options.listen = "127.0.0.1:0";
   if (check == nullptr) {
-    check = [](const ServerRequest&) { return std::optional<ServerResponse>(); };
+    check = [](const ServerRequest&) {
+      return std::optional<ServerResponse>();
+    };
   }
   absl::StatusOr<std::unique_ptr<HttpServer>> server =
       HttpServer::Start(options, std::move(handler), std::move(check));

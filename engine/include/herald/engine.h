@@ -31,7 +31,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "herald/clock.h"
+#include "herald/do_not_contact.h"
 #include "herald/run_report.h"
 #include "herald/texts.h"
 #include "herald/transport.h"
@@ -379,6 +381,26 @@ class Engine {
   // for a limit out of range or more than kMaxTextPageLimit ids.
   absl::StatusOr<TextPage> FindTexts(BroadcastId broadcast,
                                      const TextQuery& query);
+
+  // The account's do-not-contact list (herald/do_not_contact.h), kept in
+  // the state directory and asked by every broadcast as each text goes:
+  // once AddDoNotContacts returns, no broadcast hands a text to a number it
+  // added with `text` to its transport, and such texts end DNC with DNT.
+  // An existing entry takes the new flags and source. FailedPrecondition
+  // without a state directory, or read only.
+  absl::Status AddDoNotContacts(absl::Span<const PhoneNumber> numbers,
+                                bool call, bool text,
+                                absl::string_view source = kDefaultDncSource);
+  // NotFound when the number has no entry.
+  absl::StatusOr<DncEntry> GetDoNotContact(PhoneNumber number);
+  absl::Status UpdateDoNotContact(PhoneNumber number, bool call, bool text);
+  // The entries removed (numbers without one are ignored): those numbers
+  // are texted again.
+  absl::StatusOr<uint64_t> RemoveDoNotContacts(
+      absl::Span<const PhoneNumber> numbers);
+  absl::StatusOr<uint64_t> RemoveDoNotContactSource(absl::string_view source);
+  // InvalidArgument for a limit out of range or a bad prefix.
+  absl::StatusOr<DncPage> FindDoNotContacts(const DncQuery& query);
 
   // The report of the broadcast's last run in this engine; nullopt before
   // it has run here.

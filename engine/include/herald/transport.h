@@ -53,6 +53,9 @@ enum class DeliveryStatus : uint8_t {
   kRejected,  // the provider refused the number or the text: INVALID
   kFailed,    // not sent; `result` says why
   kNotSent,   // the transport stopped before an answer: the row is not final
+  // Not sent: a SendBlock (herald/do_not_contact.h) held the number when the
+  // text was to leave, after it was handed over. The row ends DNC with DNT.
+  kBlocked,
 };
 
 // What became of one OutboundText.

@@ -1,0 +1,83 @@
+// The account's do-not-contact list (herald/do_not_contact.h), kept in an
+// SQLite database of the state directory (account.db) and, for the numbers
+// that must get no text, in memory, where every run asks it at the moment
+// of sending (a SendBlock).
+//
+// Each call opens its own connection, so no lock of herald's is held while
+// SQLite reads or writes; SQLite's own locking orders the writers. The
+// in-memory set has a lock per shard, held only to look up or change one
+// number.
+#ifndef HERALD_ENGINE_STORE_ACCOUNT_DNC_H_
+#define HERALD_ENGINE_STORE_ACCOUNT_DNC_H_
+
+#include <array>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "herald/clock.h"
+#include "herald/do_not_contact.h"
+
+namespace herald {
+
+class AccountDnc : public SendBlock {
+ public:
+  // Opens the list in the database at `path` (created when missing, unless
+  // `read_only`) and loads the numbers blocked for texts. `vfs`: the SQLite
+  // VFS (EngineOptions::sqlite_vfs), empty for the default. `clock` stamps
+  // the entries and must outlive the list. Errors name the path.
+  static absl::StatusOr<std::unique_ptr<AccountDnc>> Open(
+      const std::string& path, Clock* clock, bool read_only,
+      const std::string& vfs);
+
+  bool Blocks(PhoneNumber to) const override;
+
+  // Adds `numbers`, or changes their entries when they have one (call, text
+  // and source replaced, created kept), in one transaction. A number with
+  // text=true is blocked before the call returns: no run hands a text to it
+  // to a transport after that (a text already being written to a provider's
+  // socket may still arrive). Should the database fail, the numbers stay
+  // blocked in memory until the engine closes, and the error says so.
+  absl::Status Add(absl::Span<const PhoneNumber> numbers, bool call, bool text,
+                   absl::string_view source);
+  // NotFound when the number has no entry.
+  absl::StatusOr<DncEntry> Get(PhoneNumber number) const;
+  // Sets the entry's call and text flags (NotFound when it has none).
+  absl::Status Update(PhoneNumber number, bool call, bool text);
+  // Removes the entries of `numbers` (those without one are ignored), or
+  // of every number added with `source`; returns how many went. A number is
+  // texted again only once its entry is gone from the database.
+  absl::StatusOr<uint64_t> Remove(absl::Span<const PhoneNumber> numbers);
+  absl::StatusOr<uint64_t> RemoveSource(absl::string_view source);
+  // InvalidArgument for a limit out of range or a prefix that is not 1 to
+  // 11 digits.
+  absl::StatusOr<DncPage> Find(const DncQuery& query) const;
+
+ private:
+  AccountDnc(std::string path, Clock* clock, bool read_only, std::string vfs);
+
+  class Connection;
+  absl::StatusOr<Connection> Connect() const;
+  void SetBlocked(PhoneNumber number, bool blocked);
+
+  const std::string path_;
+  Clock* const clock_;
+  const bool read_only_;
+  const std::string vfs_;
+
+  static constexpr size_t kShards = 64;
+  struct Shard {
+    mutable std::shared_mutex mu;
+    absl::flat_hash_set<PhoneNumber> numbers;  // (mu)
+  };
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_STORE_ACCOUNT_DNC_H_
