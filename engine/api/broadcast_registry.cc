@@ -563,6 +563,13 @@ absl::Status BroadcastRegistry::UpdateDefinition(BroadcastId id,
     b->broadcast = std::move(old_broadcast);
     return s;
   }
+  // Readers keep the fromNumber they opened with: closed, outside the lock.
+  std::vector<std::unique_ptr<StoreReader>> stale;
+  {
+    std::lock_guard readers(b->readers_mu);
+    stale.swap(b->idle_readers);
+    ++b->readers_generation;
+  }
   return absl::OkStatus();
 }
 
@@ -610,20 +617,45 @@ absl::StatusOr<BroadcastStatus> BroadcastRegistry::Wait(
   return b->status;
 }
 
-absl::StatusOr<std::unique_ptr<StoreReader>> BroadcastRegistry::Reader(
+absl::StatusOr<BroadcastRegistry::ReaderHandle> BroadcastRegistry::Reader(
     BroadcastId id) {
   absl::StatusOr<LiveBroadcast*> found = Find(id);
   if (!found.ok()) return found.status();
-  if ((*found)->dir.empty()) {
+  LiveBroadcast* b = *found;
+  if (b->dir.empty()) {
     return absl::FailedPreconditionError(
         "the engine has no state directory: texts and statistics are not "
         "kept");
   }
-  return StoreReader::Open(StorePath((*found)->dir));
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(b->readers_mu);
+    generation = b->readers_generation;
+  }
+  auto give_back = [b, generation](StoreReader* reader) {
+    std::unique_ptr<StoreReader> owned(reader);
+    std::lock_guard lock(b->readers_mu);
+    if (b->readers_generation == generation &&
+        b->idle_readers.size() < LiveBroadcast::kIdleReaders) {
+      b->idle_readers.push_back(std::move(owned));
+    }
+  };
+  {
+    std::lock_guard lock(b->readers_mu);
+    if (!b->idle_readers.empty() && b->readers_generation == generation) {
+      ReaderHandle reader(b->idle_readers.back().release(), give_back);
+      b->idle_readers.pop_back();
+      return reader;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<StoreReader>> opened =
+      StoreReader::Open(StorePath(b->dir));
+  if (!opened.ok()) return opened.status();
+  return ReaderHandle(opened->release(), give_back);
 }
 
 absl::StatusOr<uint64_t> BroadcastRegistry::PendingEvents(BroadcastId id) {
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
+  absl::StatusOr<ReaderHandle> reader = Reader(id);
   if (!reader.ok()) return reader.status();
   return (*reader)->PendingEvents();
 }
@@ -631,14 +663,14 @@ absl::StatusOr<uint64_t> BroadcastRegistry::PendingEvents(BroadcastId id) {
 absl::StatusOr<StoreStats> BroadcastRegistry::Stats(BroadcastId id,
                                                     absl::Time begin,
                                                     absl::Time end) {
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
+  absl::StatusOr<ReaderHandle> reader = Reader(id);
   if (!reader.ok()) return reader.status();
   return (*reader)->Stats(begin, end);
 }
 
 absl::StatusOr<TextPage> BroadcastRegistry::FindTexts(BroadcastId id,
                                                       const TextQuery& query) {
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader = Reader(id);
+  absl::StatusOr<ReaderHandle> reader = Reader(id);
   if (!reader.ok()) return reader.status();
   if (query.ids.empty()) return (*reader)->FindTexts(query);
   if (query.ids.size() > kMaxTextPageLimit) {

@@ -10,6 +10,7 @@
 #ifndef HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
 #define HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,7 +75,11 @@ class BroadcastRegistry {
   absl::StatusOr<LiveBroadcast*> FindToChange(BroadcastId id);
 
   absl::Status LoadBroadcast(BroadcastId id, const std::string& dir);
-  absl::StatusOr<std::unique_ptr<StoreReader>> Reader(BroadcastId id);
+  // A reader of the broadcast's store, from its idle readers or opened; it
+  // goes back to them when the handle goes. Used by one thread at a time.
+  using ReaderHandle =
+      std::unique_ptr<StoreReader, std::function<void(StoreReader*)>>;
+  absl::StatusOr<ReaderHandle> Reader(BroadcastId id);
 
   const EngineOptions options_;
   Clock* clock_ = nullptr;

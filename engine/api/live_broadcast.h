@@ -38,6 +38,7 @@
 #include "engine/base/file_io.h"
 #include "engine/broadcast/broadcast.h"
 #include "engine/store/sqlite_store.h"
+#include "engine/store/store_reader.h"
 #include "engine/webhook/webhook_notifier.h"
 #include "herald/engine.h"
 
@@ -82,6 +83,14 @@ struct LiveBroadcast {
 
   std::mutex counts_mu;
   std::vector<uint64_t> final_rows;  // by batch index (counts_mu)
+
+  // Readers of the store not in use, kept open for the next query (opening
+  // one costs more than most queries); at most kIdleReaders.
+  static constexpr size_t kIdleReaders = 8;
+  std::mutex readers_mu;
+  std::vector<std::unique_ptr<StoreReader>> idle_readers;  // (readers_mu)
+  // Moves when the definition changes: readers opened before go.
+  uint64_t readers_generation = 0;  // (readers_mu)
 
   std::mutex progress_mu;
   BroadcastProgress progress;       // (progress_mu)

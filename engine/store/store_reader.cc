@@ -359,8 +359,10 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
     conditions.push_back(InList("result", query.results, ResultName, &params));
   }
   if (query.batch.has_value()) {
-    conditions.push_back("batch_id = ?");
-    params.push_back(int64_t{*query.batch});
+    // A batch's texts are a range of ids (TextId): the primary key finds it.
+    conditions.push_back("id >= ? AND id < ?");
+    params.push_back(static_cast<int64_t>(TextId(*query.batch, 0)));
+    params.push_back(static_cast<int64_t>(TextId(*query.batch + 1, 0)));
   }
   if (query.to.has_value()) {
     conditions.push_back("to_number = ?");

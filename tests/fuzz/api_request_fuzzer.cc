@@ -62,7 +62,9 @@ void FuzzOne(const uint8_t* data, size_t size) {
   request.method = input.PickValueInArray(kMethods);
   std::string path = input.PickValueInArray(kPaths);
   const size_t hole = path.find('%');
-  path.replace(hole, 1, input.ConsumeRandomLengthString(24));
+  if (hole != std::string::npos) {
+    path.replace(hole, 1, input.ConsumeRandomLengthString(24));
+  }
   request.path = path;
   request.query = input.ConsumeRandomLengthString(200);
   request.body = input.ConsumeRemainingBytesAsString();
