@@ -89,11 +89,13 @@ absl::Status BroadcastRegistry::Init() {
                        "open; open it read_only to look at it"));
     }
   }
+  account_.emplace(options_.state_dir + "/account.db", options_.read_only,
+                   options_.sqlite_vfs);
   absl::StatusOr<std::unique_ptr<AccountDnc>> dnc =
-      AccountDnc::Open(options_.state_dir + "/account.db", clock_,
-                       options_.read_only, options_.sqlite_vfs);
+      AccountDnc::Open(&*account_, clock_);
   if (!dnc.ok()) return dnc.status();
   dnc_ = *std::move(dnc);
+  auto_replies_.emplace(&*account_);
   runs_.emplace(options_, clock_, &*zones_, std::move(providers), dnc_.get());
   runner_.emplace(&*runs_, &events_);
   std::error_code error;
@@ -697,6 +699,14 @@ absl::StatusOr<AccountDnc*> BroadcastRegistry::DoNotContacts(bool to_change) {
     if (absl::Status s = Writable(); !s.ok()) return s;
   }
   return dnc_.get();
+}
+
+absl::StatusOr<AutoReplies*> BroadcastRegistry::AccountAutoReplies() {
+  if (!auto_replies_.has_value()) {
+    return absl::FailedPreconditionError(
+        "auto-replies need a state directory to be kept in");
+  }
+  return &*auto_replies_;
 }
 
 absl::StatusOr<std::optional<RunReport>> BroadcastRegistry::LastRunReport(

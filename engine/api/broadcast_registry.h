@@ -27,6 +27,7 @@
 #include "engine/api/live_broadcast.h"
 #include "engine/api/run_assembly.h"
 #include "engine/store/account_dnc.h"
+#include "engine/store/auto_replies.h"
 #include "engine/store/store_reader.h"
 #include "herald/engine.h"
 #include "timezone/zone_table.h"
@@ -61,6 +62,9 @@ class BroadcastRegistry {
   // The account's do-not-contact list, or FailedPrecondition without one
   // (no state directory) or to change it read only.
   absl::StatusOr<AccountDnc*> DoNotContacts(bool to_change);
+  // The account's auto-replies, or FailedPrecondition without a state
+  // directory.
+  absl::StatusOr<AutoReplies*> AccountAutoReplies();
   absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId id);
   absl::StatusOr<std::string> LastRunReportJson(BroadcastId id);
 
@@ -87,8 +91,10 @@ class BroadcastRegistry {
   int lock_fd_ = -1;
 
   EventBus events_;
-  // The account's do-not-contact list; null without a state directory.
-  std::unique_ptr<AccountDnc> dnc_;
+  // What belongs to the account: nothing without a state directory.
+  std::optional<AccountDb> account_;
+  std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
+  std::optional<AutoReplies> auto_replies_;
   std::optional<RunAssembly> runs_;
   std::optional<BroadcastRunner> runner_;
   std::mutex mu_;

@@ -188,6 +188,39 @@ absl::StatusOr<DncPage> Engine::FindDoNotContacts(const DncQuery& query) {
   });
 }
 
+absl::StatusOr<int64_t> Engine::CreateAutoReply(const AutoReply& reply) {
+  return Guarded([&]() -> absl::StatusOr<int64_t> {
+    absl::StatusOr<AutoReplies*> replies = impl_->AccountAutoReplies();
+    if (!replies.ok()) return replies.status();
+    return (*replies)->Create(reply);
+  });
+}
+
+absl::StatusOr<AutoReply> Engine::GetAutoReply(int64_t id) {
+  return Guarded([&]() -> absl::StatusOr<AutoReply> {
+    absl::StatusOr<AutoReplies*> replies = impl_->AccountAutoReplies();
+    if (!replies.ok()) return replies.status();
+    return (*replies)->Get(id);
+  });
+}
+
+absl::Status Engine::DeleteAutoReply(int64_t id) {
+  return Guarded([&]() -> absl::Status {
+    absl::StatusOr<AutoReplies*> replies = impl_->AccountAutoReplies();
+    if (!replies.ok()) return replies.status();
+    return (*replies)->Delete(id);
+  });
+}
+
+absl::StatusOr<AutoReplyPage> Engine::FindAutoReplies(
+    const std::optional<std::string>& number, uint64_t offset, int limit) {
+  return Guarded([&]() -> absl::StatusOr<AutoReplyPage> {
+    absl::StatusOr<AutoReplies*> replies = impl_->AccountAutoReplies();
+    if (!replies.ok()) return replies.status();
+    return (*replies)->Find(number, offset, limit);
+  });
+}
+
 absl::StatusOr<std::optional<RunReport>> Engine::LastRunReport(
     BroadcastId broadcast) {
   return Guarded([&] { return impl_->LastRunReport(broadcast); });

@@ -53,7 +53,7 @@ class CallFireApi {
   ServerResponse UpdateBatch(const ApiCall& call);
   ServerResponse AddRecipients(const ApiCall& call);
   ServerResponse BroadcastStats(const ApiCall& call);
-  // The do-not-contact list (dnc_routes.cc).
+  // The do-not-contact list (account_routes.cc).
   ServerResponse AddDncs(const ApiCall& call);
   ServerResponse FindDncs(const ApiCall& call);
   ServerResponse GetDnc(const ApiCall& call);
@@ -61,6 +61,11 @@ class CallFireApi {
   ServerResponse DeleteDncs(const ApiCall& call);
   ServerResponse DeleteDncSource(const ApiCall& call);
   ServerResponse UniversalDncs(const ApiCall& call);
+  // Auto-replies (account_routes.cc).
+  ServerResponse CreateAutoReply(const ApiCall& call);
+  ServerResponse FindAutoReplies(const ApiCall& call);
+  ServerResponse GetAutoReply(const ApiCall& call);
+  ServerResponse DeleteAutoReply(const ApiCall& call);
   // Texts (text_routes.cc).
   ServerResponse FindBroadcastTexts(const ApiCall& call);
   ServerResponse FindTexts(const ApiCall& call);

@@ -1,7 +1,5 @@
 #include "engine/store/account_dnc.h"
 
-#include <sys/stat.h>
-
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -41,76 +39,12 @@ DncEntry EntryOf(const SqliteStatement& row) {
 
 }  // namespace
 
-// One connection for one call, closed when it goes.
-class AccountDnc::Connection {
- public:
-  Connection(const std::string* path, sqlite3* handle) : db_{handle, path} {}
-  Connection(Connection&& other) noexcept : db_(other.db_) {
-    other.db_.handle = nullptr;
-  }
-  Connection& operator=(Connection&&) = delete;
-  ~Connection() { sqlite3_close_v2(db_.handle); }
-
-  const SqliteDb& db() const { return db_; }
-
-  // Runs `body` in one write transaction, committed when it succeeds.
-  template <typename Body>
-  absl::Status Write(Body body) const {
-    if (absl::Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    absl::Status s = body();
-    if (s.ok()) s = db_.Exec("COMMIT");
-    if (!s.ok()) db_.Exec("ROLLBACK").IgnoreError();
-    return s;
-  }
-
- private:
-  SqliteDb db_;
-};
-
-AccountDnc::AccountDnc(std::string path, Clock* clock, bool read_only,
-                       std::string vfs)
-    : path_(std::move(path)),
-      clock_(clock),
-      read_only_(read_only),
-      vfs_(std::move(vfs)) {}
-
-absl::StatusOr<AccountDnc::Connection> AccountDnc::Connect() const {
-  sqlite3* handle = nullptr;
-  const int rc =
-      sqlite3_open_v2(path_.c_str(), &handle,
-                      read_only_ ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX,
-                      vfs_.empty() ? nullptr : vfs_.c_str());
-  Connection connection(&path_, handle);
-  if (rc != SQLITE_OK) {
-    return absl::UnavailableError(absl::StrCat(
-        path_, ": cannot open the do-not-contact list: ",
-        handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc)));
-  }
-  if (absl::Status s = connection.db().Exec("PRAGMA busy_timeout=5000");
-      !s.ok()) {
-    return s;
-  }
-  return connection;
-}
-
 absl::StatusOr<std::unique_ptr<AccountDnc>> AccountDnc::Open(
-    const std::string& path, Clock* clock, bool read_only,
-    const std::string& vfs) {
-  std::unique_ptr<AccountDnc> list(new AccountDnc(path, clock, read_only, vfs));
-  struct stat info;
-  if (read_only && ::stat(path.c_str(), &info) != 0) {
-    return list;  // nothing was ever added
-  }
-  absl::StatusOr<Connection> connection = list->Connect();
+    const AccountDb* db, Clock* clock) {
+  std::unique_ptr<AccountDnc> list(new AccountDnc(db, clock));
+  if (db->read_only() && !db->Exists()) return list;  // nothing ever added
+  absl::StatusOr<AccountDb::Connection> connection = db->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  if (!read_only) {
-    ::chmod(path.c_str(), 0600);  // numbers: the owner's only
-    for (const char* sql : {"PRAGMA journal_mode=WAL", kSchema}) {
-      if (absl::Status s = connection->db().Exec(sql); !s.ok()) return s;
-    }
-  }
   absl::StatusOr<SqliteStatement> blocked = SqliteStatement::Prepare(
       connection->db(), "SELECT number FROM dnc WHERE text = 1");
   if (!blocked.ok()) return blocked.status();
@@ -141,16 +75,15 @@ bool AccountDnc::Blocks(PhoneNumber to) const {
 
 absl::Status AccountDnc::Add(absl::Span<const PhoneNumber> numbers, bool call,
                              bool text, absl::string_view source) {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        "the do-not-contact list is open read only");
+  if (absl::Status s = db_->Writable("the do-not-contact list"); !s.ok()) {
+    return s;
   }
   // Blocked first: a failure below leaves the numbers blocked, never the
   // other way round.
   if (text) {
     for (PhoneNumber number : numbers) SetBlocked(number, true);
   }
-  absl::StatusOr<Connection> connection = Connect();
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   const int64_t now = absl::ToUnixMillis(clock_->Now());
   absl::Status s = connection->Write([&]() -> absl::Status {
@@ -206,11 +139,10 @@ absl::Status AccountDnc::Update(PhoneNumber number, bool call, bool text) {
 
 absl::StatusOr<uint64_t> AccountDnc::Remove(
     absl::Span<const PhoneNumber> numbers) {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        "the do-not-contact list is open read only");
+  if (absl::Status s = db_->Writable("the do-not-contact list"); !s.ok()) {
+    return s;
   }
-  absl::StatusOr<Connection> connection = Connect();
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   uint64_t removed = 0;
   absl::Status s = connection->Write([&]() -> absl::Status {
@@ -297,9 +229,8 @@ absl::StatusOr<DncPage> AccountDnc::Find(const DncQuery& query) const {
   DncPage page;
   page.offset = query.offset;
   page.limit = query.limit;
-  struct stat info;
-  if (::stat(path_.c_str(), &info) != 0) return page;  // none yet
-  absl::StatusOr<Connection> connection = Connect();
+  if (!db_->Exists()) return page;  // none yet
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   const SqliteDb& db = connection->db();
   // One read transaction: the count and the page agree.

@@ -1,12 +1,8 @@
-// The account's do-not-contact list (herald/do_not_contact.h), kept in an
-// SQLite database of the state directory (account.db) and, for the numbers
-// that must get no text, in memory, where every run asks it at the moment
-// of sending (a SendBlock).
-//
-// Each call opens its own connection, so no lock of herald's is held while
-// SQLite reads or writes; SQLite's own locking orders the writers. The
-// in-memory set has a lock per shard, held only to look up or change one
-// number.
+// The account's do-not-contact list (herald/do_not_contact.h), kept in the
+// account's database (account_db.h) and, for the numbers that must get no
+// text, in memory, where every run asks it at the moment of sending (a
+// SendBlock). The in-memory set has a lock per shard, held only to look up
+// or change one number.
 #ifndef HERALD_ENGINE_STORE_ACCOUNT_DNC_H_
 #define HERALD_ENGINE_STORE_ACCOUNT_DNC_H_
 
@@ -20,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "engine/store/account_db.h"
 #include "herald/clock.h"
 #include "herald/do_not_contact.h"
 
@@ -27,13 +24,12 @@ namespace herald {
 
 class AccountDnc : public SendBlock {
  public:
-  // Opens the list in the database at `path` (created when missing, unless
-  // `read_only`) and loads the numbers blocked for texts. `vfs`: the SQLite
-  // VFS (EngineOptions::sqlite_vfs), empty for the default. `clock` stamps
-  // the entries and must outlive the list. Errors name the path.
-  static absl::StatusOr<std::unique_ptr<AccountDnc>> Open(
-      const std::string& path, Clock* clock, bool read_only,
-      const std::string& vfs);
+  // Opens the list in the account's database (its table created when
+  // missing, unless read only) and loads the numbers blocked for texts.
+  // `db` and `clock` (which stamps the entries) must outlive the list.
+  // Errors name the database's path.
+  static absl::StatusOr<std::unique_ptr<AccountDnc>> Open(const AccountDb* db,
+                                                          Clock* clock);
 
   bool Blocks(PhoneNumber to) const override;
 
@@ -59,16 +55,12 @@ class AccountDnc : public SendBlock {
   absl::StatusOr<DncPage> Find(const DncQuery& query) const;
 
  private:
-  AccountDnc(std::string path, Clock* clock, bool read_only, std::string vfs);
+  AccountDnc(const AccountDb* db, Clock* clock) : db_(db), clock_(clock) {}
 
-  class Connection;
-  absl::StatusOr<Connection> Connect() const;
   void SetBlocked(PhoneNumber number, bool blocked);
 
-  const std::string path_;
+  const AccountDb* const db_;
   Clock* const clock_;
-  const bool read_only_;
-  const std::string vfs_;
 
   static constexpr size_t kShards = 64;
   struct Shard {

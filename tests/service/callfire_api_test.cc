@@ -494,6 +494,38 @@ TEST_F(CallFireApiTest, AnAccountDncSkipsItsNumbersInEveryBroadcast) {
             nlohmann::json::parse(R"({"sentCount":1,"doNotTextCount":1})"));
 }
 
+TEST_F(CallFireApiTest, AutoRepliesAreKeptFoundAndDeleted) {
+  HttpReply created = Call("POST", "/v2/texts/auto-replys",
+                           R"( { "number":"67076", "keyword":"CALLFIRE",
+                                 "message":"I am a leaf on the wind" } )");
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.Json(), nlohmann::json::parse(R"({"id":1})"));
+  ASSERT_EQ(Call("POST", "/v2/texts/auto-replys",
+                 R"({"number":"19206596476","match":"stop",
+                     "message":"You will get no more texts"})")
+                .status,
+            200);
+  EXPECT_EQ(Call("GET", "/v2/texts/auto-replys/1").Json(),
+            nlohmann::json::parse(R"({"id":1,"number":"67076",
+                "keyword":"CALLFIRE","message":"I am a leaf on the wind"})"));
+  nlohmann::json found =
+      Call("GET", "/v2/texts/auto-replys?number=19206596476").Json();
+  EXPECT_EQ(found["totalCount"], 1);
+  EXPECT_EQ(found["items"][0]["match"], "stop");
+  EXPECT_EQ(
+      Call("GET", "/v2/texts/auto-replys?limit=1&fields=totalCount").Json(),
+      nlohmann::json::parse(R"({"totalCount":2})"));
+  ExpectError(Call("POST", "/v2/texts/auto-replys", R"({"number":"67076"})"),
+              400, "message");
+  ExpectError(Call("POST", "/v2/texts/auto-replys",
+                   R"({"number":"67076","message":"m","reply":"x"})"),
+              400, "reply: unknown field");
+  EXPECT_EQ(Call("DELETE", "/v2/texts/auto-replys/1").status, 204);
+  ExpectError(Call("GET", "/v2/texts/auto-replys/1"), 404, "no auto-reply 1");
+  ExpectError(Call("DELETE", "/v2/texts/auto-replys/1"), 404,
+              "no auto-reply 1");
+}
+
 // A broadcast through the mock provider, slow enough to add its numbers to
 // the do-not-contact list while it runs.
 class MidBroadcastDncTest : public CallFireApiTest {

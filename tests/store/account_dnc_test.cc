@@ -12,19 +12,29 @@ constexpr PhoneNumber kA = 12132000381;
 constexpr PhoneNumber kB = 12132000382;
 constexpr PhoneNumber kC = 14242000383;
 
-std::unique_ptr<AccountDnc> OpenList(const TempDir& dir, Clock* clock,
-                                     bool read_only = false) {
+// The list over dir/account.db, with the database handle it uses.
+struct OpenedList {
+  std::unique_ptr<AccountDb> db;
+  std::unique_ptr<AccountDnc> list;
+  AccountDnc* operator->() const { return list.get(); }
+};
+
+OpenedList OpenList(const TempDir& dir, Clock* clock, bool read_only = false) {
+  OpenedList opened;
+  opened.db =
+      std::make_unique<AccountDb>(dir.File("account.db"), read_only, "");
   absl::StatusOr<std::unique_ptr<AccountDnc>> list =
-      AccountDnc::Open(dir.File("account.db"), clock, read_only, "");
+      AccountDnc::Open(opened.db.get(), clock);
   EXPECT_TRUE(list.ok()) << list.status();
-  return list.ok() ? *std::move(list) : nullptr;
+  if (list.ok()) opened.list = *std::move(list);
+  return opened;
 }
 
 TEST(AccountDncTest, BlocksWhatItAddsForTextsAndKeepsItAcrossOpens) {
   TempDir dir;
   ManualClock clock(absl::FromUnixMillis(1443390407000));
   {
-    std::unique_ptr<AccountDnc> list = OpenList(dir, &clock);
+    OpenedList list = OpenList(dir, &clock);
     EXPECT_FALSE(list->Blocks(kA));
     ASSERT_TRUE(list->Add({kA, kB}, true, true, "My DNC list 1").ok());
     ASSERT_TRUE(list->Add({kC}, true, false, "calls only").ok());
@@ -32,7 +42,7 @@ TEST(AccountDncTest, BlocksWhatItAddsForTextsAndKeepsItAcrossOpens) {
     EXPECT_TRUE(list->Blocks(kB));
     EXPECT_FALSE(list->Blocks(kC));
   }
-  std::unique_ptr<AccountDnc> list = OpenList(dir, &clock);
+  OpenedList list = OpenList(dir, &clock);
   EXPECT_TRUE(list->Blocks(kA));
   EXPECT_FALSE(list->Blocks(kC));
   absl::StatusOr<DncEntry> a = list->Get(kA);
@@ -58,7 +68,7 @@ TEST(AccountDncTest, BlocksWhatItAddsForTextsAndKeepsItAcrossOpens) {
 TEST(AccountDncTest, FindsByPrefixNumberSourceAndFlagsInPages) {
   TempDir dir;
   ManualClock clock(absl::FromUnixSeconds(1700000000));
-  std::unique_ptr<AccountDnc> list = OpenList(dir, &clock);
+  OpenedList list = OpenList(dir, &clock);
   ASSERT_TRUE(list->Add({kA, kB}, true, true, "s1").ok());
   ASSERT_TRUE(list->Add({kC}, false, true, "s2").ok());
   DncQuery query;
@@ -93,7 +103,7 @@ TEST(AccountDncTest, FindsByPrefixNumberSourceAndFlagsInPages) {
 TEST(AccountDncTest, RemovesByNumberAndBySource) {
   TempDir dir;
   ManualClock clock(absl::FromUnixSeconds(1700000000));
-  std::unique_ptr<AccountDnc> list = OpenList(dir, &clock);
+  OpenedList list = OpenList(dir, &clock);
   ASSERT_TRUE(list->Add({kA, kB}, true, true, "s1").ok());
   ASSERT_TRUE(list->Add({kC}, true, true, "s2").ok());
   EXPECT_EQ(*list->Remove({kA, 12135550000}), 1);
@@ -108,11 +118,11 @@ TEST(AccountDncTest, ReadOnlyReadsAndRefusesChanges) {
   TempDir dir;
   ManualClock clock(absl::FromUnixSeconds(1700000000));
   // Nothing added yet: an empty list, no file made.
-  std::unique_ptr<AccountDnc> empty = OpenList(dir, &clock, true);
+  OpenedList empty = OpenList(dir, &clock, true);
   EXPECT_EQ(empty->Find({})->total_count, 0);
   EXPECT_FALSE(FileExists(dir.File("account.db")));
   ASSERT_TRUE(OpenList(dir, &clock)->Add({kA}, true, true, "s").ok());
-  std::unique_ptr<AccountDnc> reader = OpenList(dir, &clock, true);
+  OpenedList reader = OpenList(dir, &clock, true);
   EXPECT_TRUE(reader->Blocks(kA));
   EXPECT_EQ(reader->Add({kB}, true, true, "s").code(),
             absl::StatusCode::kFailedPrecondition);

@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "herald/auto_reply.h"
 #include "herald/clock.h"
 #include "herald/do_not_contact.h"
 #include "herald/run_report.h"
@@ -401,6 +402,17 @@ class Engine {
   absl::StatusOr<uint64_t> RemoveDoNotContactSource(absl::string_view source);
   // InvalidArgument for a limit out of range or a bad prefix.
   absl::StatusOr<DncPage> FindDoNotContacts(const DncQuery& query);
+
+  // The account's auto-replies (herald/auto_reply.h), kept in the state
+  // directory. FailedPrecondition without one, or read only to change them;
+  // InvalidArgument naming the field for a reply without a number or
+  // message; NotFound for an unknown id.
+  absl::StatusOr<int64_t> CreateAutoReply(const AutoReply& reply);
+  absl::StatusOr<AutoReply> GetAutoReply(int64_t id);
+  absl::Status DeleteAutoReply(int64_t id);
+  // Those for `number` (every one when nullopt), by id.
+  absl::StatusOr<AutoReplyPage> FindAutoReplies(
+      const std::optional<std::string>& number, uint64_t offset, int limit);
 
   // The report of the broadcast's last run in this engine; nullopt before
   // it has run here.

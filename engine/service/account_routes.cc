@@ -1,5 +1,6 @@
-// The do-not-contact routes of CallFireApi: the account's list, which every
-// broadcast asks as each text goes (Engine::AddDoNotContacts).
+// The account's routes of CallFireApi: its do-not-contact list, which every
+// broadcast asks as each text goes (Engine::AddDoNotContacts), and its
+// auto-replies.
 #include <string>
 #include <utility>
 #include <vector>
@@ -200,6 +201,83 @@ ServerResponse CallFireApi::UniversalDncs(const ApiCall& call) {
     return ErrorResponse(entry.status());
   }
   return call.Json({{"items", nlohmann::json::array({std::move(item)})}});
+}
+
+namespace {
+
+nlohmann::json AutoReplyJson(const AutoReply& reply) {
+  nlohmann::json out = {
+      {"id", reply.id}, {"number", reply.number}, {"message", reply.message}};
+  if (!reply.keyword.empty()) out["keyword"] = reply.keyword;
+  if (!reply.match.empty()) out["match"] = reply.match;
+  return out;
+}
+
+absl::StatusOr<AutoReply> AutoReplyOf(const JsonField& root) {
+  AutoReply reply;
+  absl::Status s = root.Object({
+      {"id", [](const JsonField&) { return absl::OkStatus(); }},  // read only
+      {"number",
+       [&](const JsonField& f) {
+         return AssignField(&reply.number, [&] { return NonEmptyString(f); });
+       }},
+      {"keyword",
+       [&](const JsonField& f) {
+         return AssignField(&reply.keyword, [&] { return f.String(); });
+       }},
+      {"match",
+       [&](const JsonField& f) {
+         return AssignField(&reply.match, [&] { return f.String(); });
+       }},
+      {"message",
+       [&](const JsonField& f) {
+         return AssignField(&reply.message, [&] { return NonEmptyString(f); });
+       }},
+  });
+  if (!s.ok()) return s;
+  if (reply.number.empty()) return root.Error("number: give the number");
+  if (reply.message.empty()) return root.Error("message: give the reply");
+  return reply;
+}
+
+}  // namespace
+
+ServerResponse CallFireApi::CreateAutoReply(const ApiCall& call) {
+  absl::StatusOr<nlohmann::json> body = call.Body();
+  if (!body.ok()) return ErrorResponse(body.status());
+  absl::StatusOr<AutoReply> reply = AutoReplyOf(JsonField(kBody, "", *body));
+  if (!reply.ok()) return ErrorResponse(reply.status());
+  absl::StatusOr<int64_t> id = engine_->CreateAutoReply(*reply);
+  if (!id.ok()) return ErrorResponse(id.status());
+  return call.Json({{"id", *id}});
+}
+
+ServerResponse CallFireApi::FindAutoReplies(const ApiCall& call) {
+  absl::StatusOr<ApiPaging> paging = call.Paging();
+  if (!paging.ok()) return ErrorResponse(paging.status());
+  absl::StatusOr<AutoReplyPage> page = engine_->FindAutoReplies(
+      call.Query("number"), paging->offset, paging->limit);
+  if (!page.ok()) return ErrorResponse(page.status());
+  nlohmann::json items = nlohmann::json::array();
+  for (const AutoReply& reply : page->items) {
+    items.push_back(AutoReplyJson(reply));
+  }
+  return call.Page(std::move(items), *paging, page->total_count);
+}
+
+ServerResponse CallFireApi::GetAutoReply(const ApiCall& call) {
+  absl::StatusOr<int64_t> id = call.PathId(0, "auto-reply");
+  if (!id.ok()) return ErrorResponse(id.status());
+  absl::StatusOr<AutoReply> reply = engine_->GetAutoReply(*id);
+  if (!reply.ok()) return ErrorResponse(reply.status());
+  return call.Json(AutoReplyJson(*reply));
+}
+
+ServerResponse CallFireApi::DeleteAutoReply(const ApiCall& call) {
+  absl::StatusOr<int64_t> id = call.PathId(0, "auto-reply");
+  if (!id.ok()) return ErrorResponse(id.status());
+  absl::Status s = engine_->DeleteAutoReply(*id);
+  return s.ok() ? NoContent() : ErrorResponse(s);
 }
 
 }  // namespace herald
