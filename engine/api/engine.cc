@@ -14,6 +14,8 @@
 // engine/api/broadcast_registry.h.
 #include "herald/engine.h"
 
+#include <sqlite3.h>
+
 #include <exception>
 #include <memory>
 #include <utility>
@@ -55,6 +57,12 @@ auto Guarded(F&& f) -> decltype(f()) {
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
     const EngineOptions& options) {
+  // SQLite's memory statistics take a process-wide mutex on every
+  // allocation, which the store's readers on several threads then queue
+  // on. Only possible before SQLite starts: a host that used it already
+  // keeps its setting (the call then fails, harmlessly).
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   return Guarded([&]() -> absl::StatusOr<std::unique_ptr<Engine>> {
     auto impl = std::make_unique<Impl>(options);
     if (absl::Status s = impl->Init(); !s.ok()) return s;
