@@ -51,6 +51,14 @@ absl::StatusOr<PhoneNumber> ParseNumberText(absl::string_view what,
   return *number;
 }
 
+// The number the path names, `what` in errors.
+absl::StatusOr<PhoneNumber> PathNumber(const ApiCall& call,
+                                       absl::string_view what) {
+  absl::StatusOr<std::string> text = call.PathText(0);
+  if (!text.ok()) return text.status();
+  return ParseNumberText(what, *text);
+}
+
 }  // namespace
 
 ServerResponse CallFireApi::AddDncs(const ApiCall& call) {
@@ -124,9 +132,7 @@ ServerResponse CallFireApi::FindDncs(const ApiCall& call) {
 }
 
 ServerResponse CallFireApi::GetDnc(const ApiCall& call) {
-  absl::StatusOr<std::string> text = call.PathText(0);
-  if (!text.ok()) return ErrorResponse(text.status());
-  absl::StatusOr<PhoneNumber> number = ParseNumberText("number", *text);
+  absl::StatusOr<PhoneNumber> number = PathNumber(call, "number");
   if (!number.ok()) return ErrorResponse(number.status());
   absl::StatusOr<DncEntry> entry = engine_->GetDoNotContact(*number);
   if (!entry.ok()) return ErrorResponse(entry.status());
@@ -134,9 +140,7 @@ ServerResponse CallFireApi::GetDnc(const ApiCall& call) {
 }
 
 ServerResponse CallFireApi::UpdateDnc(const ApiCall& call) {
-  absl::StatusOr<std::string> text = call.PathText(0);
-  if (!text.ok()) return ErrorResponse(text.status());
-  absl::StatusOr<PhoneNumber> number = ParseNumberText("number", *text);
+  absl::StatusOr<PhoneNumber> number = PathNumber(call, "number");
   if (!number.ok()) return ErrorResponse(number.status());
   absl::StatusOr<DncEntry> entry = engine_->GetDoNotContact(*number);
   if (!entry.ok()) return ErrorResponse(entry.status());
@@ -179,9 +183,7 @@ ServerResponse CallFireApi::DeleteDncSource(const ApiCall& call) {
 }
 
 ServerResponse CallFireApi::UniversalDncs(const ApiCall& call) {
-  absl::StatusOr<std::string> text = call.PathText(0);
-  if (!text.ok()) return ErrorResponse(text.status());
-  absl::StatusOr<PhoneNumber> to = ParseNumberText("toNumber", *text);
+  absl::StatusOr<PhoneNumber> to = PathNumber(call, "toNumber");
   if (!to.ok()) return ErrorResponse(to.status());
   // herald has no carrier-wide list: the answer is the account's, which
   // applies whatever the sender.
