@@ -173,5 +173,36 @@ TEST(LayeringTest, EveryIncludeGoesDownTheTable) {
   EXPECT_GT(files, 100);
 }
 
+// Two headers that define a type of one name in namespace herald break the
+// one-definition rule without a word from the compiler or the linker: the
+// service's HttpResponse and the HTTP client's once did, and herald crashed
+// in whichever destructor the linker kept. Types at the start of a line of a
+// header (namespace scope) must have names of their own.
+TEST(LayeringTest, NoTwoHeadersDefineATypeOfOneName) {
+  std::map<std::string, std::string> defined;  // name -> header
+  for (const char* top : {"engine", "scheduler", "timezone", "ratelimit"}) {
+    for (const auto& entry :
+         std::filesystem::recursive_directory_iterator(kRoot / top)) {
+      if (entry.path().extension() != ".h") continue;
+      const std::string header =
+          std::filesystem::relative(entry.path(), kRoot).string();
+      for (absl::string_view line : absl::StrSplit(Read(entry.path()), '\n')) {
+        absl::string_view rest = line;
+        if (!absl::ConsumePrefix(&rest, "struct ") &&
+            !absl::ConsumePrefix(&rest, "class ")) {
+          continue;
+        }
+        const size_t end = rest.find_first_of(" :{;");
+        if (end == absl::string_view::npos || rest[end] == ';') continue;
+        const std::string name(rest.substr(0, end));
+        auto [it, inserted] = defined.emplace(name, header);
+        EXPECT_TRUE(inserted || it->second == header)
+            << name << " is defined in " << it->second << " and " << header;
+      }
+    }
+  }
+  EXPECT_GT(defined.size(), 50);
+}
+
 }  // namespace
 }  // namespace herald
