@@ -1,7 +1,8 @@
 // The engine's broadcasts: which there are (loaded from the state
 // directory when it opens, created after), and every call that looks at or
-// changes one. herald::Engine (herald/engine.h) is its public face; the
-// contracts of the calls are written there.
+// changes one (those that only read are in broadcast_reads.cc). herald::Engine
+// (herald/engine.h) is its public face; the contracts of the calls are written
+// there.
 //
 // Its mutex (mu_) guards only which broadcasts there are; each broadcast has
 // its own locks (engine/api/live_broadcast.h), so that a call about one

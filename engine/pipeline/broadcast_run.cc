@@ -224,8 +224,7 @@ void Pipeline::Commit(const ClassifiedChunk& chunk, bool first_pass) {
     facts.zone_sends = gates_->Sends(row.zone_group);
     RowFate fate =
         DecideRowFate(facts, [&] { return windows_.At(row.zone_group, now); });
-    // The account's do-not-contact list is asked as the text would go: a
-    // number added to it since the run began gets nothing.
+    // Asked as the text would go: a number added since the run began.
     if (fate == RowFate::kSend && options_.send_block != nullptr &&
         options_.send_block->Blocks(row.number)) {
       fate = RowFate::kDnc;
