@@ -10,6 +10,7 @@
 #include "engine/base/json_field.h"
 #include "engine/base/utf8.h"
 #include "engine/ingest/phone_number.h"
+#include "engine/service/api_json.h"
 #include "engine/service/callfire_api.h"
 
 namespace herald {
@@ -28,15 +29,9 @@ nlohmann::json DncJson(const DncEntry& entry) {
 
 // A number as the API takes it: a string or an integer, any NANP spelling.
 absl::StatusOr<PhoneNumber> NumberOf(const JsonField& field) {
-  std::string text;
-  if (field.value().is_number_unsigned()) {
-    text = field.value().dump();
-  } else if (absl::StatusOr<std::string> s = field.String(); s.ok()) {
-    text = *s;
-  } else {
-    return s.status();
-  }
-  absl::StatusOr<PhoneNumber> number = ParseNanpNumber(text);
+  absl::StatusOr<std::string> text = NumberText(field);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<PhoneNumber> number = ParseNanpNumber(*text);
   if (!number.ok()) return field.Error(number.status().message());
   return *number;
 }

@@ -70,6 +70,11 @@ nlohmann::json ApiTextJson(BroadcastId broadcast, const TextRecord& text) {
   return out;
 }
 
+absl::StatusOr<std::string> NumberText(const JsonField& field) {
+  if (field.value().is_number_unsigned()) return field.value().dump();
+  return field.String();
+}
+
 absl::StatusOr<std::vector<Recipient>> ParseRecipients(const JsonField& array) {
   std::vector<Recipient> recipients;
   absl::Status status = array.Array([&](const JsonField& item) {
@@ -77,13 +82,9 @@ absl::StatusOr<std::vector<Recipient>> ParseRecipients(const JsonField& array) {
     std::optional<std::string> message;
     absl::Status s = item.Object({
         {"phoneNumber",
-         [&](const JsonField& f) -> absl::Status {
-           if (f.value().is_number_unsigned()) {
-             recipient.phone_number = f.value().dump();
-             return absl::OkStatus();
-           }
+         [&](const JsonField& f) {
            return AssignField(&recipient.phone_number,
-                              [&] { return f.String(); });
+                              [&] { return NumberText(f); });
          }},
         {"attributes",
          [&](const JsonField& f) -> absl::Status {

@@ -27,6 +27,11 @@ nlohmann::json BatchJson(BroadcastId broadcast, const BatchInfo& batch);
 // Attempt records carry `attempt` and no id of their own.
 nlohmann::json ApiTextJson(BroadcastId broadcast, const TextRecord& text);
 
+// A phone number as the API takes it: a string, or an integer as its
+// digits (CallFire's examples send both). InvalidArgument naming the field
+// otherwise.
+absl::StatusOr<std::string> NumberText(const JsonField& field);
+
 // The recipients of a JSON array: {"phoneNumber", "attributes", "message"}
 // each, attribute values that are numbers or booleans taken as their text
 // (CallFire's examples send `"age": 30`). InvalidArgument naming the
