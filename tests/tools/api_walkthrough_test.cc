@@ -3,13 +3,11 @@
 // with the "# {...}" line under it (created and updated times left out).
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -17,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/serve_process.h"
 #include "tests/test_util.h"
 
 namespace herald {
@@ -80,21 +79,10 @@ TEST(ApiWalkthroughTest, TheCharityExampleRunsAsDocsApiShowsIt) {
   const std::string users = dir.Write("users", "mary:s3cret\n");
   ::chmod(users.c_str(), 0600);
   const std::string log = dir.File("serve.log");
-  const pid_t pid = SpawnWithLog(
-      {HERALD_BINARY, "serve", "--state", dir.File("charity-state"), "--listen",
-       "127.0.0.1:0", "--credentials", users},
-      log);
-  ASSERT_GT(pid, 0);
-  int port = 0;
-  for (int i = 0; i < 2000 && port == 0; ++i) {
-    const std::string text = ReadWholeFile(log);
-    const size_t at = text.find("http://127.0.0.1:");
-    if (at != std::string::npos) {
-      absl::string_view rest = absl::string_view(text).substr(at + 17);
-      if (!absl::SimpleAtoi(rest.substr(0, rest.find('/')), &port)) port = 0;
-    }
-    if (port == 0) absl::SleepFor(absl::Milliseconds(10));
-  }
+  testing::ServeProcess serve({"--state", dir.File("charity-state"), "--listen",
+                               "127.0.0.1:0", "--credentials", users},
+                              log);
+  const int port = serve.port();
   ASSERT_GT(port, 0) << ReadWholeFile(log);
 
   for (const Step& step : steps) {
@@ -126,11 +114,7 @@ TEST(ApiWalkthroughTest, TheCharityExampleRunsAsDocsApiShowsIt) {
           << command;
     }
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << ReadWholeFile(log);
+  EXPECT_EQ(serve.StopWith(SIGTERM), 0) << ReadWholeFile(log);
 }
 
 }  // namespace

@@ -4,18 +4,17 @@
 // whose log has every text that arrived).
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/http_test_client.h"
+#include "tests/serve_process.h"
 #include "tests/test_util.h"
 #include "tools/mock_provider/server.h"
 
@@ -25,64 +24,9 @@ namespace {
 using testing::HttpCall;
 using testing::HttpReply;
 using testing::Send;
+using testing::ServeProcess;
 
 constexpr int kRecipients = 3000;
-
-// A running `herald serve` and the port it said it listens on.
-class ServeProcess {
- public:
-  ServeProcess(std::vector<std::string> args, std::string log)
-      : log_(std::move(log)) {
-    args.insert(args.begin(), {HERALD_BINARY, "serve"});
-    // What an earlier process wrote to the log is not this one's.
-    const size_t start = FileExists(log_) ? ReadWholeFile(log_).size() : 0;
-    pid_ = SpawnWithLog(args, log_);
-    // The port is in the line "herald serve: http://127.0.0.1:PORT/v2/".
-    for (int i = 0; i < 2000 && port_ == 0 && Running(); ++i) {
-      const std::string text = ReadWholeFile(log_).substr(start);
-      const size_t at = text.rfind("http://127.0.0.1:");
-      if (at != std::string::npos) {
-        absl::string_view rest = absl::string_view(text).substr(at + 17);
-        if (!absl::SimpleAtoi(rest.substr(0, rest.find('/')), &port_)) {
-          port_ = 0;
-        }
-      }
-      if (port_ == 0) absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  int port() const { return port_; }
-  bool Running() {
-    if (exited_) return false;
-    if (waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
-    return !exited_;
-  }
-  // Sends `signal` and returns the exit status (-1 if it did not exit).
-  int StopWith(int signal) {
-    kill(pid_, signal);
-    return Wait();
-  }
-  int Wait() {
-    if (!exited_) {
-      waitpid(pid_, &status_, 0);
-      exited_ = true;
-    }
-    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
-  }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int status_ = 0;
-  bool exited_ = false;
-};
 
 HttpReply Call(int port, absl::string_view method, absl::string_view path,
                absl::string_view body = "") {
