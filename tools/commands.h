@@ -38,6 +38,7 @@ struct ServeFlags {
   std::string providers;
   std::string provider;
   size_t body_limit = 16 << 20;
+  uint64_t upload_limit = uint64_t{8} << 30;
   int max_connections = 512;
   int handler_threads = 4;
   int idle_timeout_seconds = 60;

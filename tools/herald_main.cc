@@ -151,6 +151,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 34));
   serve
+      ->add_option(
+          "--upload-limit", serve_flags.upload_limit,
+          "Largest upload (contact lists) in bytes; uploads stream to disk")
+      ->capture_default_str();
+  serve
       ->add_option("--max-connections", serve_flags.max_connections,
                    "Connections served at once; more are closed")
       ->capture_default_str()

@@ -3,12 +3,14 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/file_io.h"
 #include "engine/service/api_server.h"
 #include "herald/engine.h"
 #include "tools/cli_common.h"
@@ -30,6 +32,7 @@ int Serve(const ServeFlags& flags) {
   options.http.tls_cert_file = flags.tls_cert;
   options.http.tls_key_file = flags.tls_key;
   options.http.body_limit = flags.body_limit;
+  options.http.streamed_body_limit = flags.upload_limit;
   options.http.max_connections = flags.max_connections;
   options.http.handler_threads = flags.handler_threads;
   options.http.idle_timeout = absl::Seconds(flags.idle_timeout_seconds);
@@ -52,6 +55,14 @@ int Serve(const ServeFlags& flags) {
   engine_options.workers = flags.workers;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
   if (!engine.ok()) return Fail(engine.status());
+  // Uploads under way when an earlier server ended are of no one now (the
+  // engine's lock says no other server uses this directory).
+  options.api.upload_dir = flags.state + "/uploads";
+  std::error_code ignored;
+  std::filesystem::remove_all(options.api.upload_dir, ignored);
+  if (absl::Status s = MakeDirectories(options.api.upload_dir); !s.ok()) {
+    return Fail(s);
+  }
   absl::StatusOr<std::unique_ptr<ApiServer>> server =
       ApiServer::Start(engine->get(), std::move(options));
   if (!server.ok()) return Fail(server.status());

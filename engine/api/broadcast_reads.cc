@@ -98,6 +98,14 @@ absl::StatusOr<AccountDnc*> BroadcastRegistry::DoNotContacts(bool to_change) {
   return dnc_.get();
 }
 
+absl::StatusOr<ContactLists*> BroadcastRegistry::AccountContactLists() {
+  if (!contact_lists_.has_value()) {
+    return absl::FailedPreconditionError(
+        "contact lists need a state directory to be kept in");
+  }
+  return &*contact_lists_;
+}
+
 absl::StatusOr<AutoReplies*> BroadcastRegistry::AccountAutoReplies() {
   if (!auto_replies_.has_value()) {
     return absl::FailedPreconditionError(

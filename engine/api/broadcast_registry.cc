@@ -96,6 +96,7 @@ absl::Status BroadcastRegistry::Init() {
   if (!dnc.ok()) return dnc.status();
   dnc_ = *std::move(dnc);
   auto_replies_.emplace(&*account_);
+  contact_lists_.emplace(&*account_, options_.state_dir + "/lists");
   runs_.emplace(options_, clock_, &*zones_, std::move(providers), dnc_.get());
   runner_.emplace(&*runs_, &events_);
   std::error_code error;
@@ -310,7 +311,25 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
     batch.id = static_cast<BatchId>(b->batches.size() + 1);
   }
   batch.path = source.path();
-  if (batch.path.empty()) {
+  std::string list_name;
+  if (source.contact_list() != 0) {
+    absl::StatusOr<ContactLists*> lists = AccountContactLists();
+    if (!lists.ok()) return lists.status();
+    absl::StatusOr<ContactListInfo> list = (*lists)->Get(source.contact_list());
+    if (!list.ok()) return list.status();
+    list_name = list->name;
+    if (b->dir.empty()) {
+      return absl::InvalidArgumentError(
+          "a contact list's batch needs a state directory to be kept in");
+    }
+    batch.path = absl::StrCat(b->dir, "/batch-", batch.id, ".csv");
+    // A batch is added once: a link left by an add that failed goes.
+    std::filesystem::remove(batch.path);
+    if (absl::Status s = (*lists)->LinkFile(source.contact_list(), batch.path);
+        !s.ok()) {
+      return s;
+    }
+  } else if (batch.path.empty()) {
     if (b->dir.empty()) {
       return absl::InvalidArgumentError(
           "recipients in memory need a state directory to be kept in");
@@ -330,6 +349,7 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
   absl::StatusOr<FileVersion> version = StatFileVersion(batch.path);
   if (!version.ok()) return version.status();
   batch.name = !options.name.empty() ? options.name
+               : !list_name.empty()  ? list_name
                : source.path().empty()
                    ? absl::StrCat("batch ", batch.id)
                    : std::filesystem::path(source.path()).filename().string();

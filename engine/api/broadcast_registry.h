@@ -29,6 +29,7 @@
 #include "engine/api/run_assembly.h"
 #include "engine/store/account_dnc.h"
 #include "engine/store/auto_replies.h"
+#include "engine/store/contact_lists.h"
 #include "engine/store/store_reader.h"
 #include "herald/engine.h"
 #include "timezone/zone_table.h"
@@ -66,6 +67,12 @@ class BroadcastRegistry {
   // The account's auto-replies, or FailedPrecondition without a state
   // directory.
   absl::StatusOr<AutoReplies*> AccountAutoReplies();
+  // The account's contact lists, or FailedPrecondition without a state
+  // directory.
+  absl::StatusOr<ContactLists*> AccountContactLists();
+  absl::StatusOr<ContactListInfo> CreateContactList(const std::string& name,
+                                                    const BatchSource& source,
+                                                    bool move_file);
   absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId id);
   absl::StatusOr<std::string> LastRunReportJson(BroadcastId id);
 
@@ -96,6 +103,7 @@ class BroadcastRegistry {
   std::optional<AccountDb> account_;
   std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
   std::optional<AutoReplies> auto_replies_;
+  std::optional<ContactLists> contact_lists_;
   std::optional<RunAssembly> runs_;
   std::optional<BroadcastRunner> runner_;
   std::mutex mu_;

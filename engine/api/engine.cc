@@ -42,6 +42,12 @@ BatchSource BatchSource::Recipients(std::vector<Recipient> recipients) {
   return source;
 }
 
+BatchSource BatchSource::ContactList(ContactListId id) {
+  BatchSource source;
+  source.contact_list_ = id;
+  return source;
+}
+
 // The public face: every call goes to the Impl, and no exception crosses
 // it (an allocation failure included).
 namespace {
@@ -227,6 +233,51 @@ absl::StatusOr<AutoReplyPage> Engine::FindAutoReplies(
     if (!replies.ok()) return replies.status();
     return (*replies)->Find(number, offset, limit);
   });
+}
+
+namespace {
+// Guarded `call` on the account's contact lists.
+template <typename Call>
+auto OnContactLists(BroadcastRegistry& registry, Call call)
+    -> decltype(call(std::declval<ContactLists&>())) {
+  return Guarded([&]() -> decltype(call(std::declval<ContactLists&>())) {
+    absl::StatusOr<ContactLists*> lists = registry.AccountContactLists();
+    if (!lists.ok()) return lists.status();
+    return call(**lists);
+  });
+}
+}  // namespace
+
+absl::StatusOr<ContactListInfo> Engine::CreateContactList(
+    const std::string& name, const BatchSource& source, bool move_file) {
+  return Guarded(
+      [&] { return impl_->CreateContactList(name, source, move_file); });
+}
+
+absl::StatusOr<ContactListInfo> Engine::GetContactList(ContactListId id) {
+  return OnContactLists(*impl_, [&](ContactLists& l) { return l.Get(id); });
+}
+
+absl::StatusOr<ContactListPage> Engine::FindContactLists(
+    const ContactListQuery& query) {
+  return OnContactLists(*impl_, [&](ContactLists& l) { return l.Find(query); });
+}
+
+absl::Status Engine::RenameContactList(ContactListId id,
+                                       const std::string& name) {
+  return OnContactLists(*impl_,
+                        [&](ContactLists& l) { return l.Rename(id, name); });
+}
+
+absl::Status Engine::DeleteContactList(ContactListId id) {
+  return OnContactLists(*impl_, [&](ContactLists& l) { return l.Delete(id); });
+}
+
+absl::StatusOr<ContactListItems> Engine::ContactListContacts(ContactListId id,
+                                                             uint64_t offset,
+                                                             int limit) {
+  return OnContactLists(
+      *impl_, [&](ContactLists& l) { return l.Items(id, offset, limit); });
 }
 
 absl::StatusOr<std::optional<RunReport>> Engine::LastRunReport(

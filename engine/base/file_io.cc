@@ -36,6 +36,9 @@ absl::Status ErrnoStatus(int err, absl::string_view what,
       absl::StrCat(path, ": ", what, ": ", strerror(err));
   if (err == ENOENT) return absl::NotFoundError(message);
   if (err == EACCES) return absl::PermissionDeniedError(message);
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
+    return absl::ResourceExhaustedError(message);
+  }
   return absl::UnavailableError(message);
 }
 
@@ -99,10 +102,10 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(
     const std::string& path, Mode mode) {
-  const int fd = ::open(
-      path.c_str(),
-      O_WRONLY | O_CREAT | O_CLOEXEC | (mode == Mode::kAppend ? O_APPEND : O_TRUNC),
-      0644);
+  const int fd = ::open(path.c_str(),
+                        O_WRONLY | O_CREAT | O_CLOEXEC |
+                            (mode == Mode::kAppend ? O_APPEND : O_TRUNC),
+                        0644);
   if (fd < 0) return ErrnoStatus(errno, "cannot create", path);
   return std::unique_ptr<OutputFile>(new OutputFile(path, fd));
 }

@@ -14,7 +14,8 @@ namespace herald {
 
 // A status for the system error `err` (an errno value) from doing `what` to
 // `path`, e.g. "contacts.csv: cannot open: No such file or directory", with
-// the matching code (NotFound, PermissionDenied, otherwise Unavailable).
+// the matching code (NotFound, PermissionDenied, ResourceExhausted for a
+// full disk, a quota or a file size limit, otherwise Unavailable).
 absl::Status ErrnoStatus(int err, absl::string_view what,
                          const std::string& path);
 

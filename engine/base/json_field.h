@@ -94,6 +94,17 @@ class JsonField {
     return static_cast<int>(v);
   }
 
+  // A positive int64 id, read exactly (never through a double).
+  absl::StatusOr<int64_t> Id() const {
+    if (!value_.is_number_integer() ||
+        (value_.is_number_unsigned() &&
+         value_.get<uint64_t>() > uint64_t{INT64_MAX}) ||
+        value_.get<int64_t>() <= 0) {
+      return Error(Expected("a positive integer id"));
+    }
+    return value_.get<int64_t>();
+  }
+
   // Calls `each` for every element of an array.
   absl::Status Array(const Handler& each) const {
     if (!value_.is_array()) return Error(Expected("an array"));

@@ -56,6 +56,12 @@ inline std::optional<ApiTextRef> ParseApiTextId(int64_t id) {
   return ApiTextRef{id / kApiTextBroadcastFactor, text};
 }
 
+// A contact of a contact list is its row: row 12 of list 3 is 30000000012.
+inline constexpr int64_t kApiContactListFactor = 10'000'000'000;
+inline int64_t ApiContactId(ContactListId list, uint64_t row) {
+  return list * kApiContactListFactor + static_cast<int64_t>(row);
+}
+
 }  // namespace herald
 
 #endif  // HERALD_ENGINE_SERVICE_API_IDS_H_

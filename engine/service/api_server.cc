@@ -46,6 +46,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
         refused.headers.emplace_back("WWW-Authenticate",
                                      "Basic realm=\"herald\"");
         return refused;
+      },
+      [self](const ServerRequest& request) {
+        return self->api_.SinkFor(request);
       });
   if (!http.ok()) return http.status();
   server->http_ = *std::move(http);

@@ -52,13 +52,12 @@ absl::StatusOr<bool> StrictValidation(const ApiCall& call) {
   return strict->value_or(false);
 }
 
-// Adds `recipients` as a batch and answers its API id; with
+// Adds a batch of `source` and answers its API id; with
 // strictValidation, a batch in ERRORS is a 400 naming its first bad row.
-absl::StatusOr<int64_t> AddRecipientsBatch(Engine& engine, BroadcastId id,
-                                           std::vector<Recipient> recipients,
-                                           BatchOptions options) {
-  absl::StatusOr<BatchId> batch = engine.AddBatch(
-      id, BatchSource::Recipients(std::move(recipients)), options);
+absl::StatusOr<int64_t> AddApiBatch(Engine& engine, BroadcastId id,
+                                    const BatchSource& source,
+                                    BatchOptions options) {
+  absl::StatusOr<BatchId> batch = engine.AddBatch(id, source, options);
   if (!batch.ok()) return batch.status();
   if (options.strict_validation) {
     absl::StatusOr<BroadcastInfo> info = engine.GetBroadcast(id);
@@ -104,8 +103,8 @@ ServerResponse CallFireApi::CreateBroadcast(const ApiCall& call) {
     BatchOptions batch;
     batch.name = absl::StrCat("API ", *id);
     batch.strict_validation = *strict;
-    absl::StatusOr<int64_t> added =
-        AddRecipientsBatch(*engine_, *id, std::move(recipients), batch);
+    absl::StatusOr<int64_t> added = AddApiBatch(
+        *engine_, *id, BatchSource::Recipients(std::move(recipients)), batch);
     if (!added.ok()) {
       // Nothing half-made stays in sight: an archived broadcast is hidden
       // from searches and never runs.
@@ -239,6 +238,7 @@ ServerResponse CallFireApi::AddBatch(const ApiCall& call) {
   BatchOptions options;
   options.strict_validation = *strict;
   std::vector<Recipient> recipients;
+  ContactListId list = 0;
   const JsonField root(kBody, "", *body);
   absl::Status s = root.Object({
       {"name",
@@ -259,17 +259,19 @@ ServerResponse CallFireApi::AddBatch(const ApiCall& call) {
        }},
       {"contactListId",
        [&](const JsonField& f) {
-         return f.Error(
-             "contact lists are not kept by this herald yet; "
-             "give the batch's recipients");
+         return AssignField(&list, [&] { return f.Id(); });
        }},
   });
   if (!s.ok()) return ErrorResponse(s);
-  if (recipients.empty()) {
-    return ErrorResponse(root.Error("a batch needs recipients"));
+  if (recipients.empty() == (list == 0)) {
+    return ErrorResponse(
+        root.Error("a batch needs recipients or a contactListId, not both"));
   }
   absl::StatusOr<int64_t> batch =
-      AddRecipientsBatch(*engine_, *id, std::move(recipients), options);
+      AddApiBatch(*engine_, *id,
+                  list != 0 ? BatchSource::ContactList(list)
+                            : BatchSource::Recipients(std::move(recipients)),
+                  options);
   if (!batch.ok()) return ErrorResponse(batch.status());
   return call.Json({{"id", *batch}});
 }
@@ -331,8 +333,8 @@ ServerResponse CallFireApi::AddRecipients(const ApiCall& call) {
   options.name =
       absl::StrCat("API ", *id, " recipients ", broadcast->batches.size() + 1);
   options.strict_validation = *strict;
-  absl::StatusOr<int64_t> batch_id =
-      AddRecipientsBatch(*engine_, *id, *std::move(recipients), options);
+  absl::StatusOr<int64_t> batch_id = AddApiBatch(
+      *engine_, *id, BatchSource::Recipients(*std::move(recipients)), options);
   if (!batch_id.ok()) return ErrorResponse(batch_id.status());
   // The texts as they are created: READY, one per recipient, in order.
   const ApiBatchRef ref = *ParseApiBatchId(*batch_id);

@@ -5,6 +5,7 @@
 #ifndef HERALD_ENGINE_SERVICE_CALLFIRE_API_H_
 #define HERALD_ENGINE_SERVICE_CALLFIRE_API_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct CallFireApiOptions {
   // The provider every broadcast created over the API sends through (a name
   // in the engine's providers file); empty: each broadcast's outbox.
   std::string provider;
+  // Where uploads (POST /v2/contacts/lists/upload) are written as they
+  // arrive, on the state directory's file system; empty: no uploads.
+  std::string upload_dir;
 };
 
 class CallFireApi {
@@ -28,6 +32,10 @@ class CallFireApi {
   // Answers one request; thread-safe, never throws. 404 in CallFire's error
   // shape for a path no route has, 405 for a method the path does not take.
   ServerResponse Handle(const ServerRequest& request);
+  // The HttpServer's SinkFactory: a MultipartForm writing into upload_dir
+  // for an upload, nullptr for every other request.
+  absl::StatusOr<std::shared_ptr<BodySink>> SinkFor(
+      const ServerRequest& request) const;
 
  private:
   using Handler = ServerResponse (CallFireApi::*)(const ApiCall&);
@@ -66,6 +74,14 @@ class CallFireApi {
   ServerResponse FindAutoReplies(const ApiCall& call);
   ServerResponse GetAutoReply(const ApiCall& call);
   ServerResponse DeleteAutoReply(const ApiCall& call);
+  // Contact lists (contact_list_routes.cc).
+  ServerResponse UploadContactList(const ApiCall& call);
+  ServerResponse CreateContactList(const ApiCall& call);
+  ServerResponse FindContactLists(const ApiCall& call);
+  ServerResponse GetContactList(const ApiCall& call);
+  ServerResponse UpdateContactList(const ApiCall& call);
+  ServerResponse DeleteContactList(const ApiCall& call);
+  ServerResponse ContactListContacts(const ApiCall& call);
   // Texts (text_routes.cc).
   ServerResponse FindBroadcastTexts(const ApiCall& call);
   ServerResponse FindTexts(const ApiCall& call);

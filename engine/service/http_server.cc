@@ -57,6 +57,67 @@ ServerResponse PlainError(int status, absl::string_view message) {
   return response;
 }
 
+int SinkErrorStatus(const absl::Status& error) {
+  switch (error.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return 400;
+    case absl::StatusCode::kOutOfRange:
+      return 413;
+    case absl::StatusCode::kResourceExhausted:
+      return 507;
+    default:
+      return 500;
+  }
+}
+
+// A Beast body that hands what it reads to a BodySink and keeps the sink's
+// first error, so that the session can answer with it.
+struct SinkBody {
+  struct value_type {
+    std::shared_ptr<BodySink> sink;
+    absl::Status failure;
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>&, error_code& ec) {
+      ec = {};
+    }
+
+    template <class ConstBufferSequence>
+    size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+      size_t taken = 0;
+      for (const net::const_buffer piece : beast::buffers_range_ref(buffers)) {
+        if (!Check(body_.sink->Append(absl::string_view(
+                       static_cast<const char*>(piece.data()), piece.size())),
+                   ec)) {
+          return taken;
+        }
+        taken += piece.size();
+      }
+      ec = {};
+      return taken;
+    }
+
+    void finish(error_code& ec) {
+      if (Check(body_.sink->Finish(), ec)) ec = {};
+    }
+
+   private:
+    bool Check(absl::Status status, error_code& ec) {
+      if (status.ok()) return true;
+      body_.failure = std::move(status);
+      ec = net::error::operation_aborted;
+      return false;
+    }
+
+    value_type& body_;
+  };
+};
+
 // What a connection needs of the server; the server outlives its sessions
 // (Stop() waits for them to end).
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
@@ -70,10 +131,12 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 
 class HttpServer::Impl {
  public:
-  Impl(const HttpServerOptions& options, HttpHandler handler, HeaderCheck check)
+  Impl(const HttpServerOptions& options, HttpHandler handler, HeaderCheck check,
+       SinkFactory sinks)
       : options_(options),
         handler_(std::move(handler)),
         check_(std::move(check)),
+        sinks_(std::move(sinks)),
         acceptor_(ioc_),
         pool_(std::max(1, options.handler_threads)) {}
   Impl(const Impl&) = delete;
@@ -87,6 +150,7 @@ class HttpServer::Impl {
 
   const HttpServerOptions& options() const { return options_; }
   const HeaderCheck& check() const { return check_; }
+  const SinkFactory& sinks() const { return sinks_; }
   bool stopping() const { return stopping_.load(); }
 
   // Runs handler_ on a pool thread and `done` with its answer on
@@ -126,6 +190,7 @@ class HttpServer::Impl {
   const HttpServerOptions options_;
   const HttpHandler handler_;
   const HeaderCheck check_;
+  const SinkFactory sinks_;
   std::optional<ssl::context> tls_;  // the TLS sessions use it
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -200,7 +265,11 @@ class Session : public SessionBase {
     if (closing_) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
-    parser_->body_limit(options_.body_limit);
+    // Beast checks a Content-Length against the limit with the header,
+    // before anyone knows whether the body streams: OnHeader sets the
+    // limit that applies.
+    parser_->body_limit(
+        std::max<uint64_t>(options_.body_limit, options_.streamed_body_limit));
     if (buffer_.size() > 0) return ReadWholeHeader();
     Lowest().expires_after(Steady(options_.idle_timeout));
     stream_.async_read_some(buffer_.prepare(kFirstRead),
@@ -236,6 +305,16 @@ class Session : public SessionBase {
       keep_alive_ = false;
       return Write(*std::move(refused));
     }
+    if (server_->sinks()) {
+      absl::StatusOr<std::shared_ptr<BodySink>> sink =
+          server_->sinks()(request_);
+      if (!sink.ok()) {
+        keep_alive_ = false;
+        return Write(PlainError(SinkErrorStatus(sink.status()),
+                                sink.status().message()));
+      }
+      if (*sink != nullptr) return StreamBody(*std::move(sink));
+    }
     if (parser_->content_length().has_value() &&
         *parser_->content_length() > options_.body_limit) {
       keep_alive_ = false;
@@ -243,17 +322,82 @@ class Session : public SessionBase {
           413, absl::StrCat("the body is larger than the server takes (",
                             options_.body_limit, " bytes)")));
     }
+    parser_->body_limit(options_.body_limit);
     Lowest().expires_after(Steady(options_.body_timeout));
-    if (absl::EqualsIgnoreCase(View(header[http::field::expect]),
-                               "100-continue")) {
-      continue_.emplace(http::status::continue_, header.version());
-      return http::async_write(stream_, *continue_,
-                               [self = Self()](const error_code& ec, size_t) {
-                                 if (ec) return self->Close();
-                                 self->ReadBody();
-                               });
+    ContinueThen(parser_->get(), [self = Self()] { self->ReadBody(); });
+  }
+
+  // Sends "100 Continue" first when the client waits for it (`header`
+  // asks for it).
+  template <typename Header, typename Next>
+  void ContinueThen(const Header& header, Next next) {
+    if (!absl::EqualsIgnoreCase(View(header[http::field::expect]),
+                                "100-continue")) {
+      return next();
     }
-    ReadBody();
+    continue_.emplace(http::status::continue_, header.version());
+    http::async_write(stream_, *continue_,
+                      [self = Self(), next](const error_code& ec, size_t) {
+                        if (ec) return self->Close();
+                        next();
+                      });
+  }
+
+  void StreamBody(std::shared_ptr<BodySink> sink) {
+    if (parser_->content_length().has_value() &&
+        *parser_->content_length() > options_.streamed_body_limit) {
+      keep_alive_ = false;
+      return Write(PlainError(
+          413, absl::StrCat("the body is larger than the server takes (",
+                            options_.streamed_body_limit, " bytes)")));
+    }
+    request_.sink = sink;
+    stream_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    stream_parser_->body_limit(options_.streamed_body_limit);
+    stream_parser_->get().body().sink = std::move(sink);
+    stream_started_ = std::chrono::steady_clock::now();
+    streamed_bytes_ = 0;
+    ContinueThen(stream_parser_->get(),
+                 [self = Self()] { self->ReadStreamedBody(); });
+  }
+
+  // A piece at a time, so that a long upload is timed by its rate, not as
+  // a whole: each read has body_timeout, and the bytes so far must keep up
+  // streamed_bytes_per_second once body_timeout has passed.
+  void ReadStreamedBody() {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      stream_started_)
+            .count();
+    const double allowed = absl::ToDoubleSeconds(options_.body_timeout) +
+                           static_cast<double>(streamed_bytes_) /
+                               static_cast<double>(std::max<uint64_t>(
+                                   1, options_.streamed_bytes_per_second));
+    if (seconds > allowed) return Close();  // a trickle: cut off
+    Lowest().expires_after(Steady(options_.body_timeout));
+    http::async_read_some(stream_, buffer_, *stream_parser_,
+                          [self = Self()](const error_code& ec, size_t n) {
+                            self->streamed_bytes_ += n;
+                            self->OnStreamedPiece(ec);
+                          });
+  }
+
+  void OnStreamedPiece(const error_code& ec) {
+    SinkBody::value_type& body = stream_parser_->get().body();
+    if (!body.failure.ok()) {
+      keep_alive_ = false;
+      const absl::Status failure = body.failure;
+      stream_parser_.reset();
+      return Write(PlainError(SinkErrorStatus(failure), failure.message()));
+    }
+    if (ec) {
+      stream_parser_.reset();
+      return OnReadError(ec);
+    }
+    if (!stream_parser_->is_done()) return ReadStreamedBody();
+    stream_parser_.reset();
+    Dispatch();
   }
 
   void ReadBody() {
@@ -265,6 +409,11 @@ class Session : public SessionBase {
   void OnBody(const error_code& ec) {
     if (ec) return OnReadError(ec);
     request_.body = parser_->release().body();
+    Dispatch();
+  }
+
+  // Hands the whole request to a handler thread.
+  void Dispatch() {
     busy_ = true;
     const bool taken =
         server_->Handle(std::move(request_), Lowest().get_executor(),
@@ -350,6 +499,9 @@ class Session : public SessionBase {
   const HttpServerOptions& options_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<SinkBody>> stream_parser_;
+  std::chrono::steady_clock::time_point stream_started_;
+  uint64_t streamed_bytes_ = 0;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
   ServerRequest request_;
@@ -506,9 +658,10 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    const HttpServerOptions& options, HttpHandler handler, HeaderCheck check) {
-  auto impl =
-      std::make_unique<Impl>(options, std::move(handler), std::move(check));
+    const HttpServerOptions& options, HttpHandler handler, HeaderCheck check,
+    SinkFactory sinks) {
+  auto impl = std::make_unique<Impl>(options, std::move(handler),
+                                     std::move(check), std::move(sinks));
   if (absl::Status s = impl->Listen(); !s.ok()) return s;
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

@@ -116,6 +116,136 @@ TEST(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
   EXPECT_NE(answers.find("GET /c? 0"), std::string::npos) << answers;
 }
 
+// A sink that counts what it got and keeps its first 64 bytes; with
+// `fail_after`, it refuses a body longer than that.
+class CountingSink : public BodySink {
+ public:
+  explicit CountingSink(size_t fail_after = SIZE_MAX)
+      : fail_after_(fail_after) {}
+  absl::Status Append(absl::string_view bytes) override {
+    received_ += bytes.size();
+    if (received_ > fail_after_) {
+      return absl::InvalidArgumentError("file: line 3: not what was wanted");
+    }
+    const absl::string_view kept = bytes.substr(0, 64 - kept_.size());
+    kept_.append(kept.data(), kept.size());
+    return absl::OkStatus();
+  }
+  absl::Status Finish() override {
+    finished_ = true;
+    return absl::OkStatus();
+  }
+  std::atomic<uint64_t> received_{0};
+  std::string kept_;
+  bool finished_ = false;
+
+ private:
+  const size_t fail_after_;
+};
+
+std::unique_ptr<HttpServer> StartStreaming(HttpServerOptions options,
+                                           SinkFactory sinks) {
+  options.listen = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
+      options,
+      [](const ServerRequest& request) {
+        ServerResponse response = Echo(request);
+        if (auto* sink = dynamic_cast<CountingSink*>(request.sink.get())) {
+          absl::StrAppend(&response.body, " streamed ", sink->received_.load(),
+                          " ", sink->kept_, sink->finished_ ? " finished" : "");
+        }
+        return response;
+      },
+      [](const ServerRequest&) { return std::optional<ServerResponse>(); },
+      std::move(sinks));
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+// A body far over body_limit streams through a sink the factory chose for
+// its path, in pieces, and the handler sees the sink, not a body; other
+// paths keep the limit.
+TEST(HttpServerTest, AChosenBodyStreamsIntoASinkPastTheBodyLimit) {
+  HttpServerOptions options;
+  options.body_limit = 4096;
+  std::unique_ptr<HttpServer> server =
+      StartStreaming(options,
+                     [](const ServerRequest& request)
+                         -> absl::StatusOr<std::shared_ptr<BodySink>> {
+                       if (request.path != "/upload") return nullptr;
+                       return std::make_shared<CountingSink>();
+                     });
+  const std::string body = absl::StrCat("head:", std::string(3 << 20, 'x'));
+  HttpCall call;
+  call.method = "POST";
+  call.url = Url(*server, "/upload");
+  call.body = body;
+  call.headers = {"Expect: 100-continue"};
+  HttpReply reply = Send(call);
+  EXPECT_EQ(reply.status, 200) << reply.error;
+  EXPECT_EQ(reply.body, absl::StrCat("POST /upload? 0 streamed ", body.size(),
+                                     " ", body.substr(0, 64), " finished"));
+  call.url = Url(*server, "/other");
+  EXPECT_EQ(Send(call).status, 413);
+}
+
+TEST(HttpServerTest, ASinksErrorIsTheAnswerAndTheFactoryMayRefuse) {
+  HttpServerOptions options;
+  options.streamed_body_limit = 1 << 20;
+  std::unique_ptr<HttpServer> server = StartStreaming(
+      options,
+      [](const ServerRequest& request)
+          -> absl::StatusOr<std::shared_ptr<BodySink>> {
+        if (request.path == "/refused") {
+          return absl::ResourceExhaustedError("no room for uploads");
+        }
+        return std::make_shared<CountingSink>(/*fail_after=*/1000);
+      });
+  HttpCall call;
+  call.method = "POST";
+  call.url = Url(*server, "/upload");
+  call.body = std::string(100'000, 'y');
+  HttpReply reply = Send(call);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(reply.body.find("file: line 3: not what was wanted"),
+            std::string::npos)
+      << reply.body;
+  call.url = Url(*server, "/refused");
+  reply = Send(call);
+  EXPECT_EQ(reply.status, 507);
+  EXPECT_NE(reply.body.find("no room for uploads"), std::string::npos);
+  // Over the streamed limit: refused from its Content-Length.
+  call.url = Url(*server, "/upload");
+  call.body = std::string((1 << 20) + 1, 'z');
+  EXPECT_EQ(Send(call).status, 413);
+}
+
+// Each piece of a streamed body has body_timeout, and the whole must keep
+// up streamed_bytes_per_second after that: a client that trickles is cut
+// off even though it never pauses for long.
+TEST(HttpServerTest, AStreamedBodyThatTricklesIsCutOff) {
+  HttpServerOptions options;
+  options.body_timeout = absl::Milliseconds(300);
+  options.streamed_bytes_per_second = 1 << 20;
+  std::unique_ptr<HttpServer> server = StartStreaming(
+      options,
+      [](const ServerRequest&) -> absl::StatusOr<std::shared_ptr<BodySink>> {
+        return std::make_shared<CountingSink>();
+      });
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.Write(
+      "POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n"));
+  bool cut = false;
+  for (int i = 0; i < 100 && !cut; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    cut = !connection.Write("0123456789");
+  }
+  bool closed = false;
+  connection.ReadUntilClosed(absl::Seconds(5), &closed);
+  EXPECT_TRUE(cut || closed) << "ten bytes every 100 ms went on for 10 s";
+}
+
 TEST(HttpServerTest, RefusesABodyOverTheLimitBeforeReadingIt) {
   HttpServerOptions options;
   options.body_limit = 1024;

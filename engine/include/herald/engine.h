@@ -34,6 +34,7 @@
 #include "absl/types/span.h"
 #include "herald/auto_reply.h"
 #include "herald/clock.h"
+#include "herald/contact_list.h"
 #include "herald/do_not_contact.h"
 #include "herald/run_report.h"
 #include "herald/texts.h"
@@ -170,19 +171,24 @@ struct Recipient {
 
 // Where a batch's recipients come from: a CSV file with a header (read
 // where it is, every time the broadcast passes over it, so it must not
-// change while the broadcast lives), or recipients in memory (written to a
-// CSV file in the state directory).
+// change while the broadcast lives), recipients in memory (written to a
+// CSV file in the state directory), or one of the account's contact lists
+// (its file as it is when the batch is added, linked into the state
+// directory).
 class BatchSource {
  public:
   static BatchSource File(std::string csv_path);
   static BatchSource Recipients(std::vector<Recipient> recipients);
+  static BatchSource ContactList(ContactListId id);
 
   const std::string& path() const { return path_; }
   const std::vector<Recipient>& recipients() const { return recipients_; }
+  ContactListId contact_list() const { return contact_list_; }  // 0: none
 
  private:
   std::string path_;
   std::vector<Recipient> recipients_;
+  ContactListId contact_list_ = 0;
 };
 
 struct BatchOptions {
@@ -413,6 +419,28 @@ class Engine {
   // Those for `number` (every one when nullopt), by id.
   absl::StatusOr<AutoReplyPage> FindAutoReplies(
       const std::optional<std::string>& number, uint64_t offset, int limit);
+
+  // The account's contact lists (herald/contact_list.h), kept in the state
+  // directory. FailedPrecondition without one, or read only to change
+  // them; NotFound for an unknown id.
+  //
+  // Makes a list named `name` of `source`: a file (copied into the state
+  // directory, or moved when `move_file` and it is on the same file
+  // system) or recipients (as AddBatch writes them). InvalidArgument naming
+  // the file and line for a file without a header with a phone column.
+  absl::StatusOr<ContactListInfo> CreateContactList(const std::string& name,
+                                                    const BatchSource& source,
+                                                    bool move_file = false);
+  absl::StatusOr<ContactListInfo> GetContactList(ContactListId id);
+  absl::StatusOr<ContactListPage> FindContactLists(
+      const ContactListQuery& query);
+  absl::Status RenameContactList(ContactListId id, const std::string& name);
+  // Batches made from it keep their recipients.
+  absl::Status DeleteContactList(ContactListId id);
+  // `limit` contacts from the `offset`-th, as the list's file has them.
+  absl::StatusOr<ContactListItems> ContactListContacts(ContactListId id,
+                                                       uint64_t offset,
+                                                       int limit);
 
   // The report of the broadcast's last run in this engine; nullopt before
   // it has run here.
