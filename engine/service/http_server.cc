@@ -22,6 +22,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
+#include "engine/base/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace herald {
@@ -52,7 +53,7 @@ ServerResponse PlainError(int status, absl::string_view message) {
   response.content_type = "application/json";
   response.body = nlohmann::json{{"httpStatusCode", status},
                                  {"internalCode", 0},
-                                 {"message", std::string(message)}}
+                                 {"message", ValidUtf8(message)}}
                       .dump();
   return response;
 }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/base/file_io.h"
+#include "engine/base/utf8.h"
 
 namespace herald {
 namespace {
@@ -161,35 +162,37 @@ absl::Status MultipartForm::Advance() {
           pending_.clear();
           return absl::OkStatus();
         }
-        // Transport padding (spaces, tabs) may follow a boundary.
+        // Transport padding (spaces, tabs) may follow a boundary. Judged
+        // on what has come so far, so that the verdict is the same however
+        // the body is cut.
         const size_t line_end = pending_.find("\r\n");
+        absl::string_view padding =
+            absl::string_view(pending_).substr(0, line_end);
         if (line_end == std::string::npos) {
-          if (pending_.size() > kMaxBoundary) {
-            return absl::InvalidArgumentError(
-                "multipart: a boundary line does not end");
-          }
-          return absl::OkStatus();
+          padding = absl::StripSuffix(padding, "\r");  // its LF may follow
         }
-        if (!absl::StripAsciiWhitespace(
-                 absl::string_view(pending_).substr(0, line_end))
-                 .empty()) {
+        if (padding.find_first_not_of(" \t") != absl::string_view::npos) {
           return absl::InvalidArgumentError(
               "multipart: text after a boundary on its line");
         }
+        if (padding.size() > kMaxBoundary) {
+          return absl::InvalidArgumentError(
+              "multipart: a boundary line does not end");
+        }
+        if (line_end == std::string::npos) return absl::OkStatus();
         pending_.erase(0, line_end + 2);
         state_ = State::kPartHeader;
         break;
       }
       case State::kPartHeader: {
         const size_t end = pending_.find("\r\n\r\n");
-        if (end == std::string::npos) {
-          if (pending_.size() > options_.max_part_header_bytes) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("multipart: a part's header is longer than ",
-                             options_.max_part_header_bytes, " bytes"));
-          }
-          return absl::OkStatus();
+        if ((end == std::string::npos ? pending_.size() : end + 4) >
+            options_.max_part_header_bytes) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("multipart: a part's header is longer than ",
+                           options_.max_part_header_bytes, " bytes"));
         }
+        if (end == std::string::npos) return absl::OkStatus();
         if (absl::Status s =
                 StartPart(absl::string_view(pending_).substr(0, end + 2));
             !s.ok()) {
@@ -225,15 +228,16 @@ absl::Status MultipartForm::StartPart(absl::string_view header) {
     return absl::InvalidArgumentError(
         "multipart: a part has no Content-Disposition name");
   }
+  // Quoted in errors, which must be text whatever the client sent.
   part_name_ = *name;
   part_is_file_ = options_.file_fields.contains(part_name_);
   if (!part_is_file_ && !options_.text_fields.contains(part_name_)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        part_name_, ": unknown field; expected ", Expected(options_)));
+        ValidUtf8(part_name_), ": unknown field; expected ", Expected(options_)));
   }
   if (texts_.contains(part_name_) || files_.contains(part_name_)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(part_name_, ": the field comes twice"));
+        absl::StrCat(ValidUtf8(part_name_), ": the field comes twice"));
   }
   if (!part_is_file_) {
     texts_[part_name_];
