@@ -99,9 +99,9 @@ void BroadcastRunner::Loop(LiveBroadcast* b) {
       fail(status);
       break;
     }
-    if (report->totals.remaining > 0 || validating) {
-      // Rows of a switched-off batch, or a batch on its way: the broadcast
-      // is not done until they are.
+    if (report->totals.remaining > 0 || validating || b->options.keep_open) {
+      // Rows of a switched-off batch, or a batch on its way (or, kept
+      // open, batches to come): the broadcast is not done until they are.
       b->changed.wait(lock, [&] { return b->restart || stopping(); });
       if (b->interrupt && !b->restart) break;
       continue;

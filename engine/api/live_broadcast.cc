@@ -41,6 +41,7 @@ nlohmann::json OptionsJson(const BroadcastOptions& options) {
       {"runId", options.run_id},
       {"outcomesPath", options.outcomes_path},
       {"webhookFile", options.webhook_file},
+      {"keepOpen", options.keep_open},
   };
   json["deadline"] = options.deadline == absl::InfiniteFuture()
                          ? nlohmann::json(nullptr)
@@ -62,6 +63,7 @@ absl::StatusOr<BroadcastOptions> OptionsFromJson(const std::string& text,
     options.run_id = json.at("runId").get<std::string>();
     options.outcomes_path = json.at("outcomesPath").get<std::string>();
     options.webhook_file = json.at("webhookFile").get<std::string>();
+    options.keep_open = json.value("keepOpen", false);
     if (!json.at("deadline").is_null()) {
       options.deadline =
           absl::FromUnixMillis(json.at("deadline").get<int64_t>());

@@ -1,5 +1,6 @@
 #include "engine/service/api_json.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -59,10 +60,18 @@ nlohmann::json BatchJson(BroadcastId broadcast, const BatchInfo& batch) {
   return out;
 }
 
-nlohmann::json ApiTextJson(BroadcastId broadcast, const TextRecord& text) {
+int64_t CampaignIdOf(const BroadcastInfo& broadcast) {
+  const bool in_default =
+      std::find(broadcast.labels.begin(), broadcast.labels.end(),
+                kDefaultCampaignLabel) != broadcast.labels.end();
+  return in_default ? 0 : broadcast.id;
+}
+
+nlohmann::json ApiTextJson(BroadcastId broadcast, int64_t campaign,
+                           const TextRecord& text) {
   nlohmann::json out = TextJson(text, "");
   out["id"] = ApiTextId(broadcast, text.id);
-  out["campaignId"] = broadcast;
+  out["campaignId"] = campaign;
   out["batchId"] = ApiBatchId(broadcast, text.batch_id);
   if (out.contains("records")) {
     for (nlohmann::json& record : out["records"]) record.erase("id");

@@ -23,9 +23,18 @@ nlohmann::json BroadcastJson(const BroadcastInfo& broadcast);
 nlohmann::json BatchJson(BroadcastId broadcast, const BatchInfo& batch);
 
 // The Text (engine/store/text_record.h's TextJson) with the API's ids: its
-// own and its batch's (api_ids.h), and the broadcast's id as `campaignId`.
+// own and its batch's (api_ids.h), and `campaign` as `campaignId`.
 // Attempt records carry `attempt` and no id of their own.
-nlohmann::json ApiTextJson(BroadcastId broadcast, const TextRecord& text);
+nlohmann::json ApiTextJson(BroadcastId broadcast, int64_t campaign,
+                           const TextRecord& text);
+
+// CallFire's default campaign, campaign 0, which ad-hoc texts (POST
+// /v2/texts) go through, is made of broadcasts with this label; the API
+// shows 0 as their texts' campaignId and leaves them out of the broadcasts.
+inline constexpr char kDefaultCampaignLabel[] = "herald:default-campaign";
+// The campaignId of `broadcast`'s texts: its id, or 0 in the default
+// campaign.
+int64_t CampaignIdOf(const BroadcastInfo& broadcast);
 
 // A phone number as the API takes it: a string, or an integer as its
 // digits (CallFire's examples send both). InvalidArgument naming the field

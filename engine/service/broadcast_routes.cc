@@ -130,8 +130,12 @@ ServerResponse CallFireApi::FindBroadcasts(const ApiCall& call) {
   nlohmann::json items = nlohmann::json::array();
   uint64_t total = 0;
   for (const BroadcastInfo& broadcast : engine_->ListBroadcasts()) {
-    // Archived broadcasts are hidden from searches, as CallFire's are.
-    if (broadcast.status == BroadcastStatus::kArchived) continue;
+    // Archived broadcasts are hidden from searches, as CallFire's are, and
+    // the default campaign is not a broadcast to CallFire.
+    if (broadcast.status == BroadcastStatus::kArchived ||
+        CampaignIdOf(broadcast) == 0) {
+      continue;
+    }
     if (running->has_value() && IsLive(broadcast.status) != **running) {
       continue;
     }
@@ -320,51 +324,59 @@ ServerResponse CallFireApi::AddRecipients(const ApiCall& call) {
   absl::StatusOr<std::vector<Recipient>> recipients =
       ParseRecipients(JsonField(kBody, "", *body));
   if (!recipients.ok()) return ErrorResponse(recipients.status());
-  if (recipients->empty()) {
-    return ErrorResponse(absl::InvalidArgumentError(
-        "request body: expected a list of recipients, got an empty one"));
+  absl::StatusOr<nlohmann::json> texts =
+      AddTexts(call, *id, *std::move(recipients));
+  if (!texts.ok()) return ErrorResponse(texts.status());
+  return call.Json({{"items", *std::move(texts)}});
+}
+
+absl::StatusOr<nlohmann::json> CallFireApi::AddTexts(
+    const ApiCall& call, BroadcastId id, std::vector<Recipient> recipients) {
+  if (recipients.empty()) {
+    return absl::InvalidArgumentError(
+        "request body: expected a list of recipients, got an empty one");
   }
-  absl::StatusOr<BroadcastInfo> broadcast = engine_->GetBroadcast(*id);
-  if (!broadcast.ok()) return ErrorResponse(broadcast.status());
-  const std::vector<Recipient> given = *recipients;
+  absl::StatusOr<BroadcastInfo> broadcast = engine_->GetBroadcast(id);
+  if (!broadcast.ok()) return broadcast.status();
+  const std::vector<Recipient> given = recipients;
   absl::StatusOr<bool> strict = StrictValidation(call);
-  if (!strict.ok()) return ErrorResponse(strict.status());
+  if (!strict.ok()) return strict.status();
   BatchOptions options;
   options.name =
-      absl::StrCat("API ", *id, " recipients ", broadcast->batches.size() + 1);
+      absl::StrCat("API ", id, " recipients ", broadcast->batches.size() + 1);
   options.strict_validation = *strict;
   absl::StatusOr<int64_t> batch_id = AddApiBatch(
-      *engine_, *id, BatchSource::Recipients(*std::move(recipients)), options);
-  if (!batch_id.ok()) return ErrorResponse(batch_id.status());
+      *engine_, id, BatchSource::Recipients(std::move(recipients)), options);
+  if (!batch_id.ok()) return batch_id.status();
   // The texts as they are created: READY, one per recipient, in order.
   const ApiBatchRef ref = *ParseApiBatchId(*batch_id);
   absl::StatusOr<BatchInfo> added = FindBatch(*engine_, ref);
-  if (!added.ok()) return ErrorResponse(added.status());
+  if (!added.ok()) return added.status();
   const int64_t now = absl::ToUnixMillis(added->created);
   nlohmann::json items = nlohmann::json::array();
   for (size_t i = 0; i < given.size(); ++i) {
     absl::StatusOr<PhoneNumber> number = ParseNanpNumber(given[i].phone_number);
     nlohmann::json text = {
-        {"id", ApiTextId(*id, TextId(ref.batch, i + 1))},
+        {"id", ApiTextId(id, TextId(ref.batch, i + 1))},
         {"fromNumber", broadcast->from_number},
         {"toNumber", number.ok() ? E164Digits(*number) : given[i].phone_number},
         {"state", "READY"},
-        {"campaignId", *id},
+        {"campaignId", CampaignIdOf(*broadcast)},
         {"batchId", *batch_id},
         {"inbound", false},
         {"created", now},
         {"modified", now},
     };
-    if (!given[i].attributes.empty()) {
-      nlohmann::json attributes = nlohmann::json::object();
-      for (const auto& [name, value] : given[i].attributes) {
-        attributes[name] = value;
-      }
-      text["attributes"] = std::move(attributes);
+    // A recipient's own message is its `message` attribute inside herald
+    // (a contact file's message column) and the Text's message to CallFire.
+    nlohmann::json attributes = nlohmann::json::object();
+    for (const auto& [name, value] : given[i].attributes) {
+      (name == "message" ? text["message"] : attributes[name]) = value;
     }
+    if (!attributes.empty()) text["attributes"] = std::move(attributes);
     items.push_back(std::move(text));
   }
-  return call.Json({{"items", std::move(items)}});
+  return items;
 }
 
 ServerResponse CallFireApi::BroadcastStats(const ApiCall& call) {

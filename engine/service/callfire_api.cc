@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "engine/base/utf8.h"
+#include "engine/service/api_json.h"
 
 namespace herald {
 namespace {
@@ -81,8 +82,15 @@ CallFireApi::CallFireApi(Engine* engine, CallFireApiOptions options)
           {"DELETE", Segments("/v2/texts/auto-replys/{}"),
            &CallFireApi::DeleteAutoReply},
           {"GET", Segments("/v2/texts"), &CallFireApi::FindTexts},
+          {"POST", Segments("/v2/texts"), &CallFireApi::SendTexts},
           {"GET", Segments("/v2/texts/{}"), &CallFireApi::GetText},
-      }) {}
+      }) {
+  for (const BroadcastInfo& broadcast : engine_->ListBroadcasts()) {
+    if (CampaignIdOf(broadcast) != 0) continue;
+    default_campaign_.insert(broadcast.id);
+    if (IsLive(broadcast.status)) default_open_ = broadcast.id;
+  }
+}
 
 ServerResponse CallFireApi::Handle(const ServerRequest& request) {
   const std::vector<std::string> segments = Segments(request.path);

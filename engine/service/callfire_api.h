@@ -6,6 +6,8 @@
 #define HERALD_ENGINE_SERVICE_CALLFIRE_API_H_
 
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,10 @@ class CallFireApi {
   ServerResponse GetBatch(const ApiCall& call);
   ServerResponse UpdateBatch(const ApiCall& call);
   ServerResponse AddRecipients(const ApiCall& call);
+  // Adds `recipients` to broadcast `id` as a batch of their own and returns
+  // the Text actions made, READY (POST .../recipients and POST /v2/texts).
+  absl::StatusOr<nlohmann::json> AddTexts(const ApiCall& call, BroadcastId id,
+                                          std::vector<Recipient> recipients);
   ServerResponse BroadcastStats(const ApiCall& call);
   // The do-not-contact list (account_routes.cc).
   ServerResponse AddDncs(const ApiCall& call);
@@ -85,11 +91,25 @@ class CallFireApi {
   // Texts (text_routes.cc).
   ServerResponse FindBroadcastTexts(const ApiCall& call);
   ServerResponse FindTexts(const ApiCall& call);
+  ServerResponse SendTexts(const ApiCall& call);
   ServerResponse GetText(const ApiCall& call);
+
+  // CallFire's default campaign (api_json.h): the broadcast that ad-hoc
+  // texts go to now, made (kept open, started) when there is none or
+  // `replacing` is the one that cannot take more.
+  absl::StatusOr<BroadcastId> DefaultCampaign(BroadcastId replacing);
+  // The campaignId of broadcast `id`'s texts.
+  int64_t CampaignOf(BroadcastId id) const;
+  // ApiTextJson with CampaignOf.
+  nlohmann::json TextJson(BroadcastId id, const TextRecord& text) const;
 
   Engine* const engine_;
   const CallFireApiOptions options_;
   const std::vector<Route> routes_;
+  mutable std::mutex default_mu_;
+  // Every broadcast of the default campaign, and the one in use (0: none).
+  std::set<BroadcastId> default_campaign_;  // (default_mu_)
+  BroadcastId default_open_ = 0;            // (default_mu_)
 };
 
 }  // namespace herald

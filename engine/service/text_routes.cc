@@ -124,7 +124,7 @@ ServerResponse CallFireApi::FindBroadcastTexts(const ApiCall& call) {
   if (!page.ok()) return ErrorResponse(page.status());
   nlohmann::json items = nlohmann::json::array();
   for (const TextRecord& text : page->items) {
-    items.push_back(ApiTextJson(*id, text));
+    items.push_back(TextJson(*id, text));
   }
   return call.Page(std::move(items), PagingOf(*query), page->total_count);
 }
@@ -156,7 +156,7 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
       if (absl::IsNotFound(page.status())) continue;
       if (!page.ok()) return ErrorResponse(page.status());
       for (const TextRecord& text : page->items) {
-        items.push_back(ApiTextJson(broadcast, text));
+        items.push_back(TextJson(broadcast, text));
       }
     }
     const uint64_t total = items.size();
@@ -172,15 +172,16 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
   if (!batch.ok()) return ErrorResponse(batch.status());
   const std::optional<std::string> label = call.Query("label");
 
-  // Which broadcasts: the campaignId's, the batch's, or every one (with the
-  // label). Campaign 0, the default campaign of ad-hoc texts, has none yet,
-  // nor are inbound texts kept yet.
+  // Which broadcasts: the campaignId's (0: the default campaign's), the
+  // batch's, or every one (with the label). Inbound texts are not kept yet.
   std::vector<BroadcastInfo> broadcasts;
-  if (inbound->value_or(false) || campaign->value_or(-1) == 0) {
+  if (inbound->value_or(false)) {
     return call.Page(nlohmann::json::array(), paging, 0);
   }
   for (BroadcastInfo& broadcast : engine_->ListBroadcasts()) {
-    if (campaign->has_value() && broadcast.id != **campaign) continue;
+    if (campaign->has_value() && CampaignIdOf(broadcast) != **campaign) {
+      continue;
+    }
     if (batch->has_value() && broadcast.id != (*batch)->broadcast) continue;
     if (label.has_value() &&
         std::find(broadcast.labels.begin(), broadcast.labels.end(), *label) ==
@@ -206,7 +207,7 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
     total += page->total_count;
     skip -= std::min(skip, page->total_count);
     for (const TextRecord& text : page->items) {
-      items.push_back(ApiTextJson(broadcast.id, text));
+      items.push_back(ApiTextJson(broadcast.id, CampaignIdOf(broadcast), text));
     }
   }
   return call.Page(std::move(items), paging, total);
@@ -227,7 +228,101 @@ ServerResponse CallFireApi::GetText(const ApiCall& call) {
                              ? not_found
                              : page.status());
   }
-  return call.Json(ApiTextJson(ref->broadcast, page->items.front()));
+  return call.Json(TextJson(ref->broadcast, page->items.front()));
+}
+
+int64_t CallFireApi::CampaignOf(BroadcastId id) const {
+  std::lock_guard lock(default_mu_);
+  return default_campaign_.contains(id) ? 0 : id;
+}
+
+nlohmann::json CallFireApi::TextJson(BroadcastId id,
+                                     const TextRecord& text) const {
+  return ApiTextJson(id, CampaignOf(id), text);
+}
+
+absl::StatusOr<BroadcastId> CallFireApi::DefaultCampaign(
+    BroadcastId replacing) {
+  BroadcastId open = 0;
+  {
+    std::lock_guard lock(default_mu_);
+    open = default_open_ != replacing ? default_open_ : 0;
+  }
+  // One that someone stopped or archived takes no more ad-hoc texts.
+  if (absl::StatusOr<BroadcastInfo> info = engine_->GetBroadcast(open);
+      open != 0 && info.ok() && IsLive(info->status)) {
+    return open;
+  }
+  // Made without the lock (it writes the broadcast's store); two requests
+  // that make one at once each use their own, both in the campaign.
+  const nlohmann::json definition = {
+      {"name", "Default campaign (POST /v2/texts)"},
+      {"labels", {kDefaultCampaignLabel}},
+      // Every text brings its own (its message or the defaultMessage).
+      {"message", "${message}"},
+  };
+  BroadcastOptions options;
+  options.provider = options_.provider;
+  options.keep_open = true;
+  absl::StatusOr<BroadcastId> id =
+      engine_->CreateBroadcast(definition.dump(), options);
+  if (!id.ok()) return id.status();
+  {
+    std::lock_guard lock(default_mu_);
+    default_campaign_.insert(*id);
+    default_open_ = *id;
+  }
+  if (absl::Status s = engine_->Start(*id); !s.ok()) return s;
+  return *id;
+}
+
+ServerResponse CallFireApi::SendTexts(const ApiCall& call) {
+  absl::StatusOr<std::optional<int64_t>> campaign =
+      call.QueryInt("campaignId", 0, INT64_MAX);
+  if (!campaign.ok()) return ErrorResponse(campaign.status());
+  const std::optional<std::string> default_message =
+      call.Query("defaultMessage");
+  absl::StatusOr<nlohmann::json> body = call.Body(nlohmann::json::array());
+  if (!body.ok()) return ErrorResponse(body.status());
+  absl::StatusOr<std::vector<Recipient>> recipients =
+      ParseRecipients(JsonField("request body", "", *body));
+  if (!recipients.ok()) return ErrorResponse(recipients.status());
+  const bool to_default = campaign->value_or(0) == 0;
+  for (size_t i = 0; i < recipients->size(); ++i) {
+    Recipient& recipient = (*recipients)[i];
+    const bool has_message =
+        std::any_of(recipient.attributes.begin(), recipient.attributes.end(),
+                    [](const auto& a) { return a.first == "message"; });
+    if (has_message) continue;
+    if (default_message.has_value()) {
+      recipient.attributes.emplace_back("message", *default_message);
+    } else if (to_default) {
+      // A campaign's texts may take its message; the default campaign has
+      // none.
+      return ErrorResponse(absl::InvalidArgumentError(
+          absl::StrCat("request body: [", i,
+                       "]: no message: give the recipient's "
+                       "message or the defaultMessage parameter")));
+    }
+  }
+  if (!to_default) {
+    absl::StatusOr<nlohmann::json> texts =
+        AddTexts(call, **campaign, *std::move(recipients));
+    if (!texts.ok()) return ErrorResponse(texts.status());
+    return call.Json({{"items", *std::move(texts)}});
+  }
+  absl::StatusOr<BroadcastId> id = DefaultCampaign(0);
+  if (!id.ok()) return ErrorResponse(id.status());
+  absl::StatusOr<nlohmann::json> texts = AddTexts(call, *id, *recipients);
+  if (absl::IsFailedPrecondition(texts.status())) {
+    // It was stopped or archived, or has as many batches as a broadcast
+    // may: the campaign goes on in a new one.
+    id = DefaultCampaign(*id);
+    if (!id.ok()) return ErrorResponse(id.status());
+    texts = AddTexts(call, *id, *std::move(recipients));
+  }
+  if (!texts.ok()) return ErrorResponse(texts.status());
+  return call.Json({{"items", *std::move(texts)}});
 }
 
 }  // namespace herald

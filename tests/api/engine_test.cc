@@ -498,6 +498,39 @@ TEST_F(EngineTest, ASlowListenerLosesCountedTextEventsAndNoStatus) {
   EXPECT_EQ(batch_kinds.size(), 3u);  // NEW, VALIDATING, ACTIVE
 }
 
+// CallFire's default campaign: kept open, a broadcast whose batches are
+// all sent stays RUNNING and sends the next batch added, across a restart,
+// until it is stopped.
+TEST_F(EngineTest, AKeptOpenBroadcastTakesBatchesUntilStopped) {
+  std::unique_ptr<Engine> engine = Open();
+  BroadcastOptions options;
+  options.outbox_path = outbox_;
+  options.keep_open = true;
+  absl::StatusOr<BroadcastId> id = engine->CreateBroadcast(kAnyTime, options);
+  ASSERT_TRUE(id.ok()) << id.status();
+  AddFile(*engine, *id, "a.csv", Contacts(0, 40));
+  ASSERT_TRUE(engine->Start(*id).ok());
+  auto sent = [&] { return engine->Stats(*id)->counts.sent; };
+  for (int i = 0; i < 300 && sent() < 40; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(sent(), 40u);
+  // Time for the runner to finish it, were it not kept open.
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(StatusOf(*engine, *id), BroadcastStatus::kRunning);
+
+  engine.reset();
+  engine = Open();  // resumes it, still kept open
+  AddFile(*engine, *id, "b.csv", Contacts(40, 20));
+  for (int i = 0; i < 300 && sent() < 60; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(sent(), 60u);
+  EXPECT_EQ(StatusOf(*engine, *id), BroadcastStatus::kRunning);
+  ASSERT_TRUE(engine->Stop(*id).ok());
+  EXPECT_EQ(StatusOf(*engine, *id), BroadcastStatus::kStopped);
+}
+
 // The threads of this process now, from the kernel's own count: a listing
 // of /proc/self/task taken while a thread exits can skip one that lives.
 int ThreadCount() {

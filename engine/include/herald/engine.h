@@ -160,6 +160,10 @@ struct BroadcastOptions {
   // When set, the webhook file (docs/WEBHOOKS.md) whose endpoint gets a
   // Finished event per final text; needs a state directory.
   std::string webhook_file;
+  // It stays RUNNING once its batches are done, for the batches still to
+  // come, until it is stopped or archived: CallFire's default campaign,
+  // which every ad-hoc text (POST /v2/texts) goes through.
+  bool keep_open = false;
 };
 
 // One recipient given in memory: the number and the attributes the message
