@@ -40,6 +40,10 @@ constexpr const char* kPaths[] = {
     "/v2/contacts/dncs/%",
     "/v2/contacts/dncs/sources/%",
     "/v2/contacts/dncs/universals/%",
+    "/v2/contacts/lists",
+    "/v2/contacts/lists/%",
+    "/v2/contacts/lists/%/items",
+    "/v2/contacts/lists/upload",
     "/%",
 };
 constexpr const char* kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
