@@ -122,6 +122,9 @@ absl::Status BroadcastRegistry::Init() {
   }
   if (!options_.read_only) {
     for (auto& [id, b] : broadcasts_) {
+      // Done broadcasts whose indexes a close stopped, or an older herald
+      // never built.
+      if (!IsLive(b->status)) ParkWriterWhenIdle(*b);
       if (!IsLive(b->status)) continue;
       if (options_.resume_running) {
         runner_->Start(b.get());
@@ -136,6 +139,7 @@ absl::Status BroadcastRegistry::Init() {
 }
 
 BroadcastRegistry::~BroadcastRegistry() {
+  indexes_.Stop();
   if (runner_.has_value()) {
     std::vector<LiveBroadcast*> all;
     for (auto& [id, b] : broadcasts_) all.push_back(b.get());
@@ -183,6 +187,7 @@ absl::Status BroadcastRegistry::LoadBroadcast(BroadcastId id,
   auto b = std::make_unique<LiveBroadcast>();
   b->id = id;
   b->dir = dir;
+  if (!options_.read_only) b->indexes = &indexes_;
   if (absl::Status s = OpenStore(options_, events_, b.get()); !s.ok()) return s;
   bool interrupted = false;
   absl::StatusOr<bool> recorded = LoadRecord(b.get(), &interrupted);
@@ -246,6 +251,7 @@ absl::StatusOr<BroadcastId> BroadcastRegistry::CreateBroadcast(
   }
 
   auto b = std::make_unique<LiveBroadcast>();
+  b->indexes = &indexes_;
   {
     // The id is taken now and the store made without the lock; an id whose
     // store could not be made is not used again.

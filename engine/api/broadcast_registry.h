@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "engine/api/broadcast_runner.h"
 #include "engine/api/event_bus.h"
+#include "engine/api/index_builder.h"
 #include "engine/api/live_broadcast.h"
 #include "engine/api/run_assembly.h"
 #include "engine/store/account_dnc.h"
@@ -104,6 +105,9 @@ class BroadcastRegistry {
   std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
   std::optional<AutoReplies> auto_replies_;
   std::optional<ContactLists> contact_lists_;
+  // Stopped first when the engine closes: it builds in the broadcasts'
+  // stores.
+  IndexBuilder indexes_;
   std::optional<RunAssembly> runs_;
   std::optional<BroadcastRunner> runner_;
   std::mutex mu_;

@@ -209,6 +209,7 @@ void ParkWriterWhenIdle(LiveBroadcast& b) {
   }
   // A failure here is the store's first, and every later write reports it.
   b.store->ParkWriter().IgnoreError();
+  if (b.indexes != nullptr) b.indexes->Add(b.store.get());
 }
 
 BroadcastInfo InfoOf(LiveBroadcast& b) {

@@ -35,6 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/api/event_bus.h"
+#include "engine/api/index_builder.h"
 #include "engine/base/file_io.h"
 #include "engine/broadcast/broadcast.h"
 #include "engine/store/sqlite_store.h"
@@ -60,6 +61,9 @@ struct LiveBroadcast {
   std::mutex control_mu;
   std::mutex store_mu;
   std::unique_ptr<SqliteStore> store;  // null without a state directory
+  // Builds the store's query indexes once the broadcast is done; null in a
+  // read-only engine.
+  IndexBuilder* indexes = nullptr;
   std::unique_ptr<WebhookNotifier> notifier;
 
   std::mutex mu;

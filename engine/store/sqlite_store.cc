@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
@@ -11,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/sqlite.h"
+#include "engine/store/query_indexes.h"
 #include "engine/store/store_record.h"
 
 namespace herald {
@@ -105,7 +107,44 @@ class SqliteStore::Writer {
       if (!prepared.ok()) return prepared.status();
       *statement = *std::move(prepared);
     }
+    absl::StatusOr<bool> indexed = HasQueryIndexes(db());
+    if (!indexed.ok()) return indexed.status();
+    absl::StatusOr<bool> has_texts = HasTexts(db());
+    if (!has_texts.ok()) return has_texts.status();
+    indexed_ = *indexed;
+    has_texts_ = *has_texts;
     return absl::OkStatus();
+  }
+
+  bool WantsQueryIndexes() const {
+    std::lock_guard lock(mu_);
+    return !options_.read_only && status_.ok() && !stopping_ && has_texts_ &&
+           !indexed_ && !writer_running_;
+  }
+
+  // On the caller's thread; the writer, when it starts, stops the build and
+  // waits for it to end (CancelBuild), so the two never contend for the
+  // database's write lock.
+  absl::Status BuildIndexes(const std::atomic<bool>& cancel) {
+    {
+      std::lock_guard lock(mu_);
+      if (options_.read_only || !status_.ok() || stopping_ || !has_texts_ ||
+          indexed_ || writer_running_ || building_) {
+        return absl::OkStatus();
+      }
+      building_ = true;
+      cancel_build_ = false;
+    }
+    absl::Status s = herald::BuildQueryIndexes(path_, options_.vfs, [&] {
+      return cancel_build_.load() || cancel.load();
+    });
+    {
+      std::lock_guard lock(mu_);
+      building_ = false;
+      if (s.ok()) indexed_ = true;
+    }
+    build_done_.notify_all();
+    return s;
   }
 
   // Errors name the store's path.
@@ -198,6 +237,7 @@ class SqliteStore::Writer {
 
   // Applies what is queued and ends the writer thread.
   void Stop() {
+    CancelBuild();
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
@@ -260,7 +300,31 @@ class SqliteStore::Writer {
     ++writer_starts_;
   }
 
+  // Stops a build of the query indexes under way and waits for it to end.
+  void CancelBuild() {
+    std::unique_lock lock(mu_);
+    cancel_build_ = true;
+    build_done_.wait(lock, [&] { return !building_; });
+  }
+
+  // Before the first texts a writer thread writes: the query indexes go
+  // (they would halve its speed), to be built again once it is parked.
+  absl::Status ReadyForTexts() {
+    {
+      std::lock_guard lock(mu_);
+      has_texts_ = true;
+      if (!indexed_) return absl::OkStatus();
+    }
+    absl::Status s = DropQueryIndexes(db());
+    std::lock_guard lock(mu_);
+    if (s.ok()) indexed_ = false;
+    return s;
+  }
+
   void Loop() {
+    // A build holds the write lock; the writer never waits behind it.
+    CancelBuild();
+    bool ready_for_texts = false;
     Writes writes;
     for (;;) {
       {
@@ -282,7 +346,12 @@ class SqliteStore::Writer {
       }
       const bool broadcast = writes.broadcast.has_value();
       if (!broadcast) space_.notify_all();
-      absl::Status s = Apply(writes);
+      absl::Status s;
+      if (!broadcast && !ready_for_texts) {
+        s = ReadyForTexts();
+        ready_for_texts = s.ok();
+      }
+      if (s.ok()) s = Apply(writes);
       // Announced before Flush() returns, so a caller that flushed has seen
       // every event of what it recorded.
       if (s.ok() && !broadcast && options_.on_finished &&
@@ -526,6 +595,14 @@ class SqliteStore::Writer {
   uint64_t broadcasts_queued_ = 0;
   uint64_t broadcasts_committed_ = 0;
   bool stopping_ = false;
+  // The query indexes: whether the database has them, whether it has texts
+  // to index, and a build under way (BuildIndexes), which cancel_build_
+  // stops.
+  bool indexed_ = false;
+  bool has_texts_ = false;
+  bool building_ = false;
+  std::atomic<bool> cancel_build_{false};
+  std::condition_variable build_done_;
   int parkers_ = 0;              // Park() calls waiting for the writer to end
   bool writer_running_ = false;  // thread_ runs Loop() and has not left it
   uint64_t writer_starts_ = 0;   // writer threads started so far
@@ -615,5 +692,13 @@ absl::Status SqliteStore::Flush() { return writer_->Flush(); }
 absl::Status SqliteStore::Finish() { return writer_->Flush(); }
 
 absl::Status SqliteStore::ParkWriter() { return writer_->Park(); }
+
+bool SqliteStore::WantsQueryIndexes() const {
+  return writer_->WantsQueryIndexes();
+}
+
+absl::Status SqliteStore::BuildQueryIndexes(const std::atomic<bool>& cancel) {
+  return writer_->BuildIndexes(cancel);
+}
 
 }  // namespace herald

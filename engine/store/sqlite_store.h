@@ -11,6 +11,7 @@
 #ifndef HERALD_ENGINE_STORE_SQLITE_STORE_H_
 #define HERALD_ENGINE_STORE_SQLITE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -182,6 +183,15 @@ class SqliteStore : public OutcomeSink {
   // store nobody writes holds no thread; the next write starts it again.
   // Errors as Flush().
   absl::Status ParkWriter();
+
+  // Whether the store lacks the query indexes (query_indexes.h) and could
+  // have them: it is writable, has texts and its writer is parked.
+  bool WantsQueryIndexes() const;
+  // Builds them on the caller's thread (seconds for millions of texts),
+  // unless !WantsQueryIndexes(). A write that starts meanwhile, the store's
+  // end or `cancel` stops the build, which then returns Cancelled and
+  // leaves the store as it was; the next write drops them again.
+  absl::Status BuildQueryIndexes(const std::atomic<bool>& cancel);
 
  private:
   class Writer;

@@ -28,6 +28,9 @@ using Statement = SqliteStatement;
 
 // A read transaction: the statements run inside it see one committed state
 // of the store, however many commits the writer makes meanwhile.
+// Counts a reader keeps (StoreReader::counts_).
+constexpr size_t kMaxCachedCounts = 256;
+
 class Snapshot {
  public:
   explicit Snapshot(const Db& db) : db_(db) {}
@@ -338,6 +341,46 @@ absl::StatusOr<std::vector<TextRecord>> StoreReader::ReadTexts(
   return texts;
 }
 
+absl::StatusOr<uint64_t> StoreReader::CountMatches(
+    const std::string& where, const std::vector<Statement::Param>& params) {
+  const Db db{db_, &path_};
+  // The snapshot starts with its first read; data_version is then that
+  // snapshot's, and changes whenever another connection has committed.
+  int64_t version = -1;
+  absl::Status status =
+      ForEachRow(db,
+                 "SELECT (SELECT count(*) FROM broadcast), data_version FROM "
+                 "pragma_data_version",
+                 {}, [&](const Statement& row) {
+                   version = row.Int(1);
+                   return absl::OkStatus();
+                 });
+  if (!status.ok()) return status;
+  if (version != counts_version_ || counts_.size() >= kMaxCachedCounts) {
+    counts_.clear();
+    counts_version_ = version;
+  }
+  std::string key = where;
+  for (const Statement::Param& param : params) {
+    absl::StrAppend(&key, "\x1f",
+                    std::holds_alternative<int64_t>(param)
+                        ? absl::StrCat(std::get<int64_t>(param))
+                        : std::get<std::string>(param));
+  }
+  if (auto cached = counts_.find(key); cached != counts_.end()) {
+    return cached->second;
+  }
+  uint64_t count = 0;
+  status = ForEachRow(db, absl::StrCat("SELECT count(*) FROM texts", where),
+                      params, [&](const Statement& row) {
+                        count = row.Int(0);
+                        return absl::OkStatus();
+                      });
+  if (!status.ok()) return status;
+  counts_[key] = count;
+  return count;
+}
+
 absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   if (query.limit < 0 || query.limit > kMaxTextPageLimit) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -375,12 +418,9 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   Snapshot snapshot(db);
   absl::Status status = snapshot.Begin();
   if (!status.ok()) return status;
-  status = ForEachRow(db, absl::StrCat("SELECT count(*) FROM texts", where),
-                      params, [&](const Statement& row) {
-                        page.total_count = row.Int(0);
-                        return absl::OkStatus();
-                      });
-  if (!status.ok()) return status;
+  absl::StatusOr<uint64_t> count = CountMatches(where, params);
+  if (!count.ok()) return count.status();
+  page.total_count = *count;
   if (query.limit == 0 || query.offset >= page.total_count) return page;
 
   absl::StatusOr<Statement> statement = Statement::Prepare(

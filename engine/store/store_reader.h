@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,10 +63,23 @@ class StoreReader {
  private:
   StoreReader(std::string path, sqlite3* db);
 
+  // The count of FindTexts' `where` with `params`, from the cache while
+  // the snapshot is of the database the count was taken from; in the
+  // caller's snapshot.
+  absl::StatusOr<uint64_t> CountMatches(
+      const std::string& where,
+      const std::vector<std::variant<int64_t, std::string>>& params);
+
   std::string path_;
   sqlite3* db_;
   std::string run_id_;
   std::string from_number_;
+  // Counts of the filters asked so far, good while no other connection has
+  // committed (PRAGMA data_version is counts_version_): a done broadcast
+  // answers its pages without counting millions of rows for each. Bounded:
+  // emptied when full.
+  int64_t counts_version_ = -1;
+  std::map<std::string, uint64_t> counts_;
 };
 
 // {"totalCount": ..., the other counts, "begin", "end" (unix ms, when

@@ -566,6 +566,36 @@ TEST_F(EngineTest, ABroadcastDoneKeepsNoThreadOfItsOwn) {
   EXPECT_EQ(StatusOf(*engine, id), BroadcastStatus::kArchived);
 }
 
+// A broadcast done gets its store's query indexes from the engine's index
+// builder, whose thread then ends; a stopped one that starts again loses
+// them with its first texts and gets them back when it is done.
+TEST_F(EngineTest, ADoneBroadcastsStoreGetsItsQueryIndexes) {
+  std::unique_ptr<Engine> engine = Open();
+  const int before = ThreadCount();
+  const BroadcastId id = Create(*engine, kAnyTime);
+  AddFile(*engine, id, "a.csv", Contacts(0, 40));
+  ASSERT_TRUE(engine->Start(id).ok());
+  ASSERT_EQ(*engine->Wait(id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  const std::string store =
+      dir_.File(absl::StrCat("state/broadcasts/", id, "/broadcast.db"));
+  const std::string indexes =
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name "
+      "LIKE 'texts\\_%' ESCAPE '\\'";
+  for (int i = 0; i < 500 && QueryInt(store, indexes) < 3; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(QueryInt(store, indexes), 3);
+  for (int i = 0; i < 500 && ThreadCount() > before; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(ThreadCount(), before) << "the builder's thread outlived its work";
+  // Reopened, it has them and builds nothing.
+  engine.reset();
+  engine = Open();
+  EXPECT_EQ(QueryInt(store, indexes), 3);
+  EXPECT_EQ(engine->Stats(id)->counts.sent, 40u);
+}
+
 // A state directory of broadcasts done (what `herald stats` and `herald
 // texts` open) costs no thread a broadcast: a store gets its writer when
 // something is written to it.

@@ -295,5 +295,92 @@ TEST_F(SqliteStoreTest, ManyOutcomesAllLand) {
   EXPECT_THAT(point->callbacks, ElementsAre());
 }
 
+// The query indexes (query_indexes.h): none while texts are written, built
+// once the writer is parked, gone again with the next texts; a write that
+// starts during a build stops it and never waits behind it.
+constexpr char kIndexCount[] =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+    "('texts_state', 'texts_to_number', 'texts_modified')";
+
+void RecordRows(SqliteStore& store, uint64_t first, uint64_t count) {
+  std::vector<RowOutcome> chunk;
+  for (uint64_t row = first; row < first + count; ++row) {
+    chunk.push_back(
+        Answered(1, row, 1, RecipientState::kFinished, TextResult::kSent));
+    if (chunk.size() == 1000) {
+      ASSERT_TRUE(store.Record(chunk).ok());
+      chunk.clear();
+    }
+  }
+  if (!chunk.empty()) {
+    ASSERT_TRUE(store.Record(chunk).ok());
+  }
+}
+
+TEST_F(SqliteStoreTest, QueryIndexesComeWhenParkedAndGoWithTheNextTexts) {
+  std::unique_ptr<SqliteStore> store = Open();
+  std::atomic<bool> cancel{false};
+  EXPECT_FALSE(store->WantsQueryIndexes()) << "no texts, nothing to index";
+  ASSERT_TRUE(store->WriteBroadcast(Broadcast(), {}).ok());
+  ASSERT_TRUE(store->ParkWriter().ok());
+  EXPECT_FALSE(store->WantsQueryIndexes());
+
+  RecordRows(*store, 1, 5000);
+  EXPECT_FALSE(store->WantsQueryIndexes()) << "the writer runs";
+  ASSERT_TRUE(store->ParkWriter().ok());
+  ASSERT_TRUE(store->WantsQueryIndexes());
+  ASSERT_TRUE(store->BuildQueryIndexes(cancel).ok());
+  EXPECT_EQ(QueryInt(path_, kIndexCount), 3);
+  EXPECT_FALSE(store->WantsQueryIndexes());
+  // A status write keeps them; texts drop them.
+  ASSERT_TRUE(store->WriteBroadcast(Broadcast(), {}).ok());
+  ASSERT_TRUE(store->ParkWriter().ok());
+  EXPECT_EQ(QueryInt(path_, kIndexCount), 3);
+  RecordRows(*store, 5001, 10);
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(QueryInt(path_, kIndexCount), 0);
+  ASSERT_TRUE(store->ParkWriter().ok());
+  ASSERT_TRUE(store->BuildQueryIndexes(cancel).ok());
+
+  // A store opened again knows it has them.
+  store.reset();
+  store = Open();
+  EXPECT_FALSE(store->WantsQueryIndexes());
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 5010);
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "DROP INDEX texts_state", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  SqliteStoreOptions read_only;
+  read_only.read_only = true;
+  std::unique_ptr<SqliteStore> reader = Open(read_only);
+  EXPECT_FALSE(reader->WantsQueryIndexes()) << "a reader builds nothing";
+  EXPECT_TRUE(Open()->WantsQueryIndexes()) << "one of them is missing";
+}
+
+TEST_F(SqliteStoreTest, AWriteOrTheCallerStopsABuildUnderWay) {
+  std::unique_ptr<SqliteStore> store = Open();
+  RecordRows(*store, 1, 200000);
+  ASSERT_TRUE(store->ParkWriter().ok());
+  std::atomic<bool> cancel{true};
+  EXPECT_EQ(store->BuildQueryIndexes(cancel).code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(QueryInt(path_, kIndexCount), 0) << "a cancelled build leaves none";
+
+  cancel = false;
+  absl::Status built;
+  std::thread builder([&] { built = store->BuildQueryIndexes(cancel); });
+  // Whether the build is done, under way or not begun, the texts land.
+  RecordRows(*store, 200001, 10);
+  ASSERT_TRUE(store->Flush().ok());
+  builder.join();
+  EXPECT_TRUE(built.ok() || absl::IsCancelled(built)) << built;
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM texts"), 200010);
+  EXPECT_EQ(QueryInt(path_, kIndexCount), 0);
+}
+
 }  // namespace
 }  // namespace herald
