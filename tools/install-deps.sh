@@ -18,6 +18,7 @@ packages=(
   libcli11-dev
   tzdata
   python3 openssl curl
+  chromium
   kannel kannel-extras
   clang-14 libclang-rt-14-dev llvm-14
 )

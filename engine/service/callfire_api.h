@@ -88,6 +88,9 @@ class CallFireApi {
   ServerResponse UpdateContactList(const ApiCall& call);
   ServerResponse DeleteContactList(const ApiCall& call);
   ServerResponse ContactListContacts(const ApiCall& call);
+  // The status page and the progress it shows (status_routes.cc).
+  ServerResponse StatusPage(const ApiCall& call);
+  ServerResponse ProgressOfBroadcast(const ApiCall& call);
   // Texts (text_routes.cc).
   ServerResponse FindBroadcastTexts(const ApiCall& call);
   ServerResponse FindTexts(const ApiCall& call);
