@@ -27,6 +27,10 @@ int Serve(const ServeFlags& flags) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  if (flags.state.empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "--state: give the state directory herald serve keeps"));
+  }
   ApiServerOptions options;
   options.http.listen = flags.listen;
   options.http.tls_cert_file = flags.tls_cert;

@@ -187,7 +187,6 @@ absl::Status BroadcastRegistry::LoadBroadcast(BroadcastId id,
   auto b = std::make_unique<LiveBroadcast>();
   b->id = id;
   b->dir = dir;
-  if (!options_.read_only) b->indexes = &indexes_;
   if (absl::Status s = OpenStore(options_, events_, b.get()); !s.ok()) return s;
   bool interrupted = false;
   absl::StatusOr<bool> recorded = LoadRecord(b.get(), &interrupted);
@@ -212,6 +211,8 @@ absl::Status BroadcastRegistry::LoadBroadcast(BroadcastId id,
     if (absl::Status s = Persist(*b); !s.ok()) return s;
   }
   if (absl::Status s = StartNotifier(options_, b.get()); !s.ok()) return s;
+  // Only now: the builder must not hold a store that goes with an error.
+  if (!options_.read_only) b->indexes = &indexes_;
   broadcasts_[id] = std::move(b);
   return absl::OkStatus();
 }
@@ -251,7 +252,6 @@ absl::StatusOr<BroadcastId> BroadcastRegistry::CreateBroadcast(
   }
 
   auto b = std::make_unique<LiveBroadcast>();
-  b->indexes = &indexes_;
   {
     // The id is taken now and the store made without the lock; an id whose
     // store could not be made is not used again.
@@ -272,6 +272,8 @@ absl::StatusOr<BroadcastId> BroadcastRegistry::CreateBroadcast(
       return s;
   }
   const BroadcastId id = b->id;
+  // Only once it is kept: the builder must not hold a store that goes.
+  b->indexes = &indexes_;
   {
     std::lock_guard lock(mu_);
     broadcasts_[id] = std::move(b);
@@ -341,6 +343,9 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
           "recipients in memory need a state directory to be kept in");
     }
     batch.path = absl::StrCat(b->dir, "/batch-", batch.id, ".csv");
+    // A link left by an add that failed may share a contact list's file:
+    // written through, it would change the list.
+    std::filesystem::remove(batch.path);
     const std::string phone_column = b->options.phone_column.empty()
                                          ? "phoneNumber"
                                          : b->options.phone_column;
@@ -422,6 +427,23 @@ absl::StatusOr<BatchId> BroadcastRegistry::AddBatch(
   }
   if (!written.ok()) return written;
   return batch.id;
+}
+
+absl::Status BroadcastRegistry::CloseWhenDone(BroadcastId id) {
+  absl::StatusOr<LiveBroadcast*> found = FindToChange(id);
+  if (!found.ok()) return found.status();
+  LiveBroadcast* b = *found;
+  std::lock_guard control(b->control_mu);
+  {
+    std::lock_guard lock(b->mu);
+    if (!b->options.keep_open) return absl::OkStatus();
+    b->options.keep_open = false;
+  }
+  if (absl::Status s = Persist(*b); !s.ok()) return s;
+  // A runner waiting for more batches looks again, and finishes.
+  std::lock_guard lock(b->mu);
+  BroadcastRunner::BatchesChanged(b);
+  return absl::OkStatus();
 }
 
 absl::Status BroadcastRegistry::SetBatchEnabled(BroadcastId id,

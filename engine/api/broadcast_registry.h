@@ -49,6 +49,7 @@ class BroadcastRegistry {
                                               const BroadcastOptions& options);
   absl::StatusOr<BatchId> AddBatch(BroadcastId id, const BatchSource& source,
                                    const BatchOptions& options);
+  absl::Status CloseWhenDone(BroadcastId id);
   absl::Status SetBatchEnabled(BroadcastId id, BatchId batch, bool enabled);
   absl::Status Start(BroadcastId id);
   absl::Status Stop(BroadcastId id);

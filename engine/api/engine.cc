@@ -90,6 +90,10 @@ absl::StatusOr<BatchId> Engine::AddBatch(BroadcastId broadcast,
   return Guarded([&] { return impl_->AddBatch(broadcast, source, options); });
 }
 
+absl::Status Engine::CloseWhenDone(BroadcastId broadcast) {
+  return Guarded([&] { return impl_->CloseWhenDone(broadcast); });
+}
+
 absl::Status Engine::SetBatchEnabled(BroadcastId broadcast, BatchId batch,
                                      bool enabled) {
   return Guarded(

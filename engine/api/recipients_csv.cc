@@ -1,8 +1,5 @@
 #include "engine/api/recipients_csv.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <map>
 #include <vector>
 
@@ -83,13 +80,7 @@ absl::Status WriteRecipientsCsv(const std::string& path,
   if (absl::Status s = (*file)->Append(text); !s.ok()) return s;
   if (absl::Status s = (*file)->Close(); !s.ok()) return s;
   // The batch is recorded as this file: it must survive a crash with it.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return ErrnoStatus(err, "cannot sync", path);
-  return absl::OkStatus();
+  return SyncFile(path);
 }
 
 }  // namespace herald

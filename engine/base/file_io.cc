@@ -42,6 +42,16 @@ absl::Status ErrnoStatus(int err, absl::string_view what,
   return absl::UnavailableError(message);
 }
 
+absl::Status SyncFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus(err, "cannot sync", path);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<FileVersion> StatFileVersion(const std::string& path) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) return ErrnoStatus(errno, "stat", path);

@@ -33,6 +33,10 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
 // only (a state directory holds numbers and messages). Errors name the path.
 absl::Status MakeDirectories(const std::string& path);
 
+// Makes the file at `path` durable (fsync), so that what is recorded as
+// made of it survives a crash with it. Errors name the path.
+absl::Status SyncFile(const std::string& path);
+
 // What identifies a version of a file's contents for a reader that comes
 // back to it: size and modification time.
 struct FileVersion {

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "engine/base/json_field.h"
 #include "engine/service/api_ids.h"
 #include "engine/service/api_json.h"
@@ -22,7 +23,6 @@ namespace herald {
 namespace {
 
 constexpr absl::string_view kBody = "request body";
-constexpr char kUploadPath[] = "/v2/contacts/lists/upload";
 constexpr char kFileField[] = "file";
 
 // CallFire's Contact fields that a column can be; any other column is one
@@ -157,7 +157,14 @@ absl::Status RefuseUseCustomFieldsFalse(const JsonField& f) {
 
 absl::StatusOr<std::shared_ptr<BodySink>> CallFireApi::SinkFor(
     const ServerRequest& request) const {
-  if (request.method != "POST" || request.path != kUploadPath) return nullptr;
+  // Matched as the routes are, by segments ("/upload/" is the upload too).
+  const std::vector<absl::string_view> segments =
+      absl::StrSplit(request.path, '/', absl::SkipEmpty());
+  if (request.method != "POST" ||
+      segments !=
+          std::vector<absl::string_view>{"v2", "contacts", "lists", "upload"}) {
+    return nullptr;
+  }
   if (options_.upload_dir.empty()) {
     return absl::FailedPreconditionError(
         "uploads need a state directory to be kept in");

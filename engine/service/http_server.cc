@@ -1,5 +1,6 @@
 #include "engine/service/http_server.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -37,6 +38,9 @@ using error_code = boost::system::error_code;
 
 // What the first read of a request asks for.
 constexpr size_t kFirstRead = 4096;
+
+// How long a connection whose body was refused is drained before it closes.
+constexpr auto kLinger = std::chrono::seconds(2);
 
 // Stop() waits this long for connections with an answer to write.
 constexpr auto kStopGrace = std::chrono::seconds(10);
@@ -264,6 +268,7 @@ class Session : public SessionBase {
   // its own, which also sees what TLS has decrypted already).
   void ReadHeader() {
     if (closing_) return Close();
+    body_unread_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
     // Beast checks a Content-Length against the limit with the header,
@@ -304,6 +309,7 @@ class Session : public SessionBase {
     keep_alive_ = header.keep_alive();
     if (std::optional<ServerResponse> refused = server_->check()(request_)) {
       keep_alive_ = false;
+      body_unread_ = true;
       return Write(*std::move(refused));
     }
     if (server_->sinks()) {
@@ -311,6 +317,7 @@ class Session : public SessionBase {
           server_->sinks()(request_);
       if (!sink.ok()) {
         keep_alive_ = false;
+        body_unread_ = true;
         return Write(PlainError(SinkErrorStatus(sink.status()),
                                 sink.status().message()));
       }
@@ -319,11 +326,13 @@ class Session : public SessionBase {
     if (parser_->content_length().has_value() &&
         *parser_->content_length() > options_.body_limit) {
       keep_alive_ = false;
+      body_unread_ = true;
       return Write(PlainError(
           413, absl::StrCat("the body is larger than the server takes (",
                             options_.body_limit, " bytes)")));
     }
     parser_->body_limit(options_.body_limit);
+    body_limit_ = options_.body_limit;
     Lowest().expires_after(Steady(options_.body_timeout));
     ContinueThen(parser_->get(), [self = Self()] { self->ReadBody(); });
   }
@@ -348,6 +357,7 @@ class Session : public SessionBase {
     if (parser_->content_length().has_value() &&
         *parser_->content_length() > options_.streamed_body_limit) {
       keep_alive_ = false;
+      body_unread_ = true;
       return Write(PlainError(
           413, absl::StrCat("the body is larger than the server takes (",
                             options_.streamed_body_limit, " bytes)")));
@@ -357,6 +367,17 @@ class Session : public SessionBase {
     parser_.reset();
     stream_parser_->body_limit(options_.streamed_body_limit);
     stream_parser_->get().body().sink = std::move(sink);
+    body_limit_ = options_.streamed_body_limit;
+    if (stream_parser_->is_done()) {
+      // The message ended with its header: the sink gets no byte at all.
+      stream_parser_.reset();
+      const absl::Status finished = request_.sink->Finish();
+      if (!finished.ok()) {
+        keep_alive_ = false;
+        return Write(PlainError(SinkErrorStatus(finished), finished.message()));
+      }
+      return Dispatch();
+    }
     stream_started_ = std::chrono::steady_clock::now();
     streamed_bytes_ = 0;
     ContinueThen(stream_parser_->get(),
@@ -388,6 +409,7 @@ class Session : public SessionBase {
     SinkBody::value_type& body = stream_parser_->get().body();
     if (!body.failure.ok()) {
       keep_alive_ = false;
+      body_unread_ = true;
       const absl::Status failure = body.failure;
       stream_parser_.reset();
       return Write(PlainError(SinkErrorStatus(failure), failure.message()));
@@ -444,9 +466,10 @@ class Session : public SessionBase {
                             options_.header_limit, " bytes)")));
     }
     if (ec == http::error::body_limit) {
+      body_unread_ = true;
       return Write(PlainError(
           413, absl::StrCat("the body is larger than the server takes (",
-                            options_.body_limit, " bytes)")));
+                            body_limit_, " bytes)")));
     }
     Write(PlainError(400,
                      absl::StrCat("not a valid HTTP request: ", ec.message())));
@@ -477,8 +500,31 @@ class Session : public SessionBase {
     busy_ = false;
     const bool again = !ec && response_->keep_alive();
     response_.reset();
-    if (!again) return Close();
+    if (!again) return body_unread_ && !ec ? Linger() : Close();
     ReadHeader();
+  }
+
+  // The client may still be sending the body that was refused: a socket
+  // closed with bytes unread answers them with a reset, which can destroy
+  // the answer before the client reads it. So the server stops sending,
+  // drops what still comes for a while, and then closes.
+  void Linger() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Lowest().expires_after(kLinger);
+      Drain();
+    } else {
+      Close();
+    }
+  }
+
+  void Drain() {
+    Lowest().async_read_some(net::buffer(drained_),
+                             [self = Self()](const error_code& ec, size_t) {
+                               if (ec) return self->Close();
+                               self->Drain();
+                             });
   }
 
   void Close() {
@@ -502,6 +548,9 @@ class Session : public SessionBase {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::request_parser<SinkBody>> stream_parser_;
   std::chrono::steady_clock::time_point stream_started_;
+  uint64_t body_limit_ = 0;   // the one that applies to the body being read
+  bool body_unread_ = false;  // answered before the body was read whole
+  std::array<char, 16384> drained_;
   uint64_t streamed_bytes_ = 0;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;

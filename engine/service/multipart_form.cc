@@ -19,6 +19,10 @@
 namespace herald {
 namespace {
 
+// How errors name the file an upload is written to: where the server
+// spools it is none of the client's business.
+constexpr char kUploadName[] = "the upload";
+
 // RFC 2046's limit on a boundary's length.
 constexpr size_t kMaxBoundary = 70;
 
@@ -232,8 +236,9 @@ absl::Status MultipartForm::StartPart(absl::string_view header) {
   part_name_ = *name;
   part_is_file_ = options_.file_fields.contains(part_name_);
   if (!part_is_file_ && !options_.text_fields.contains(part_name_)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        ValidUtf8(part_name_), ": unknown field; expected ", Expected(options_)));
+    return absl::InvalidArgumentError(absl::StrCat(ValidUtf8(part_name_),
+                                                   ": unknown field; expected ",
+                                                   Expected(options_)));
   }
   if (texts_.contains(part_name_) || files_.contains(part_name_)) {
     return absl::InvalidArgumentError(
@@ -250,7 +255,7 @@ absl::Status MultipartForm::StartPart(absl::string_view header) {
   if (fd_ < 0) {
     const int err = errno;
     files_.erase(part_name_);
-    return ErrnoStatus(err, "cannot create the upload's file", file.path);
+    return ErrnoStatus(err, "cannot be written", kUploadName);
   }
   return absl::OkStatus();
 }
@@ -269,8 +274,7 @@ absl::Status MultipartForm::Emit(absl::string_view bytes) {
     const ssize_t n = write(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "cannot write the upload",
-                         files_[part_name_].path);
+      return ErrnoStatus(errno, "cannot be written", kUploadName);
     }
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -282,8 +286,7 @@ absl::Status MultipartForm::EndPart() {
   const int fd = fd_;
   fd_ = -1;
   if (close(fd) != 0) {
-    return ErrnoStatus(errno, "cannot write the upload",
-                       files_[part_name_].path);
+    return ErrnoStatus(errno, "cannot be written", kUploadName);
   }
   return absl::OkStatus();
 }

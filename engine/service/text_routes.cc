@@ -241,6 +241,13 @@ nlohmann::json CallFireApi::TextJson(BroadcastId id,
   return ApiTextJson(id, CampaignOf(id), text);
 }
 
+namespace {
+// Whether broadcast `info` can take another batch of ad-hoc texts.
+bool TakesTexts(const BroadcastInfo& info) {
+  return IsLive(info.status) && info.batches.size() < kMaxBatchesPerBroadcast;
+}
+}  // namespace
+
 absl::StatusOr<BroadcastId> CallFireApi::DefaultCampaign(
     BroadcastId replacing) {
   BroadcastId open = 0;
@@ -248,13 +255,15 @@ absl::StatusOr<BroadcastId> CallFireApi::DefaultCampaign(
     std::lock_guard lock(default_mu_);
     open = default_open_ != replacing ? default_open_ : 0;
   }
-  // One that someone stopped or archived takes no more ad-hoc texts.
-  if (absl::StatusOr<BroadcastInfo> info = engine_->GetBroadcast(open);
-      open != 0 && info.ok() && IsLive(info->status)) {
-    return open;
+  if (open != 0) {
+    absl::StatusOr<BroadcastInfo> info = engine_->GetBroadcast(open);
+    if (info.ok() && TakesTexts(*info)) return open;
+    replacing = open;
   }
-  // Made without the lock (it writes the broadcast's store); two requests
-  // that make one at once each use their own, both in the campaign.
+  // The one replaced finishes with the texts it has (a kept-open broadcast
+  // would run for ever); one stopped or archived stays as it is.
+  if (replacing != 0) engine_->CloseWhenDone(replacing).IgnoreError();
+  // Made without the lock (it writes the broadcast's store).
   const nlohmann::json definition = {
       {"name", "Default campaign (POST /v2/texts)"},
       {"labels", {kDefaultCampaignLabel}},
@@ -267,10 +276,20 @@ absl::StatusOr<BroadcastId> CallFireApi::DefaultCampaign(
   absl::StatusOr<BroadcastId> id =
       engine_->CreateBroadcast(definition.dump(), options);
   if (!id.ok()) return id.status();
+  BroadcastId winner = 0;
   {
     std::lock_guard lock(default_mu_);
     default_campaign_.insert(*id);
-    default_open_ = *id;
+    if (default_open_ != 0 && default_open_ != replacing) {
+      winner = default_open_;  // another request made one meanwhile
+    } else {
+      default_open_ = *id;
+    }
+  }
+  if (winner != 0) {
+    // Ours never had a batch: it goes, and the texts go to the other.
+    engine_->Archive(*id).IgnoreError();
+    return winner;
   }
   if (absl::Status s = engine_->Start(*id); !s.ok()) return s;
   return *id;
@@ -315,11 +334,16 @@ ServerResponse CallFireApi::SendTexts(const ApiCall& call) {
   if (!id.ok()) return ErrorResponse(id.status());
   absl::StatusOr<nlohmann::json> texts = AddTexts(call, *id, *recipients);
   if (absl::IsFailedPrecondition(texts.status())) {
-    // It was stopped or archived, or has as many batches as a broadcast
-    // may: the campaign goes on in a new one.
-    id = DefaultCampaign(*id);
-    if (!id.ok()) return ErrorResponse(id.status());
-    texts = AddTexts(call, *id, *std::move(recipients));
+    // Only when it could no longer take them (finished, archived or full
+    // since it was chosen) do the texts go to a new one: any other error
+    // may come after the batch was kept, and a second try would send it
+    // twice.
+    absl::StatusOr<BroadcastInfo> info = engine_->GetBroadcast(*id);
+    if (info.ok() && !TakesTexts(*info)) {
+      id = DefaultCampaign(*id);
+      if (!id.ok()) return ErrorResponse(id.status());
+      texts = AddTexts(call, *id, *std::move(recipients));
+    }
   }
   if (!texts.ok()) return ErrorResponse(texts.status());
   return call.Json({{"items", *std::move(texts)}});

@@ -5,10 +5,13 @@
 #ifndef HERALD_ENGINE_STORE_ACCOUNT_DB_H_
 #define HERALD_ENGINE_STORE_ACCOUNT_DB_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "engine/base/sqlite.h"
 
 namespace herald {
@@ -61,6 +64,45 @@ class AccountDb {
   const bool read_only_;
   const std::string vfs_;
 };
+
+// Reads a page of an account table in one snapshot: *total gets the count
+// of `from` (" FROM table WHERE ...") and `each` is called with every row
+// of `select` `from` ordered by id, `limit` of them after `offset`. `bind`
+// binds the parameters of `from` to a statement.
+template <typename Bind, typename Each>
+absl::Status ReadAccountPage(const SqliteDb& db, absl::string_view select,
+                             const std::string& from, Bind bind,
+                             uint64_t offset, int limit, uint64_t* total,
+                             Each each) {
+  auto prepare =
+      [&](const std::string& sql) -> absl::StatusOr<SqliteStatement> {
+    absl::StatusOr<SqliteStatement> statement =
+        SqliteStatement::Prepare(db, sql);
+    if (statement.ok()) bind(*statement);
+    return statement;
+  };
+  if (absl::Status s = db.Exec("BEGIN"); !s.ok()) return s;
+  // A read transaction has nothing to keep: it ends however this returns.
+  struct End {
+    const SqliteDb& db;
+    ~End() { db.Exec("COMMIT").IgnoreError(); }
+  } end{db};
+  absl::StatusOr<SqliteStatement> count =
+      prepare(absl::StrCat("SELECT count(*)", from));
+  if (!count.ok()) return count.status();
+  absl::StatusOr<bool> counted = count->Next();
+  if (!counted.ok()) return counted.status();
+  *total = *counted ? static_cast<uint64_t>(count->Int(0)) : 0;
+  absl::StatusOr<SqliteStatement> rows = prepare(absl::StrCat(
+      select, from, " ORDER BY id LIMIT ", limit, " OFFSET ", offset));
+  if (!rows.ok()) return rows.status();
+  for (;;) {
+    absl::StatusOr<bool> row = rows->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    each(*rows);
+  }
+}
 
 }  // namespace herald
 

@@ -16,8 +16,7 @@ constexpr char kSchema[] =
     "  message TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS auto_replies_number ON auto_replies (number);";
 
-constexpr char kColumns[] =
-    "SELECT id, number, keyword, match, message FROM auto_replies";
+constexpr char kSelect[] = "SELECT id, number, keyword, match, message";
 
 AutoReply ReplyOf(const SqliteStatement& row) {
   return {row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4)};
@@ -61,7 +60,8 @@ absl::StatusOr<AutoReply> AutoReplies::Get(int64_t id) const {
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
-      connection->db(), absl::StrCat(kColumns, " WHERE id = ?1"));
+      connection->db(),
+      absl::StrCat(kSelect, " FROM auto_replies WHERE id = ?1"));
   if (!select.ok()) return select.status();
   select->Bind(1, id);
   absl::StatusOr<bool> row = select->Next();
@@ -99,32 +99,16 @@ absl::StatusOr<AutoReplyPage> AutoReplies::Find(
   if (!db_->Exists()) return page;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  const SqliteDb& db = connection->db();
-  const std::string where = number.has_value() ? " WHERE number = ?1" : "";
-  auto prepare =
-      [&](const std::string& sql) -> absl::StatusOr<SqliteStatement> {
-    absl::StatusOr<SqliteStatement> statement =
-        SqliteStatement::Prepare(db, sql);
-    if (statement.ok() && number.has_value()) statement->Bind(1, *number);
-    return statement;
-  };
-  if (absl::Status s = db.Exec("BEGIN"); !s.ok()) return s;
-  absl::StatusOr<SqliteStatement> count =
-      prepare(absl::StrCat("SELECT count(*) FROM auto_replies", where));
-  if (!count.ok()) return count.status();
-  absl::StatusOr<bool> counted = count->Next();
-  if (!counted.ok()) return counted.status();
-  page.total_count = *counted ? static_cast<uint64_t>(count->Int(0)) : 0;
-  absl::StatusOr<SqliteStatement> rows = prepare(absl::StrCat(
-      kColumns, where, " ORDER BY id LIMIT ", limit, " OFFSET ", offset));
-  if (!rows.ok()) return rows.status();
-  while (true) {
-    absl::StatusOr<bool> row = rows->Next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    page.items.push_back(ReplyOf(*rows));
-  }
-  db.Exec("COMMIT").IgnoreError();
+  const std::string from = absl::StrCat(
+      " FROM auto_replies", number.has_value() ? " WHERE number = ?1" : "");
+  absl::Status s = ReadAccountPage(
+      connection->db(), kSelect, from,
+      [&](SqliteStatement& statement) {
+        if (number.has_value()) statement.Bind(1, *number);
+      },
+      offset, limit, &page.total_count,
+      [&](const SqliteStatement& row) { page.items.push_back(ReplyOf(row)); });
+  if (!s.ok()) return s;
   return page;
 }
 

@@ -1,6 +1,5 @@
 #include "engine/store/contact_lists.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,8 +26,7 @@ constexpr char kSchema[] =
     "  created_ms INTEGER NOT NULL,"
     "  file TEXT NOT NULL);";
 
-constexpr char kColumns[] =
-    "SELECT id, name, size, created_ms, file FROM contact_lists";
+constexpr char kSelect[] = "SELECT id, name, size, created_ms, file";
 
 ContactListInfo InfoOf(const SqliteStatement& row) {
   return {row.Int(0), row.Text(1), static_cast<uint64_t>(row.Int(2)),
@@ -90,16 +88,6 @@ absl::Status CheckHeader(const std::string& path,
   return absl::OkStatus();
 }
 
-absl::Status SyncFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return ErrnoStatus(err, "cannot sync", path);
-  return absl::OkStatus();
-}
-
 // A new name in `dir` for a list's file.
 std::string NewListFile(const std::string& dir, absl::Time now) {
   static std::atomic<uint64_t> next{0};
@@ -142,18 +130,24 @@ absl::StatusOr<ContactListInfo> ContactLists::Create(
   }
   if (absl::Status s = MakeDirectories(dir_); !s.ok()) return s;
   const std::string file = NewListFile(dir_, now);
-  if (move && std::rename(csv_path.c_str(), file.c_str()) == 0) {
-    if (absl::Status s = SyncFile(file); !s.ok()) return s;
-  } else if (absl::Status s = CopyFile(csv_path, file); !s.ok()) {
+  // Until the list is recorded the caller's file stays where it was (moved
+  // back if it was moved), and the list's copy goes.
+  const bool moved = move && std::rename(csv_path.c_str(), file.c_str()) == 0;
+  auto undo = [&] {
+    if (!moved || std::rename(file.c_str(), csv_path.c_str()) != 0) {
+      ::unlink(file.c_str());
+    }
+  };
+  absl::Status s = moved ? SyncFile(file) : CopyFile(csv_path, file);
+  if (!s.ok()) {
+    undo();
     return s;
-  } else if (move) {
-    ::unlink(csv_path.c_str());
   }
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   ContactListInfo info{0, name, size,
                        absl::FromUnixMillis(absl::ToUnixMillis(now))};
   const std::string file_name = std::filesystem::path(file).filename().string();
-  absl::Status s = connection.status();
+  s = connection.status();
   if (s.ok()) {
     s = connection->Write([&]() -> absl::Status {
       absl::StatusOr<SqliteStatement> insert = SqliteStatement::Prepare(
@@ -171,12 +165,10 @@ absl::StatusOr<ContactListInfo> ContactLists::Create(
     });
   }
   if (!s.ok()) {
-    // The caller keeps what it gave.
-    if (!move || std::rename(file.c_str(), csv_path.c_str()) != 0) {
-      ::unlink(file.c_str());
-    }
+    undo();
     return s;
   }
+  if (move && !moved) ::unlink(csv_path.c_str());
   return info;
 }
 
@@ -188,7 +180,8 @@ absl::StatusOr<std::pair<ContactListInfo, std::string>> ContactLists::Lookup(
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
-      connection->db(), absl::StrCat(kColumns, " WHERE id = ?1"));
+      connection->db(),
+      absl::StrCat(kSelect, " FROM contact_lists WHERE id = ?1"));
   if (!select.ok()) return select.status();
   select->Bind(1, id);
   absl::StatusOr<bool> row = select->Next();
@@ -216,35 +209,18 @@ absl::StatusOr<ContactListPage> ContactLists::Find(
   if (!db_->Exists()) return page;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  const SqliteDb& db = connection->db();
   // A part of the name, taken literally.
-  const std::string where =
-      query.name.empty() ? "" : " WHERE instr(lower(name), lower(?1)) > 0";
-  auto prepare =
-      [&](const std::string& sql) -> absl::StatusOr<SqliteStatement> {
-    absl::StatusOr<SqliteStatement> statement =
-        SqliteStatement::Prepare(db, sql);
-    if (statement.ok() && !query.name.empty()) statement->Bind(1, query.name);
-    return statement;
-  };
-  if (absl::Status s = db.Exec("BEGIN"); !s.ok()) return s;
-  absl::StatusOr<SqliteStatement> count =
-      prepare(absl::StrCat("SELECT count(*) FROM contact_lists", where));
-  if (!count.ok()) return count.status();
-  absl::StatusOr<bool> counted = count->Next();
-  if (!counted.ok()) return counted.status();
-  page.total_count = *counted ? static_cast<uint64_t>(count->Int(0)) : 0;
-  absl::StatusOr<SqliteStatement> rows =
-      prepare(absl::StrCat(kColumns, where, " ORDER BY id LIMIT ", query.limit,
-                           " OFFSET ", query.offset));
-  if (!rows.ok()) return rows.status();
-  for (;;) {
-    absl::StatusOr<bool> row = rows->Next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    page.items.push_back(InfoOf(*rows));
-  }
-  db.Exec("COMMIT").IgnoreError();
+  const std::string from = absl::StrCat(
+      " FROM contact_lists",
+      query.name.empty() ? "" : " WHERE instr(lower(name), lower(?1)) > 0");
+  absl::Status s = ReadAccountPage(
+      connection->db(), kSelect, from,
+      [&](SqliteStatement& statement) {
+        if (!query.name.empty()) statement.Bind(1, query.name);
+      },
+      query.offset, query.limit, &page.total_count,
+      [&](const SqliteStatement& row) { page.items.push_back(InfoOf(row)); });
+  if (!s.ok()) return s;
   return page;
 }
 
@@ -333,8 +309,19 @@ absl::Status ContactLists::LinkFile(ContactListId id,
                                     const std::string& link) const {
   absl::StatusOr<std::pair<ContactListInfo, std::string>> found = Lookup(id);
   if (!found.ok()) return found.status();
-  if (::link(found->second.c_str(), link.c_str()) == 0) return SyncFile(link);
-  return CopyFile(found->second, link);
+  // Errors name the list, not where the server keeps its files.
+  const std::string what = absl::StrCat("contact list ", id);
+  if (::link(found->second.c_str(), link.c_str()) != 0) {
+    std::error_code ec;
+    if (!std::filesystem::copy_file(found->second, link, ec)) {
+      return ErrnoStatus(ec.value(), "cannot be made a batch", what);
+    }
+  }
+  if (absl::Status s = SyncFile(link); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat(what, ": cannot be made a batch"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace herald

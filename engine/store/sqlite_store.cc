@@ -138,11 +138,10 @@ class SqliteStore::Writer {
     absl::Status s = herald::BuildQueryIndexes(path_, options_.vfs, [&] {
       return cancel_build_.load() || cancel.load();
     });
-    {
-      std::lock_guard lock(mu_);
-      building_ = false;
-      if (s.ok()) indexed_ = true;
-    }
+    std::lock_guard lock(mu_);
+    building_ = false;
+    if (s.ok()) indexed_ = true;
+    // Under mu_: a waiter that sees building_ false may destroy the store.
     build_done_.notify_all();
     return s;
   }
@@ -237,10 +236,12 @@ class SqliteStore::Writer {
 
   // Applies what is queued and ends the writer thread.
   void Stop() {
-    CancelBuild();
     {
-      std::lock_guard lock(mu_);
+      // In one critical section: no build starts once this one is over.
+      std::unique_lock lock(mu_);
       stopping_ = true;
+      cancel_build_ = true;
+      build_done_.wait(lock, [&] { return !building_; });
     }
     work_.notify_one();
     if (thread_.joinable()) thread_.join();

@@ -500,8 +500,8 @@ TEST_F(EngineTest, ASlowListenerLosesCountedTextEventsAndNoStatus) {
 
 // CallFire's default campaign: kept open, a broadcast whose batches are
 // all sent stays RUNNING and sends the next batch added, across a restart,
-// until it is stopped.
-TEST_F(EngineTest, AKeptOpenBroadcastTakesBatchesUntilStopped) {
+// until it is told to close when done.
+TEST_F(EngineTest, AKeptOpenBroadcastTakesBatchesUntilClosed) {
   std::unique_ptr<Engine> engine = Open();
   BroadcastOptions options;
   options.outbox_path = outbox_;
@@ -527,8 +527,10 @@ TEST_F(EngineTest, AKeptOpenBroadcastTakesBatchesUntilStopped) {
   }
   EXPECT_EQ(sent(), 60u);
   EXPECT_EQ(StatusOf(*engine, *id), BroadcastStatus::kRunning);
-  ASSERT_TRUE(engine->Stop(*id).ok());
-  EXPECT_EQ(StatusOf(*engine, *id), BroadcastStatus::kStopped);
+  // Kept open no more, it finishes with what it has.
+  ASSERT_TRUE(engine->CloseWhenDone(*id).ok());
+  EXPECT_EQ(*engine->Wait(*id, absl::Seconds(30)), BroadcastStatus::kFinished);
+  EXPECT_EQ(sent(), 60u);
 }
 
 // The threads of this process now, from the kernel's own count: a listing

@@ -76,6 +76,13 @@ TEST_F(ServeCliTest, RefusesToExposeItselfOrItsUsers) {
       2);
   EXPECT_NE(output.find("chmod"), std::string::npos) << output;
   EXPECT_EQ(output.find("s3cret"), std::string::npos) << output;
+  // An empty state directory would put uploads in /uploads.
+  EXPECT_EQ(RunCommand(absl::StrCat(HERALD_BINARY, " serve --state '' 2>&1"),
+                       &output),
+            2);
+  EXPECT_NE(output.find("--state: give the state directory"),
+            std::string::npos)
+      << output;
 }
 
 TEST_F(ServeCliTest, ARestartMidBroadcastCarriesOnWithNoTextTwice) {

@@ -341,6 +341,11 @@ class Engine {
   absl::Status SetBatchEnabled(BroadcastId broadcast, BatchId batch,
                                bool enabled);
 
+  // A broadcast kept open (BroadcastOptions::keep_open) is kept open no
+  // more: it finishes once the rows it has are done. Nothing changes for
+  // one that is not kept open.
+  absl::Status CloseWhenDone(BroadcastId broadcast);
+
   // SETUP or STOPPED: starts it: START_PENDING, then RUNNING as soon as it
   // has an ACTIVE batch (at once when it has one). A STOPPED broadcast carries
   // on where it stopped. OK and nothing happens when it is RUNNING or
