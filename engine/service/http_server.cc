@@ -12,7 +12,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "boost/asio/ip/tcp.hpp"
@@ -24,6 +23,8 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "engine/base/utf8.h"
+#include "engine/service/server_endpoint.h"
+#include "engine/service/sink_body.h"
 #include "nlohmann/json.hpp"
 
 namespace herald {
@@ -61,67 +62,6 @@ ServerResponse PlainError(int status, absl::string_view message) {
                       .dump();
   return response;
 }
-
-int SinkErrorStatus(const absl::Status& error) {
-  switch (error.code()) {
-    case absl::StatusCode::kInvalidArgument:
-      return 400;
-    case absl::StatusCode::kOutOfRange:
-      return 413;
-    case absl::StatusCode::kResourceExhausted:
-      return 507;
-    default:
-      return 500;
-  }
-}
-
-// A Beast body that hands what it reads to a BodySink and keeps the sink's
-// first error, so that the session can answer with it.
-struct SinkBody {
-  struct value_type {
-    std::shared_ptr<BodySink> sink;
-    absl::Status failure;
-  };
-
-  class reader {
-   public:
-    template <bool isRequest, class Fields>
-    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
-
-    void init(const boost::optional<std::uint64_t>&, error_code& ec) {
-      ec = {};
-    }
-
-    template <class ConstBufferSequence>
-    size_t put(const ConstBufferSequence& buffers, error_code& ec) {
-      size_t taken = 0;
-      for (const net::const_buffer piece : beast::buffers_range_ref(buffers)) {
-        if (!Check(body_.sink->Append(absl::string_view(
-                       static_cast<const char*>(piece.data()), piece.size())),
-                   ec)) {
-          return taken;
-        }
-        taken += piece.size();
-      }
-      ec = {};
-      return taken;
-    }
-
-    void finish(error_code& ec) {
-      if (Check(body_.sink->Finish(), ec)) ec = {};
-    }
-
-   private:
-    bool Check(absl::Status status, error_code& ec) {
-      if (status.ok()) return true;
-      body_.failure = std::move(status);
-      ec = net::error::operation_aborted;
-      return false;
-    }
-
-    value_type& body_;
-  };
-};
 
 // What a connection needs of the server; the server outlives its sessions
 // (Stop() waits for them to end).
@@ -561,36 +501,10 @@ class Session : public SessionBase {
   bool closed_ = false;
 };
 
-absl::StatusOr<tcp::endpoint> ParseListen(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  uint32_t port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(absl::string_view(listen).substr(colon + 1), &port) ||
-      port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("listen address \"", listen,
-                     "\": expected HOST:PORT, e.g. "
-                     "127.0.0.1:8080"));
-  }
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host == "localhost") host = "127.0.0.1";
-  error_code ec;
-  const net::ip::address address = net::ip::make_address(host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("listen address \"", listen, "\": \"", host,
-                     "\" is not an IP address (", ec.message(), ")"));
-  }
-  return tcp::endpoint(address, static_cast<uint16_t>(port));
-}
-
 }  // namespace
 
 absl::Status HttpServer::Impl::Listen() {
-  absl::StatusOr<tcp::endpoint> endpoint = ParseListen(options_.listen);
+  absl::StatusOr<tcp::endpoint> endpoint = ParseListenAddress(options_.listen);
   if (!endpoint.ok()) return endpoint.status();
   if (options_.tls_cert_file.empty() != options_.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
@@ -598,22 +512,10 @@ absl::Status HttpServer::Impl::Listen() {
   }
   if (!options_.tls_cert_file.empty()) {
     tls_.emplace(ssl::context::tls_server);
-    tls_->set_options(ssl::context::default_workarounds |
-                      ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    error_code ec;
-    tls_->use_certificate_chain_file(options_.tls_cert_file, ec);
-    if (ec) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(options_.tls_cert_file,
-                       ": not a usable PEM certificate: ", ec.message()));
-    }
-    tls_->use_private_key_file(options_.tls_key_file, ssl::context::pem, ec);
-    if (ec) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(options_.tls_key_file,
-                       ": not a usable PEM private key for the certificate: ",
-                       ec.message()));
+    if (absl::Status s = LoadTlsIdentity(options_.tls_cert_file,
+                                         options_.tls_key_file, &*tls_);
+        !s.ok()) {
+      return s;
     }
   }
   error_code ec;
