@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "engine/base/file_io.h"
 #include "engine/ingest/number_set.h"
 #include "engine/ingest/phone_number.h"
+#include "tools/gen_numbers.h"
 
 namespace herald {
 namespace {
@@ -155,236 +155,10 @@ constexpr absl::string_view kAmounts[] = {"5",   "10",  "20",  "25",  "50",
 constexpr double kNicknameShare = 0.01;
 constexpr double kSuffixShare = 0.01;
 
-// Deterministic for a seed on every platform: the standard distributions are
-// implementation-defined, so draws are reduced here instead.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-
-  // Uniform in [0, n), n > 0 (Lemire's multiply-shift; the bias is < n/2^64).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>(
-        (static_cast<unsigned __int128>(engine_()) * n) >> 64);
-  }
-  // Uniform in [0, 1).
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  bool Chance(double p) { return Unit() < p; }
-
-  template <typename T, size_t N>
-  const T& Pick(const T (&items)[N]) {
-    return items[Below(N)];
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
 [[noreturn]] void Die(absl::string_view message) {
   std::fprintf(stderr, "herald-gen: %.*s\n", static_cast<int>(message.size()),
                message.data());
   std::exit(kExitFailed);
-}
-
-// A generator defect, not a user error: the tool must never write a truth
-// file that does not match its rows.
-[[noreturn]] void Bug(absl::string_view message) {
-  std::fprintf(stderr, "herald-gen: internal error: %.*s\n",
-               static_cast<int>(message.size()), message.data());
-  std::abort();
-}
-
-// The ten national digits of a NANP number, split.
-struct Nanp {
-  int npa;
-  int nxx;
-  int line;
-};
-
-PhoneNumber ToNumber(const Nanp& n) {
-  return 10000000000ull + static_cast<uint64_t>(n.npa) * 10000000ull +
-         static_cast<uint64_t>(n.nxx) * 10000ull +
-         static_cast<uint64_t>(n.line);
-}
-
-Nanp FromNumber(PhoneNumber number) {
-  const uint64_t national = number - 10000000000ull;
-  return {static_cast<int>(national / 10000000),
-          static_cast<int>(national / 10000 % 1000),
-          static_cast<int>(national % 10000)};
-}
-
-bool IsN11(int code) { return code % 100 == 11; }
-
-// A valid exchange: [2-9][0-9][0-9], never N11, never 555.
-int DrawExchange(Rng& rng) {
-  for (;;) {
-    const int nxx = 200 + static_cast<int>(rng.Below(800));
-    if (!IsN11(nxx) && nxx != 555) return nxx;
-  }
-}
-
-Nanp DrawValid(Rng& rng, int area) {
-  return {kAreaCodes[area].npa, DrawExchange(rng),
-          static_cast<int>(rng.Below(10000))};
-}
-
-void AppendDigits(int value, int width, std::string* out) {
-  char buf[8];
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out->append(buf, static_cast<size_t>(width));
-}
-
-// The ways people write a number: what comes before the area code, between
-// it and the exchange, and between the exchange and the line number.
-struct NumberStyle {
-  absl::string_view before;
-  absl::string_view after_npa;
-  absl::string_view after_nxx;
-};
-constexpr NumberStyle kStyles[] = {
-    {"+1 (", ") ", "-"},  // +1 (213) 555-1234
-    {"", ".", "."},       // 213.555.1234
-    {"", "", ""},         // 2135551234
-    {"1-", "-", "-"},     // 1-213-555-1234
-    {"(", ") ", "-"},     // (213) 555-1234
-    {"", " ", " "},       // 213 555 1234
-};
-constexpr int kStyleCount = sizeof(kStyles) / sizeof(kStyles[0]);
-
-// Appends `n` in style `style` (an index into kStyles).
-void AppendFormatted(const Nanp& n, int style, std::string* out) {
-  const NumberStyle& s = kStyles[style];
-  absl::StrAppend(out, s.before);
-  AppendDigits(n.npa, 3, out);
-  absl::StrAppend(out, s.after_npa);
-  AppendDigits(n.nxx, 3, out);
-  absl::StrAppend(out, s.after_nxx);
-  AppendDigits(n.line, 4, out);
-}
-
-// Checks that `text` parses to exactly `expected`.
-void CheckParses(absl::string_view text, PhoneNumber expected) {
-  absl::StatusOr<PhoneNumber> parsed = ParseNanpNumber(text);
-  if (!parsed.ok()) {
-    Bug(absl::StrCat("valid number \"", text,
-                     "\" was rejected: ", parsed.status().message()));
-  }
-  if (*parsed != expected) {
-    Bug(absl::StrCat("\"", text, "\" parsed as ", E164Digits(*parsed), ", not ",
-                     E164Digits(expected)));
-  }
-}
-
-// Checks that `text` does not parse.
-void CheckRejected(absl::string_view text) {
-  absl::StatusOr<PhoneNumber> parsed = ParseNanpNumber(text);
-  if (parsed.ok()) {
-    Bug(absl::StrCat("invalid number \"", text, "\" parsed as ",
-                     E164Digits(*parsed)));
-  }
-}
-
-// Kinds of invalid number, drawn with equal weight.
-enum class InvalidKind {
-  kNpaStartsWith0Or1,  // "(113) 482-1234"
-  kN11Exchange,        // "213-411-1234"
-  kTooFewDigits,       // "482-1234", "213-482-123"
-  kLetters,            // "213-482-HELP", "unknown"
-  kExtension,          // "213-482-1234 x12"
-};
-constexpr int kInvalidKindCount = 5;
-
-constexpr absl::string_view kLetterWords[] = {"HELP", "CALL", "TEXT",
-                                              "GIVE", "LOVE", "CARE"};
-constexpr absl::string_view kNonNumbers[] = {"unknown", "N/A", "none",
-                                             "ask front desk", "TBD"};
-
-// Writes an invalid number into `phone`; `area` is an area code index.
-void MakeInvalid(Rng& rng, int area, std::string* phone) {
-  const Nanp n = DrawValid(rng, area);
-  switch (static_cast<InvalidKind>(rng.Below(kInvalidKindCount))) {
-    case InvalidKind::kNpaStartsWith0Or1: {
-      const Nanp bad = {static_cast<int>(rng.Below(200)), n.nxx, n.line};
-      AppendFormatted(bad, static_cast<int>(rng.Below(kStyleCount)), phone);
-      break;
-    }
-    case InvalidKind::kN11Exchange: {
-      const Nanp bad = {n.npa, 211 + 100 * static_cast<int>(rng.Below(8)),
-                        n.line};
-      AppendFormatted(bad, static_cast<int>(rng.Below(kStyleCount)), phone);
-      break;
-    }
-    case InvalidKind::kTooFewDigits:
-      switch (rng.Below(3)) {
-        case 0:  // a local number without its area code
-          AppendDigits(n.nxx, 3, phone);
-          phone->push_back('-');
-          AppendDigits(n.line, 4, phone);
-          break;
-        case 1:  // the last digit lost
-          AppendDigits(n.npa, 3, phone);
-          phone->push_back('-');
-          AppendDigits(n.nxx, 3, phone);
-          phone->push_back('-');
-          AppendDigits(n.line / 10, 3, phone);
-          break;
-        default:  // two digits lost
-          phone->push_back('(');
-          AppendDigits(n.npa, 3, phone);
-          phone->append(") ");
-          AppendDigits(n.nxx, 3, phone);
-          phone->push_back('-');
-          AppendDigits(n.line / 100, 2, phone);
-          break;
-      }
-      break;
-    case InvalidKind::kLetters:
-      switch (rng.Below(3)) {
-        case 0:  // a vanity number
-          AppendDigits(n.npa, 3, phone);
-          phone->push_back('-');
-          AppendDigits(n.nxx, 3, phone);
-          phone->push_back('-');
-          absl::StrAppend(phone, rng.Pick(kLetterWords));
-          break;
-        case 1: {  // a letter O typed for a zero
-          AppendDigits(n.npa, 3, phone);
-          phone->push_back('.');
-          AppendDigits(n.nxx, 3, phone);
-          phone->push_back('.');
-          const size_t at = phone->size() + rng.Below(4);
-          AppendDigits(n.line, 4, phone);
-          (*phone)[at] = 'O';
-          break;
-        }
-        default:
-          absl::StrAppend(phone, rng.Pick(kNonNumbers));
-          break;
-      }
-      break;
-    case InvalidKind::kExtension:
-      AppendFormatted(n, static_cast<int>(rng.Below(kStyleCount)), phone);
-      switch (rng.Below(3)) {
-        case 0:
-          phone->append(" x");
-          break;
-        case 1:
-          phone->append(" ext. ");
-          break;
-        default:
-          phone->append(" #");
-          break;
-      }
-      if (rng.Chance(0.5)) {
-        AppendDigits(10 + static_cast<int>(rng.Below(90)), 2, phone);
-      } else {
-        AppendDigits(100 + static_cast<int>(rng.Below(900)), 3, phone);
-      }
-      break;
-  }
 }
 
 // Appends `value` as one CSV field, quoted per RFC 4180 when it must be.
@@ -485,7 +259,7 @@ class Generator {
 int Generator::DrawNewNumber(Nanp* n) {
   for (;;) {
     const int area = static_cast<int>(rng_.Below(kAreaCodeCount));
-    *n = DrawValid(rng_, area);
+    *n = DrawValid(rng_, kAreaCodes[area].npa);
     if (used_.Insert(ToNumber(*n))) return area;
   }
 }
@@ -541,7 +315,7 @@ void Generator::WriteContacts() {
     const double u = rng_.Unit();
     if (u < flags_.invalid_rate) {
       area = static_cast<int>(rng_.Below(kAreaCodeCount));
-      MakeInvalid(rng_, area, &phone);
+      MakeInvalid(rng_, kAreaCodes[area].npa, &phone);
       CheckRejected(phone);
       ++truth_.invalid;
     } else if (u < dup_limit && !distinct_.empty()) {
@@ -576,7 +350,7 @@ void Generator::WriteContacts() {
   truth_.dnc = hits_.size();
   if (truth_.valid != truth_.distinct + truth_.dup() ||
       truth_.rows != truth_.valid + truth_.invalid) {
-    Bug("row counts do not add up");
+    GeneratorBug("row counts do not add up");
   }
 }
 
