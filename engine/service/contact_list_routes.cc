@@ -130,10 +130,12 @@ absl::StatusOr<Recipient> RecipientOfContact(const JsonField& contact) {
   });
   if (absl::Status s = contact.Object(handlers); !s.ok()) return s;
   for (absl::string_view phone : kPhoneFields) {
-    for (const auto& [name, value] : recipient.attributes) {
-      if (name == phone && recipient.phone_number.empty()) {
-        recipient.phone_number = value;
-      }
+    auto given = std::find_if(
+        recipient.attributes.begin(), recipient.attributes.end(),
+        [&](const auto& attribute) { return attribute.first == phone; });
+    if (given != recipient.attributes.end()) {
+      recipient.phone_number = given->second;
+      break;
     }
   }
   if (recipient.phone_number.empty()) {

@@ -309,17 +309,13 @@ absl::Status ContactLists::LinkFile(ContactListId id,
                                     const std::string& link) const {
   absl::StatusOr<std::pair<ContactListInfo, std::string>> found = Lookup(id);
   if (!found.ok()) return found.status();
-  // Errors name the list, not where the server keeps its files.
-  const std::string what = absl::StrCat("contact list ", id);
-  if (::link(found->second.c_str(), link.c_str()) != 0) {
-    std::error_code ec;
-    if (!std::filesystem::copy_file(found->second, link, ec)) {
-      return ErrnoStatus(ec.value(), "cannot be made a batch", what);
-    }
-  }
-  if (absl::Status s = SyncFile(link); !s.ok()) {
-    return absl::Status(s.code(),
-                        absl::StrCat(what, ": cannot be made a batch"));
+  const absl::Status s = ::link(found->second.c_str(), link.c_str()) == 0
+                             ? SyncFile(link)
+                             : CopyFile(found->second, link);
+  if (!s.ok()) {
+    // Named as the list, not where the server keeps its files.
+    return absl::Status(s.code(), absl::StrCat("contact list ", id,
+                                               ": cannot be made a batch"));
   }
   return absl::OkStatus();
 }
