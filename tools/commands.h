@@ -37,6 +37,7 @@ struct ServeFlags {
   std::string tls_key;
   std::string providers;
   std::string provider;
+  std::string webhook_secret_file;
   size_t body_limit = 16 << 20;
   uint64_t upload_limit = uint64_t{8} << 30;
   int max_connections = 512;

@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
   serve->add_option("--provider", serve_flags.provider,
                     "Send every broadcast through this provider of "
                     "--providers (default: each broadcast's outbox)");
+  serve->add_option("--webhook-secret-file", serve_flags.webhook_secret_file,
+                    "The key that signs every webhook request, mode 0600 "
+                    "(or HERALD_WEBHOOK_SECRET; without either: no "
+                    "webhooks)");
   serve
       ->add_option("--body-limit", serve_flags.body_limit,
                    "Largest request body taken, in bytes")

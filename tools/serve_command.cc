@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -48,6 +49,14 @@ int Serve(const ServeFlags& flags) {
     if (!credentials.ok()) return Fail(credentials.status());
     options.credentials = *std::move(credentials);
   }
+  if (!flags.webhook_secret_file.empty()) {
+    absl::StatusOr<std::string> secret =
+        ReadSecretFile(flags.webhook_secret_file);
+    if (!secret.ok()) return Fail(secret.status());
+    options.api.webhook_secret = *std::move(secret);
+  } else if (const char* secret = std::getenv("HERALD_WEBHOOK_SECRET")) {
+    options.api.webhook_secret = secret;
+  }
   if (!flags.provider.empty() && flags.providers.empty()) {
     return Fail(absl::InvalidArgumentError(
         "--provider needs --providers, the file that describes it"));
@@ -71,6 +80,16 @@ int Serve(const ServeFlags& flags) {
       ApiServer::Start(engine->get(), std::move(options));
   if (!server.ok()) return Fail(server.status());
 
+  if (!(*server)->SignsWebhooks()) {
+    if (absl::StatusOr<WebhookPage> hooks = (*engine)->FindWebhooks({});
+        hooks.ok() && hooks->total_count > 0) {
+      std::cerr << "herald serve: no webhook secret (--webhook-secret-file or "
+                   "HERALD_WEBHOOK_SECRET): the events of the account's "
+                << hooks->total_count
+                << " webhook(s) wait in the outbox until a server has one"
+                << std::endl;
+    }
+  }
   const bool tls = !flags.tls_cert.empty();
   const std::string host = flags.listen.substr(0, flags.listen.rfind(':'));
   std::cerr << "herald serve: " << (tls ? "https://" : "http://") << host << ":"

@@ -97,6 +97,10 @@ absl::Status BroadcastRegistry::Init() {
   dnc_ = *std::move(dnc);
   auto_replies_.emplace(&*account_);
   contact_lists_.emplace(&*account_, options_.state_dir + "/lists");
+  if (!options_.read_only) {
+    webhooks_.emplace(&*account_);
+    if (absl::Status s = RefreshFeedWanted(); !s.ok()) return s;
+  }
   runs_.emplace(options_, clock_, &*zones_, std::move(providers), dnc_.get());
   runner_.emplace(&*runs_, &events_);
   std::error_code error;
@@ -122,6 +126,13 @@ absl::Status BroadcastRegistry::Init() {
   }
   if (!options_.read_only) {
     for (auto& [id, b] : broadcasts_) {
+      // A status event the engine did not record before it stopped.
+      if (absl::Status s = webhooks_->RecordBroadcastStatus(
+              id, BroadcastStatusName(b->status), clock_->Now(),
+              /*only_if_recorded=*/true);
+          !s.ok()) {
+        return s;
+      }
       // Done broadcasts whose indexes a close stopped, or an older herald
       // never built.
       if (!IsLive(b->status)) ParkWriterWhenIdle(*b);
@@ -139,6 +150,8 @@ absl::Status BroadcastRegistry::Init() {
 }
 
 BroadcastRegistry::~BroadcastRegistry() {
+  // No collection of feed events from here on: the stores go.
+  std::lock_guard collect(collect_mu_);
   indexes_.Stop();
   if (runner_.has_value()) {
     std::vector<LiveBroadcast*> all;
@@ -187,6 +200,7 @@ absl::Status BroadcastRegistry::LoadBroadcast(BroadcastId id,
   auto b = std::make_unique<LiveBroadcast>();
   b->id = id;
   b->dir = dir;
+  AttachAccount(b.get());
   if (absl::Status s = OpenStore(options_, events_, b.get()); !s.ok()) return s;
   bool interrupted = false;
   absl::StatusOr<bool> recorded = LoadRecord(b.get(), &interrupted);
@@ -268,6 +282,7 @@ absl::StatusOr<BroadcastId> BroadcastRegistry::CreateBroadcast(
   }
   if (!options_.state_dir.empty()) {
     b->dir = absl::StrCat(options_.state_dir, "/broadcasts/", b->id);
+    AttachAccount(b.get());
     if (absl::Status s = CreateStore(options_, events_, b.get()); !s.ok())
       return s;
   }

@@ -11,6 +11,7 @@
 #ifndef HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
 #define HERALD_ENGINE_API_BROADCAST_REGISTRY_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,10 +30,12 @@
 #include "engine/api/live_broadcast.h"
 #include "engine/api/run_assembly.h"
 #include "engine/store/account_dnc.h"
+#include "engine/store/account_webhooks.h"
 #include "engine/store/auto_replies.h"
 #include "engine/store/contact_lists.h"
 #include "engine/store/store_reader.h"
 #include "herald/engine.h"
+#include "herald/webhook.h"
 #include "timezone/zone_table.h"
 
 namespace herald {
@@ -75,6 +78,17 @@ class BroadcastRegistry {
   absl::StatusOr<ContactListInfo> CreateContactList(const std::string& name,
                                                     const BatchSource& source,
                                                     bool move_file);
+  // The account's webhooks (webhook_calls.cc). FailedPrecondition without a
+  // state directory or, to change them, read only.
+  absl::StatusOr<WebhookId> CreateWebhook(const Webhook& webhook);
+  absl::StatusOr<Webhook> GetWebhook(WebhookId id);
+  absl::Status UpdateWebhook(const Webhook& webhook);
+  absl::Status DeleteWebhook(WebhookId id);
+  absl::StatusOr<WebhookPage> FindWebhooks(const WebhookQuery& query);
+  absl::StatusOr<std::vector<WebhookEvent>> PendingWebhookEvents(WebhookId id,
+                                                                 int limit);
+  absl::Status WebhookEventsDelivered(WebhookId id, int64_t seq);
+  absl::StatusOr<uint64_t> CountWebhookEvents(WebhookId id);
   absl::StatusOr<std::optional<RunReport>> LastRunReport(BroadcastId id);
   absl::StatusOr<std::string> LastRunReportJson(BroadcastId id);
 
@@ -89,6 +103,17 @@ class BroadcastRegistry {
   absl::StatusOr<LiveBroadcast*> FindToChange(BroadcastId id);
 
   absl::Status LoadBroadcast(BroadcastId id, const std::string& dir);
+  // Gives the new `b` the account's webhooks, before its store opens.
+  void AttachAccount(LiveBroadcast* b);
+  // The account's webhooks, or FailedPrecondition (naming `what`) without
+  // a state directory or read only.
+  absl::StatusOr<AccountWebhooks*> Webhooks(absl::string_view what);
+  // Sets feed_wanted_ from the webhooks there are now.
+  absl::Status RefreshFeedWanted();
+  // Moves the texts' Finished events the stores hold (feed_events) to the
+  // account's outbox. One caller at a time collects; another returns at
+  // once.
+  absl::Status CollectFeed();
   // A reader of the broadcast's store, from its idle readers or opened; it
   // goes back to them when the handle goes. Used by one thread at a time.
   using ReaderHandle =
@@ -106,6 +131,13 @@ class BroadcastRegistry {
   std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
   std::optional<AutoReplies> auto_replies_;
   std::optional<ContactLists> contact_lists_;
+  std::optional<AccountWebhooks> webhooks_;  // also none read only
+  // An enabled webhook watches OutboundText's Finished: the stores write
+  // their texts' events to feed_events.
+  std::atomic<bool> feed_wanted_{false};
+  // Held (try_lock) by the one CollectFeed() at work, and by the
+  // destructor.
+  std::mutex collect_mu_;
   // Stopped first when the engine closes: it builds in the broadcasts'
   // stores.
   IndexBuilder indexes_;

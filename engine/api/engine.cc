@@ -284,6 +284,39 @@ absl::StatusOr<ContactListItems> Engine::ContactListContacts(ContactListId id,
       *impl_, [&](ContactLists& l) { return l.Items(id, offset, limit); });
 }
 
+absl::StatusOr<WebhookId> Engine::CreateWebhook(const Webhook& webhook) {
+  return Guarded([&] { return impl_->CreateWebhook(webhook); });
+}
+
+absl::StatusOr<Webhook> Engine::GetWebhook(WebhookId id) {
+  return Guarded([&] { return impl_->GetWebhook(id); });
+}
+
+absl::Status Engine::UpdateWebhook(const Webhook& webhook) {
+  return Guarded([&] { return impl_->UpdateWebhook(webhook); });
+}
+
+absl::Status Engine::DeleteWebhook(WebhookId id) {
+  return Guarded([&] { return impl_->DeleteWebhook(id); });
+}
+
+absl::StatusOr<WebhookPage> Engine::FindWebhooks(const WebhookQuery& query) {
+  return Guarded([&] { return impl_->FindWebhooks(query); });
+}
+
+absl::StatusOr<std::vector<WebhookEvent>> Engine::PendingWebhookEvents(
+    WebhookId id, int limit) {
+  return Guarded([&] { return impl_->PendingWebhookEvents(id, limit); });
+}
+
+absl::Status Engine::WebhookEventsDelivered(WebhookId id, int64_t seq) {
+  return Guarded([&] { return impl_->WebhookEventsDelivered(id, seq); });
+}
+
+absl::StatusOr<uint64_t> Engine::CountWebhookEvents(WebhookId id) {
+  return Guarded([&] { return impl_->CountWebhookEvents(id); });
+}
+
 absl::StatusOr<std::optional<RunReport>> Engine::LastRunReport(
     BroadcastId broadcast) {
   return Guarded([&] { return impl_->LastRunReport(broadcast); });

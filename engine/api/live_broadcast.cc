@@ -197,6 +197,13 @@ absl::Status Persist(LiveBroadcast& b) {
   if (absl::Status s = b.store->WriteBroadcast(stored, batches); !s.ok()) {
     return s;
   }
+  // Under store_mu: the statuses reach the webhooks in the order written.
+  if (b.webhooks != nullptr) {
+    b.webhooks
+        ->RecordBroadcastStatus(b.id, stored.status, b.clock->Now(),
+                                /*only_if_recorded=*/false)
+        .IgnoreError();
+  }
   ParkWriterWhenIdle(b);
   return absl::OkStatus();
 }
@@ -299,6 +306,8 @@ absl::Status OpenStore(const EngineOptions& engine, EventBus& events,
   store_options.vfs = engine.sqlite_vfs;
   store_options.clock = engine.clock;
   store_options.record_events = !b->options.webhook_file.empty();
+  store_options.feed_events = b->feed_wanted;
+  store_options.on_feed_events = [b] { b->feed_pending = true; };
   store_options.wants_finished = [&events, b] {
     return b->notifier != nullptr ||
            events.HasListeners(EngineEvent::Kind::kTextFinished);

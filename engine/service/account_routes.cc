@@ -16,8 +16,6 @@
 namespace herald {
 namespace {
 
-constexpr absl::string_view kBody = "request body";
-
 nlohmann::json DncJson(const DncEntry& entry) {
   return {{"number", E164Digits(entry.number)},
           {"call", entry.call},

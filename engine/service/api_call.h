@@ -37,6 +37,9 @@ struct ApiPaging {
   int limit = kDefaultApiPageLimit;
 };
 
+// What errors about a request's JSON body name as their source.
+inline constexpr absl::string_view kBody = "request body";
+
 class ApiCall {
  public:
   // InvalidArgument naming the parameter when the query is not valid

@@ -52,6 +52,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
       });
   if (!http.ok()) return http.status();
   server->http_ = *std::move(http);
+  if (absl::Status s = server->api_.StartWebhooks(); !s.ok()) return s;
   return server;
 }
 

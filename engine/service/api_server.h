@@ -34,6 +34,7 @@ class ApiServer {
       Engine* engine, ApiServerOptions options);
 
   uint16_t port() const { return http_->port(); }
+  bool SignsWebhooks() const { return api_.SignsWebhooks(); }
   // HttpServer::Stop: answers what is under way, then closes.
   void Stop() { http_->Stop(); }
 

@@ -17,8 +17,6 @@
 namespace herald {
 namespace {
 
-constexpr absl::string_view kBody = "request body";
-
 // The broadcast the path's first parameter names.
 absl::StatusOr<BroadcastId> BroadcastOf(const ApiCall& call) {
   return call.PathId(0, "broadcast");

@@ -84,10 +84,23 @@ CallFireApi::CallFireApi(Engine* engine, CallFireApiOptions options)
            &CallFireApi::GetAutoReply},
           {"DELETE", Segments("/v2/texts/auto-replys/{}"),
            &CallFireApi::DeleteAutoReply},
+          {"GET", Segments("/v2/webhooks/resources"),
+           &CallFireApi::WebhookResources},
+          {"GET", Segments("/v2/webhooks/resources/{}"),
+           &CallFireApi::GetWebhookResource},
+          {"POST", Segments("/v2/webhooks"), &CallFireApi::CreateWebhook},
+          {"GET", Segments("/v2/webhooks"), &CallFireApi::FindWebhooks},
+          {"GET", Segments("/v2/webhooks/{}"), &CallFireApi::GetWebhook},
+          {"PUT", Segments("/v2/webhooks/{}"), &CallFireApi::UpdateWebhook},
+          {"DELETE", Segments("/v2/webhooks/{}"), &CallFireApi::DeleteWebhook},
           {"GET", Segments("/v2/texts"), &CallFireApi::FindTexts},
           {"POST", Segments("/v2/texts"), &CallFireApi::SendTexts},
           {"GET", Segments("/v2/texts/{}"), &CallFireApi::GetText},
-      }) {
+      }),
+      webhooks_(engine, options_.webhook_secret,
+                [this](absl::Span<const WebhookEvent> events) {
+                  return WebhookResourcesOf(events);
+                }) {
   for (const BroadcastInfo& broadcast : engine_->ListBroadcasts()) {
     if (CampaignIdOf(broadcast) != 0) continue;
     default_campaign_.insert(broadcast.id);

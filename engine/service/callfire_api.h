@@ -13,6 +13,7 @@
 
 #include "engine/service/api_call.h"
 #include "engine/service/http_server.h"
+#include "engine/service/webhook_lanes.h"
 #include "herald/engine.h"
 
 namespace herald {
@@ -24,6 +25,9 @@ struct CallFireApiOptions {
   // Where uploads (POST /v2/contacts/lists/upload) are written as they
   // arrive, on the state directory's file system; empty: no uploads.
   std::string upload_dir;
+  // The key every webhook's requests are signed with (docs/WEBHOOKS.md);
+  // empty: webhooks cannot be made, and those there are wait.
+  std::string webhook_secret;
 };
 
 class CallFireApi {
@@ -38,6 +42,10 @@ class CallFireApi {
   // for an upload, nullptr for every other request.
   absl::StatusOr<std::shared_ptr<BodySink>> SinkFor(
       const ServerRequest& request) const;
+  // Starts delivering the events of the account's webhooks (none without a
+  // webhook secret).
+  absl::Status StartWebhooks() { return webhooks_.Sync(); }
+  bool SignsWebhooks() const { return webhooks_.signing(); }
 
  private:
   using Handler = ServerResponse (CallFireApi::*)(const ApiCall&);
@@ -88,6 +96,18 @@ class CallFireApi {
   ServerResponse UpdateContactList(const ApiCall& call);
   ServerResponse DeleteContactList(const ApiCall& call);
   ServerResponse ContactListContacts(const ApiCall& call);
+  // Webhooks (webhook_routes.cc).
+  ServerResponse CreateWebhook(const ApiCall& call);
+  ServerResponse FindWebhooks(const ApiCall& call);
+  ServerResponse GetWebhook(const ApiCall& call);
+  ServerResponse UpdateWebhook(const ApiCall& call);
+  ServerResponse DeleteWebhook(const ApiCall& call);
+  ServerResponse WebhookResources(const ApiCall& call);
+  ServerResponse GetWebhookResource(const ApiCall& call);
+  // The resources of webhook events, as the API shows them: the Text now,
+  // the TextBroadcast with the status it had then.
+  absl::StatusOr<std::vector<nlohmann::json>> WebhookResourcesOf(
+      absl::Span<const WebhookEvent> events);
   // The status page and the progress it shows (status_routes.cc).
   ServerResponse StatusPage(const ApiCall& call);
   ServerResponse ProgressOfBroadcast(const ApiCall& call);
@@ -113,6 +133,8 @@ class CallFireApi {
   // Every broadcast of the default campaign, and the one in use (0: none).
   std::set<BroadcastId> default_campaign_;  // (default_mu_)
   BroadcastId default_open_ = 0;            // (default_mu_)
+  // Last: its lanes call WebhookResourcesOf until they stop.
+  WebhookLanes webhooks_;
 };
 
 }  // namespace herald

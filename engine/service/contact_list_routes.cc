@@ -22,7 +22,6 @@
 namespace herald {
 namespace {
 
-constexpr absl::string_view kBody = "request body";
 constexpr char kFileField[] = "file";
 
 // CallFire's Contact fields that a column can be; any other column is one

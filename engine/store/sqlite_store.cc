@@ -14,6 +14,7 @@
 #include "engine/base/sqlite.h"
 #include "engine/store/query_indexes.h"
 #include "engine/store/store_record.h"
+#include "engine/store/store_rows.h"
 
 namespace herald {
 namespace {
@@ -27,8 +28,6 @@ namespace {
 // group by tens of thousands.
 constexpr size_t kMaxQueuedOutcomes = 1 << 16;
 
-int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
-
 // The writer's pages stay in memory (64 MiB) and the WAL is folded into the
 // database every 160 MiB or so rather than every 16: each checkpoint rewrites
 // the B-trees' upper pages, so fewer of them is less writing for the same
@@ -37,27 +36,6 @@ int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 // bench/store_bench.)
 const char kTuning[] =
     "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000";
-
-const char kUpsertText[] = R"sql(
-INSERT INTO texts (id, batch_id, recipient_id, line, to_number, state, result,
-                   attempts, key_attempt, next_attempt, message, segments,
-                   zone, reason, created, modified)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)
-ON CONFLICT (id) DO UPDATE SET
-  state = excluded.state, result = excluded.result,
-  attempts = max(attempts, excluded.attempts),
-  key_attempt = excluded.key_attempt, next_attempt = excluded.next_attempt,
-  message = coalesce(excluded.message, message),
-  segments = max(segments, excluded.segments),
-  zone = coalesce(excluded.zone, zone), reason = excluded.reason,
-  modified = excluded.modified
-)sql";
-
-const char kInsertAttempt[] = R"sql(
-INSERT OR REPLACE INTO attempts (text_id, attempt, finish_time, result,
-                                 provider_id, segments)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-)sql";
 
 }  // namespace
 
@@ -95,18 +73,7 @@ class SqliteStore::Writer {
           "PRAGMA busy_timeout=5000", kTuning, kStoreSchema}) {
       if (absl::Status s = Exec(sql); !s.ok()) return s;
     }
-    for (const auto& [statement, sql] :
-         {std::pair{&upsert_text_, kUpsertText},
-          {&insert_attempt_, kInsertAttempt},
-          {&insert_event_, "INSERT INTO events (text_id, at) VALUES (?1, ?2)"},
-          {&select_attempts_,
-           "SELECT attempt, finish_time, result, provider_id, segments "
-           "FROM attempts WHERE text_id = ?1 ORDER BY attempt"}}) {
-      absl::StatusOr<SqliteStatement> prepared =
-          SqliteStatement::Prepare(db(), sql, SqliteStatement::Use::kOften);
-      if (!prepared.ok()) return prepared.status();
-      *statement = *std::move(prepared);
-    }
+    if (absl::Status s = rows_.Prepare(db()); !s.ok()) return s;
     absl::StatusOr<bool> indexed = HasQueryIndexes(db());
     if (!indexed.ok()) return indexed.status();
     absl::StatusOr<bool> has_texts = HasTexts(db());
@@ -353,6 +320,9 @@ class SqliteStore::Writer {
         ready_for_texts = s.ok();
       }
       if (s.ok()) s = Apply(writes);
+      if (s.ok() && wrote_feed_events_ && options_.on_feed_events) {
+        options_.on_feed_events();
+      }
       // Announced before Flush() returns, so a caller that flushed has seen
       // every event of what it recorded.
       if (s.ok() && !broadcast && options_.on_finished &&
@@ -388,24 +358,28 @@ class SqliteStore::Writer {
   }
 
   absl::Status ApplyInTransaction(Writes& writes) {
+    const StoreRows::Events events{
+        options_.record_events,
+        options_.feed_events != nullptr && options_.feed_events->load()};
+    wrote_feed_events_ = events.feed && !writes.outcomes.empty();
     if (writes.broadcast.has_value()) {
-      if (absl::Status s = WriteBroadcastRows(writes.broadcast->first,
-                                              writes.broadcast->second);
+      if (absl::Status s = rows_.WriteBroadcast(
+              writes.broadcast->first, writes.broadcast->second, clock_->Now());
           !s.ok()) {
         return s;
       }
       from_number_ = writes.broadcast->first.from_number;
     }
     for (const auto& [batch, rows] : writes.batch_sizes) {
-      if (absl::Status s = Run(absl::StrCat("UPDATE batches SET size = ", rows,
-                                            " WHERE id = ", batch));
-          !s.ok()) {
+      if (absl::Status s = rows_.WriteBatchSize(batch, rows); !s.ok()) {
         return s;
       }
     }
     for (Queued& q : writes.outcomes) {
       RestoreViews(writes.text, &q);
-      if (absl::Status s = WriteOutcome(q.outcome); !s.ok()) return s;
+      if (absl::Status s = rows_.WriteOutcome(q.outcome, events); !s.ok()) {
+        return s;
+      }
     }
     return absl::OkStatus();
   }
@@ -419,116 +393,6 @@ class SqliteStore::Writer {
       at += part->size();
     }
   }
-
-  absl::Status WriteOutcome(const RowOutcome& o) {
-    const int64_t id = static_cast<int64_t>(TextId(o.batch, o.recipient_id));
-    const int64_t at = Millis(o.at);
-    SqliteStatement& t = upsert_text_;
-    t.Bind(1, id);
-    t.Bind(2, o.batch);
-    t.Bind(3, static_cast<int64_t>(o.recipient_id));
-    t.Bind(4, static_cast<int64_t>(o.line));
-    if (o.to != 0) {
-      t.Bind(5, static_cast<int64_t>(o.to));
-    } else {
-      t.BindNull(5);
-    }
-    t.Bind(6, StateName(o.state));
-    if (o.result.has_value()) {
-      t.Bind(7, ResultName(*o.result));
-    } else {
-      t.BindNull(7);
-    }
-    t.Bind(8, o.attempt);
-    const bool callback = o.state == RecipientState::kCallback;
-    if (callback) {
-      t.Bind(9, o.key_attempt);
-      t.Bind(10, Millis(o.next_attempt));
-    } else {
-      t.BindNull(9);
-      t.BindNull(10);
-    }
-    t.BindText(11, o.message);
-    t.Bind(12, o.segments);
-    t.BindText(13, o.zone);
-    t.BindText(14, o.reason);
-    t.Bind(15, at);
-    if (absl::Status s = t.Run(); !s.ok()) return s;
-    if (o.answered) {
-      SqliteStatement& a = insert_attempt_;
-      a.Bind(1, id);
-      a.Bind(2, o.attempt);
-      a.Bind(3, at);
-      // A provider's refusal of the number has no text result of its own.
-      a.Bind(4, ResultName(o.result.value_or(TextResult::kCarrierError)));
-      a.BindText(5, o.provider_id);
-      a.Bind(6, o.result == TextResult::kSent ? o.segments : 0);
-      if (absl::Status s = a.Run(); !s.ok()) return s;
-    }
-    if (options_.record_events && IsFinal(o.state)) {
-      insert_event_.Bind(1, id);
-      insert_event_.Bind(2, at);
-      if (absl::Status s = insert_event_.Run(); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status WriteBroadcastRows(const StoredBroadcast& b,
-                                  const std::vector<StoredBatch>& batches) {
-    absl::StatusOr<SqliteStatement> prepared = SqliteStatement::Prepare(
-        db(),
-        "INSERT OR REPLACE INTO broadcast (id, run_id, name, from_number, "
-        "definition, inputs, status, created, modified) "
-        "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!prepared.ok()) return prepared.status();
-    SqliteStatement& insert = *prepared;
-    insert.Bind(1, b.run_id);
-    insert.Bind(2, b.name);
-    insert.Bind(3, b.from_number);
-    insert.Bind(4, b.definition);
-    insert.Bind(5, b.inputs);
-    insert.Bind(6, b.status);
-    insert.Bind(7, Millis(b.created));
-    insert.Bind(8, Millis(clock_->Now()));
-    if (absl::Status s = insert.Run(); !s.ok()) return s;
-    prepared = SqliteStatement::Prepare(
-        db(),
-        "INSERT INTO batches (id, path, file_size, file_mtime_ns, size, "
-        "created, name, status, enabled, scrub_duplicates, error) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-        "ON CONFLICT (id) DO UPDATE SET path = excluded.path, "
-        "file_size = excluded.file_size, "
-        "file_mtime_ns = excluded.file_mtime_ns, "
-        "size = coalesce(excluded.size, size), "
-        "created = excluded.created, name = excluded.name, "
-        "status = excluded.status, enabled = excluded.enabled, "
-        "scrub_duplicates = excluded.scrub_duplicates, "
-        "error = excluded.error");
-    if (!prepared.ok()) return prepared.status();
-    SqliteStatement& batch = *prepared;
-    for (const StoredBatch& stored : batches) {
-      batch.Bind(1, stored.id);
-      batch.Bind(2, stored.path);
-      batch.Bind(3, stored.version.size);
-      batch.Bind(4, stored.version.modified_nanos);
-      if (stored.size.has_value()) {
-        batch.Bind(5, static_cast<int64_t>(*stored.size));
-      } else {
-        batch.BindNull(5);
-      }
-      batch.Bind(6, Millis(stored.created == absl::Time() ? b.created
-                                                          : stored.created));
-      batch.Bind(7, stored.name);
-      batch.Bind(8, stored.status);
-      batch.Bind(9, stored.enabled ? 1 : 0);
-      batch.Bind(10, stored.scrub_duplicates ? 1 : 0);
-      batch.BindText(11, stored.error);
-      if (absl::Status s = batch.Run(); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Run(const std::string& sql) { return Exec(sql.c_str()); }
 
   // Tells the owner which texts became final in the commit just made.
   void Announce(const Writes& writes) {
@@ -552,34 +416,17 @@ class SqliteStore::Writer {
       text.attempts = o.attempt;
       text.modified = o.at;
       text.created = o.at;
-      ReadAttempts(&text);
+      rows_.ReadAttempts(&text);
     }
     if (!finished.empty()) options_.on_finished(finished);
-  }
-
-  void ReadAttempts(TextRecord* text) {
-    SqliteStatement& select = select_attempts_;
-    select.Bind(1, static_cast<int64_t>(text->id));
-    while (select.Next().value_or(false)) {
-      AttemptRecord& record = text->records.emplace_back();
-      record.attempt = static_cast<int>(select.Int(0));
-      record.finish_time = absl::FromUnixMillis(select.Int(1));
-      record.result = ParseResultName(select.TextView(2))
-                          .value_or(TextResult::kInternalError);
-      record.provider_id = select.Text(3);
-      record.segments = static_cast<int>(select.Int(4));
-    }
-    select.Reset();
   }
 
   const std::string path_;
   sqlite3* const db_;
   const SqliteStoreOptions options_;
   Clock* const clock_;
-  SqliteStatement upsert_text_;
-  SqliteStatement insert_attempt_;
-  SqliteStatement insert_event_;
-  SqliteStatement select_attempts_;
+  StoreRows rows_;
+  bool wrote_feed_events_ = false;  // by the last transaction (writer thread)
   // The broadcast's, for announced texts: set before the writer starts
   // work, or by the writer itself.
   std::string from_number_;

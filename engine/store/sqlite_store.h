@@ -93,6 +93,13 @@ CREATE TABLE IF NOT EXISTS events (
   text_id INTEGER NOT NULL,
   at INTEGER NOT NULL
 );
+-- The same, for the account's webhooks (engine/api/webhook_feed.h), which
+-- move them to the account's outbox; written only while one wants them.
+CREATE TABLE IF NOT EXISTS feed_events (
+  seq INTEGER PRIMARY KEY,
+  text_id INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
 )sql";
 
 // The database of the broadcast whose state directory is `state_dir`.
@@ -139,6 +146,12 @@ struct SqliteStoreOptions {
   Clock* clock = nullptr;
   // Append a row to `events` for each text that becomes final.
   bool record_events = false;
+  // When set, and while it holds true (read once per commit), append a row
+  // to `feed_events` for each text that becomes final. Must outlive the
+  // store.
+  const std::atomic<bool>* feed_events = nullptr;
+  // Called on the writer thread after each commit that wrote feed_events.
+  std::function<void()> on_feed_events;
   // Called on the writer thread, after each commit, with the texts that
   // became final in it (and before a Flush() waiting for that commit
   // returns). Must not block for long: the writer waits.

@@ -1,7 +1,5 @@
 #include "engine/webhook/webhook_notifier.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -11,9 +9,7 @@
 #include <random>
 #include <thread>
 #include <utility>
-#include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -22,13 +18,8 @@
 #include "boost/asio/post.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "engine/base/hmac.h"
-#include "engine/base/json_text.h"
-#include "engine/base/sqlite.h"
 #include "engine/http/clock_timer.h"
 #include "engine/http/http_client.h"
-#include "engine/store/store_reader.h"
-#include "engine/store/text_record.h"
-#include "nlohmann/json.hpp"
 
 namespace herald {
 namespace {
@@ -36,167 +27,17 @@ namespace {
 // How often the table is looked at when nobody calls Notify(), in real time:
 // a safety net, not an instant of the run, so it never moves the clock.
 constexpr absl::Duration kPollInterval = absl::Milliseconds(200);
-// The store's writer holds the write lock only for a group commit; waiting
-// longer than this for it would only hold up Finish(). A delete that gives
-// up is tried again later.
-constexpr int kBusyTimeoutMs = 250;
 // Connecting is part of timeoutMs; libcurl needs its own bound as well.
 constexpr absl::Duration kMaxConnectTimeout = absl::Seconds(10);
-
-struct Event {
-  int64_t seq = 0;
-  uint64_t text_id = 0;
-  int64_t at_ms = 0;
-};
-
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-
-// The events table seen from the notifier: the oldest events first, and the
-// delivered ones deleted. Delivered events whose delete failed (the writer
-// held the lock too long) are remembered and skipped until a later delete
-// succeeds. Not thread-safe; used by one thread at a time. Not movable: its
-// statements name its path.
-//
-// `seq` is an INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives a new
-// row one more than the largest seq in the table, so seq order is the order
-// of writing, but an emptied table starts again from 1. A seq is therefore
-// never remembered beyond the rows that still hold it.
-class EventTable {
- public:
-  static absl::StatusOr<std::unique_ptr<EventTable>> Open(
-      const std::string& path) {
-    sqlite3* raw = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-    Db db(raw);
-    if (rc != SQLITE_OK) {
-      return absl::UnavailableError(
-          absl::StrCat(path, ": cannot open the store: ",
-                       db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)));
-    }
-    sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-    std::unique_ptr<EventTable> table(new EventTable(path, std::move(db)));
-    for (const auto& [statement, sql] :
-         {std::pair{&table->read_,
-                    "SELECT seq, text_id, at FROM events WHERE seq > ?1 "
-                    "ORDER BY seq LIMIT ?2"},
-          {&table->delete_, "DELETE FROM events WHERE seq <= ?1"},
-          {&table->count_, "SELECT COUNT(*) FROM events WHERE seq > ?1"}}) {
-      absl::StatusOr<SqliteStatement> prepared = SqliteStatement::Prepare(
-          table->db(), sql, SqliteStatement::Use::kOften);
-      if (!prepared.ok()) {
-        return table->Error("not a store with an events table");
-      }
-      *statement = *std::move(prepared);
-    }
-    return table;
-  }
-  EventTable(const EventTable&) = delete;
-  EventTable& operator=(const EventTable&) = delete;
-
-  // Replaces `*out` with the `limit` oldest events not yet delivered.
-  absl::Status ReadOldest(int limit, std::vector<Event>* out) {
-    RetryDelete().IgnoreError();  // the read skips what it leaves
-    out->clear();
-    read_.Bind(1, delivered_through_.value_or(INT64_MIN));
-    read_.Bind(2, int64_t{limit});
-    absl::StatusOr<bool> row;
-    while ((row = read_.Next()).value_or(false)) {
-      out->push_back(
-          {read_.Int(0), static_cast<uint64_t>(read_.Int(1)), read_.Int(2)});
-    }
-    read_.Reset();
-    if (!row.ok()) return Error("cannot read events");
-    return absl::OkStatus();
-  }
-
-  // Deletes the events up to `seq`, which were delivered. When the delete
-  // fails they are skipped from now on and deleted later.
-  absl::Status Delivered(int64_t seq) {
-    delivered_through_ = seq;
-    return RetryDelete();
-  }
-
-  // The events not yet delivered.
-  absl::StatusOr<uint64_t> CountLeft() {
-    RetryDelete().IgnoreError();  // the count skips what it leaves
-    count_.Bind(1, delivered_through_.value_or(INT64_MIN));
-    absl::StatusOr<bool> row = count_.Next();
-    const int64_t n = row.value_or(false) ? count_.Int(0) : -1;
-    count_.Reset();
-    if (n < 0) return Error("cannot count events");
-    return static_cast<uint64_t>(n);
-  }
-
- private:
-  EventTable(std::string path, Db db)
-      : path_(std::move(path)), db_(std::move(db)) {}
-
-  SqliteDb db() const { return {db_.get(), &path_}; }
-
-  absl::Status RetryDelete() {
-    if (!delivered_through_) return absl::OkStatus();
-    delete_.Bind(1, *delivered_through_);
-    if (!delete_.Run().ok()) return Error("cannot delete delivered events");
-    delivered_through_.reset();
-    return absl::OkStatus();
-  }
-
-  absl::Status Error(absl::string_view what) const {
-    return absl::UnavailableError(
-        absl::StrCat(path_, ": ", what, ": ", sqlite3_errmsg(db_.get())));
-  }
-
-  const std::string path_;
-  Db db_;
-  SqliteStatement read_;
-  SqliteStatement delete_;
-  SqliteStatement count_;
-  // Delivered events not yet deleted are those up to here; the rows keep
-  // their seq, so new rows come after it.
-  std::optional<int64_t> delivered_through_;
-};
-
-// Appends the envelope of `events` to `*out`; `texts` holds each event's
-// text.
-void AppendEnvelope(const WebhookConfig& config, int64_t now_ms,
-                    const std::string& run_id, absl::Span<const Event> events,
-                    const absl::flat_hash_map<uint64_t, TextRecord>& texts,
-                    std::string* out) {
-  const std::string webhook_id = absl::StrCat(config.id);
-  absl::StrAppend(out, "{\"timestamp\":", now_ms, ",\"webhookId\":", webhook_id,
-                  ",\"webhookName\":");
-  AppendJsonString(config.name, out);
-  out->append(",\"resourceType\":\"OutboundText\",\"events\":[");
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Event& event = events[i];
-    if (i > 0) out->push_back(',');
-    absl::StrAppend(out, "{\"timestamp\":", event.at_ms,
-                    ",\"webhookId\":", webhook_id,
-                    ",\"resourceType\":\"OutboundText\","
-                    "\"eventType\":\"Finished\",\"resource\":");
-    // A provider's words in `reason` need not be UTF-8; replacing what is
-    // not keeps the envelope JSON instead of throwing.
-    out->append(
-        TextJson(texts.at(event.text_id), run_id)
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    out->push_back('}');
-  }
-  out->append("]}");
-}
 
 }  // namespace
 
 class WebhookNotifier::Impl {
  public:
-  Impl(WebhookConfig config, std::unique_ptr<EventTable> table,
-       std::unique_ptr<StoreReader> reader, Clock* clock)
+  Impl(WebhookConfig config, std::unique_ptr<WebhookSource> source,
+       Clock* clock)
       : config_(std::move(config)),
-        table_(std::move(table)),
-        reader_(std::move(reader)),
+        source_(std::move(source)),
         clock_(clock != nullptr ? clock : RealClock()),
         work_(io_.get_executor()),
         poll_timer_(io_),
@@ -223,8 +64,6 @@ class WebhookNotifier::Impl {
   // I/O thread only, as are the members they use.
   // Looks at the table: sends a batch, or waits for one to fill.
   void Poll();
-  // Reads the texts of events_ and makes the envelope.
-  absl::Status BuildBody();
   // POSTs body_, freshly signed.
   void Send();
   void OnAnswer(HttpResponse response);
@@ -241,8 +80,7 @@ class WebhookNotifier::Impl {
   void CancelWait();
 
   const WebhookConfig config_;
-  const std::unique_ptr<EventTable> table_;
-  const std::unique_ptr<StoreReader> reader_;
+  const std::unique_ptr<WebhookSource> source_;
   Clock* const clock_;  // the back-off's and the batches' time
 
   boost::asio::io_context io_;
@@ -265,7 +103,7 @@ class WebhookNotifier::Impl {
   ClockTimer clock_timer_;
   Waiting waiting_ = Waiting::kNothing;
   uint64_t wait_generation_ = 0;  // a wait that finds it changed was undone
-  std::vector<Event> events_;     // the batch being delivered, or read
+  size_t batch_size_ = 0;         // of the batch being delivered, or read
   std::string body_;              // its envelope; empty when none
   bool in_flight_ = false;
   bool draining_ = false;
@@ -322,17 +160,17 @@ absl::StatusOr<uint64_t> WebhookNotifier::Impl::Finish(absl::Duration drain) {
     io_.stop();
   });
   thread_.join();
-  finished_ = table_->CountLeft();
+  finished_ = source_->CountLeft();
   return *finished_;
 }
 
 void WebhookNotifier::Impl::Poll() {
   if (stopping_ || in_flight_ || !body_.empty()) return;
-  if (absl::Status s = table_->ReadOldest(config_.batch_size, &events_);
-      !s.ok()) {
-    return BackOff(s.message(), std::nullopt, &Impl::Poll);
-  }
-  if (events_.empty()) {
+  absl::StatusOr<size_t> read = source_->ReadBatch(config_.batch_size);
+  if (!read.ok())
+    return BackOff(read.status().message(), std::nullopt, &Impl::Poll);
+  batch_size_ = *read;
+  if (batch_size_ == 0) {
     filling_since_.reset();
     if (draining_) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -343,7 +181,7 @@ void WebhookNotifier::Impl::Poll() {
     return Wait(Waiting::kPoll, absl::InfiniteFuture(), kPollInterval,
                 &Impl::Poll);
   }
-  if (events_.size() < static_cast<size_t>(config_.batch_size) && !draining_) {
+  if (batch_size_ < static_cast<size_t>(config_.batch_size) && !draining_) {
     if (!filling_since_) filling_since_ = clock_->Now();
     const absl::Time due = *filling_since_ + config_.max_delay;
     if (clock_->Now() < due) {
@@ -351,30 +189,13 @@ void WebhookNotifier::Impl::Poll() {
     }
   }
   filling_since_.reset();
-  if (absl::Status s = BuildBody(); !s.ok()) {
+  if (absl::Status s =
+          source_->AppendBatch(absl::ToUnixMillis(clock_->Now()), &body_);
+      !s.ok()) {
+    body_.clear();
     return BackOff(s.message(), std::nullopt, &Impl::Poll);
   }
   Send();
-}
-
-absl::Status WebhookNotifier::Impl::BuildBody() {
-  std::vector<uint64_t> ids;
-  ids.reserve(events_.size());
-  for (const Event& event : events_) ids.push_back(event.text_id);
-  absl::StatusOr<std::vector<TextRecord>> texts = reader_->ReadTexts(ids);
-  if (!texts.ok()) return texts.status();
-  absl::flat_hash_map<uint64_t, TextRecord> by_id;
-  for (TextRecord& text : *texts) by_id.emplace(text.id, std::move(text));
-  for (const Event& event : events_) {
-    if (!by_id.contains(event.text_id)) {
-      return absl::DataLossError(
-          absl::StrCat("event ", event.seq, " is about text ", event.text_id,
-                       ", which the store does not hold"));
-    }
-  }
-  AppendEnvelope(config_, absl::ToUnixMillis(clock_->Now()), reader_->run_id(),
-                 events_, by_id, &body_);
-  return absl::OkStatus();
 }
 
 void WebhookNotifier::Impl::Send() {
@@ -407,11 +228,11 @@ void WebhookNotifier::Impl::OnAnswer(HttpResponse response) {
     return BackOff(absl::StrCat("the webhook answered HTTP ", response.status),
                    response.retry_after, &Impl::Send);
   }
-  const absl::Status deleted = table_->Delivered(events_.back().seq);
+  const absl::Status deleted = source_->Delivered();
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.batches_delivered;
-    stats_.events_delivered += static_cast<int64_t>(events_.size());
+    stats_.events_delivered += static_cast<int64_t>(batch_size_);
     if (!deleted.ok()) stats_.last_error = std::string(deleted.message());
   }
   body_.clear();
@@ -477,13 +298,16 @@ WebhookNotifier::~WebhookNotifier() = default;
 
 absl::StatusOr<std::unique_ptr<WebhookNotifier>> WebhookNotifier::Start(
     const std::string& db_path, WebhookConfig config, Clock* clock) {
-  absl::StatusOr<std::unique_ptr<EventTable>> table = EventTable::Open(db_path);
-  if (!table.ok()) return table.status();
-  absl::StatusOr<std::unique_ptr<StoreReader>> reader =
-      StoreReader::Open(db_path);
-  if (!reader.ok()) return reader.status();
-  auto impl = std::make_unique<Impl>(std::move(config), *std::move(table),
-                                     *std::move(reader), clock);
+  absl::StatusOr<std::unique_ptr<WebhookSource>> source =
+      OpenStoreWebhookSource(db_path, config.id, config.name);
+  if (!source.ok()) return source.status();
+  return Start(*std::move(source), std::move(config), clock);
+}
+
+absl::StatusOr<std::unique_ptr<WebhookNotifier>> WebhookNotifier::Start(
+    std::unique_ptr<WebhookSource> source, WebhookConfig config, Clock* clock) {
+  auto impl =
+      std::make_unique<Impl>(std::move(config), std::move(source), clock);
   if (absl::Status s = impl->Start(); !s.ok()) return s;
   return std::unique_ptr<WebhookNotifier>(new WebhookNotifier(std::move(impl)));
 }

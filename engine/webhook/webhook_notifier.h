@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/webhook/webhook_config.h"
+#include "engine/webhook/webhook_source.h"
 #include "herald/clock.h"
 
 namespace herald {
@@ -48,6 +49,11 @@ class WebhookNotifier {
   // which must outlive the notifier.
   static absl::StatusOr<std::unique_ptr<WebhookNotifier>> Start(
       const std::string& db_path, WebhookConfig config, Clock* clock);
+  // The same for the events of `source`, in its envelopes: the config's url,
+  // secret, batching, timeout and back-off apply, its id and name do not.
+  static absl::StatusOr<std::unique_ptr<WebhookNotifier>> Start(
+      std::unique_ptr<WebhookSource> source, WebhookConfig config,
+      Clock* clock);
 
   // Finish(absl::ZeroDuration()) unless Finish() was called.
   ~WebhookNotifier();

@@ -55,6 +55,7 @@ class CallFireApiTest : public ::testing::Test {
     ApiServerOptions server;
     server.http.listen = "127.0.0.1:0";
     server.api.provider = provider;
+    server.api.webhook_secret = webhook_secret_;
     absl::StatusOr<ApiCredentials> credentials = ApiCredentials::Load(users);
     ASSERT_TRUE(credentials.ok()) << credentials.status();
     server.credentials = *std::move(credentials);
@@ -66,6 +67,13 @@ class CallFireApiTest : public ::testing::Test {
 
   void TearDown() override {
     if (server_ != nullptr) server_->Stop();
+  }
+
+  // Stops the server and closes the engine, as a SIGTERM does.
+  void StopService() {
+    if (server_ != nullptr) server_->Stop();
+    server_.reset();
+    engine_.reset();
   }
 
   std::string Url(absl::string_view path) const {
@@ -113,6 +121,8 @@ class CallFireApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // The server's webhook secret, for the services started from now on.
+  std::string webhook_secret_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<ApiServer> server_;
 };

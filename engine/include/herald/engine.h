@@ -39,6 +39,7 @@
 #include "herald/run_report.h"
 #include "herald/texts.h"
 #include "herald/transport.h"
+#include "herald/webhook.h"
 
 namespace herald {
 
@@ -450,6 +451,31 @@ class Engine {
   absl::StatusOr<ContactListItems> ContactListContacts(ContactListId id,
                                                        uint64_t offset,
                                                        int limit);
+
+  // The account's webhooks (herald/webhook.h, docs/WEBHOOKS.md), kept in
+  // the state directory. FailedPrecondition without one, or read only;
+  // NotFound for an unknown id. Create and Update check the webhook as
+  // AccountWebhooks does (InvalidArgument naming the field). An enabled
+  // webhook gets the events that happen once the call returns: each
+  // OutboundText Finished (a text reached a final state) and TextBroadcast
+  // Started, Stopped and Finished (a broadcast's status), queued durably in
+  // the account's outbox until its endpoint takes them. Deleting a webhook
+  // drops its queued events.
+  absl::StatusOr<WebhookId> CreateWebhook(const Webhook& webhook);
+  absl::StatusOr<Webhook> GetWebhook(WebhookId id);
+  // Replaces the definition of webhook.id.
+  absl::Status UpdateWebhook(const Webhook& webhook);
+  absl::Status DeleteWebhook(WebhookId id);
+  absl::StatusOr<WebhookPage> FindWebhooks(const WebhookQuery& query);
+  // The `limit` oldest events queued for webhook `id`, in the order they
+  // happened per broadcast (the texts' Finished events move from the
+  // broadcasts' stores to the outbox when this is called).
+  absl::StatusOr<std::vector<WebhookEvent>> PendingWebhookEvents(WebhookId id,
+                                                                 int limit);
+  // Webhook `id`'s events up to `seq` reached its endpoint: they go.
+  absl::Status WebhookEventsDelivered(WebhookId id, int64_t seq);
+  // The events queued for webhook `id`.
+  absl::StatusOr<uint64_t> CountWebhookEvents(WebhookId id);
 
   // The report of the broadcast's last run in this engine; nullopt before
   // it has run here.

@@ -1,0 +1,444 @@
+#include "engine/store/account_webhooks.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "engine/base/json_field.h"
+#include "engine/store/partial_response.h"
+#include "herald/texts.h"
+
+namespace herald {
+namespace {
+
+// Ids are never used again (AUTOINCREMENT): an endpoint that keys on
+// webhookId never sees a deleted webhook's id come back. The outbox's seq
+// likewise only grows, so a webhook's events read in seq order are in the
+// order they were queued.
+constexpr char kSchema[] =
+    "CREATE TABLE IF NOT EXISTS webhooks ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT NOT NULL,"
+    "  resource TEXT NOT NULL,"
+    "  events TEXT NOT NULL,"  // comma-separated
+    "  callback TEXT NOT NULL,"
+    "  enabled INTEGER NOT NULL,"
+    "  single_event INTEGER NOT NULL,"
+    "  fields TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS webhook_outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  webhook_id INTEGER NOT NULL,"
+    "  event TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  broadcast_id INTEGER NOT NULL,"
+    "  text_id INTEGER NOT NULL,"
+    "  status TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS webhook_outbox_webhook"
+    "  ON webhook_outbox (webhook_id, seq);"
+    "CREATE TABLE IF NOT EXISTS webhook_broadcast_status ("
+    "  broadcast_id INTEGER PRIMARY KEY,"
+    "  status TEXT NOT NULL);";
+
+constexpr char kSelect[] =
+    "SELECT id, name, resource, events, callback, enabled, single_event, "
+    "fields, created, updated";
+
+// The webhooks watching ?1 (an event) of ?2 (a resource).
+constexpr char kWatching[] =
+    "enabled = 1 AND resource = ?2 AND "
+    "instr(',' || events || ',', ',' || ?1 || ',') > 0";
+
+Webhook WebhookOf(const SqliteStatement& row) {
+  Webhook w;
+  w.id = row.Int(0);
+  w.name = row.Text(1);
+  w.resource = row.Text(2);
+  w.events = absl::StrSplit(row.TextView(3), ',', absl::SkipEmpty());
+  w.callback = row.Text(4);
+  w.enabled = row.Int(5) != 0;
+  w.single_event = row.Int(6) != 0;
+  w.fields = row.Text(7);
+  w.created = absl::FromUnixMillis(row.Int(8));
+  w.updated = absl::FromUnixMillis(row.Int(9));
+  return w;
+}
+
+absl::Status CheckWebhook(const Webhook& w) {
+  if (w.name.empty()) {
+    return absl::InvalidArgumentError("name: a webhook needs a name");
+  }
+  const std::vector<WebhookResource>& resources = WebhookResources();
+  auto resource = std::find_if(
+      resources.begin(), resources.end(),
+      [&](const WebhookResource& r) { return r.resource == w.resource; });
+  std::vector<std::string> names;
+  for (const WebhookResource& r : resources) names.push_back(r.resource);
+  if (resource == resources.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("resource: expected one of ", absl::StrJoin(names, ", "),
+                     ", got \"", w.resource, "\""));
+  }
+  if (w.events.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("events: a webhook needs at least one of ",
+                     absl::StrJoin(resource->events, ", ")));
+  }
+  for (size_t i = 0; i < w.events.size(); ++i) {
+    const std::string& event = w.events[i];
+    if (std::find(resource->events.begin(), resource->events.end(), event) ==
+        resource->events.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "events[", i, "]: ", w.resource, " has the events ",
+          absl::StrJoin(resource->events, ", "), ", not \"", event, "\""));
+    }
+    if (std::find(w.events.begin(), w.events.begin() + i, event) !=
+        w.events.begin() + i) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("events[", i, "]: \"", event, "\" is given twice"));
+    }
+  }
+  if (absl::Status s =
+          CheckHttpUrl(JsonField("webhook", "callback", nullptr), w.callback,
+                       "herald signs its requests instead (docs/WEBHOOKS.md)");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::StatusOr<FieldSelector> fields = FieldSelector::Parse(w.fields);
+      !fields.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fields: ", fields.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+// `events` is w.events joined, which must outlive the statement's run (a
+// bound text is not copied).
+void BindDefinition(const Webhook& w, const std::string& events,
+                    SqliteStatement& statement) {
+  statement.Bind(1, w.name);
+  statement.Bind(2, w.resource);
+  statement.Bind(3, events);
+  statement.Bind(4, w.callback);
+  statement.Bind(5, int64_t{w.enabled ? 1 : 0});
+  statement.Bind(6, int64_t{w.single_event ? 1 : 0});
+  statement.Bind(7, w.fields);
+}
+
+const char* EventOfStatus(absl::string_view status) {
+  if (status == "RUNNING") return "Started";
+  if (status == "STOPPED") return "Stopped";
+  if (status == "FINISHED") return "Finished";
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<WebhookResource>& WebhookResources() {
+  static const auto* const kResources = new std::vector<WebhookResource>{
+      {"OutboundText", {"Finished"}},
+      {"TextBroadcast", {"Started", "Stopped", "Finished"}},
+  };
+  return *kResources;
+}
+
+absl::StatusOr<WebhookId> AccountWebhooks::Create(const Webhook& webhook,
+                                                  absl::Time now) {
+  if (absl::Status s = db_->Writable("webhooks"); !s.ok()) return s;
+  if (absl::Status s = CheckWebhook(webhook); !s.ok()) return s;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  WebhookId id = 0;
+  const std::string events = absl::StrJoin(webhook.events, ",");
+  absl::Status s = connection->Write([&]() -> absl::Status {
+    absl::StatusOr<SqliteStatement> count = SqliteStatement::Prepare(
+        connection->db(), "SELECT count(*) FROM webhooks");
+    if (!count.ok()) return count.status();
+    absl::StatusOr<bool> counted = count->Next();
+    if (!counted.ok()) return counted.status();
+    if (count->Int(0) >= kMaxWebhooks) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "webhooks: an account keeps at most ", kMaxWebhooks,
+          " webhooks (each has a sender of its own); delete one first"));
+    }
+    absl::StatusOr<SqliteStatement> insert = SqliteStatement::Prepare(
+        connection->db(),
+        "INSERT INTO webhooks (name, resource, events, callback, enabled, "
+        "single_event, fields, created, updated) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+    if (!insert.ok()) return insert.status();
+    BindDefinition(webhook, events, *insert);
+    insert->Bind(8, absl::ToUnixMillis(now));
+    if (absl::Status s = insert->Run(); !s.ok()) return s;
+    id = sqlite3_last_insert_rowid(connection->db().handle);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+absl::StatusOr<Webhook> AccountWebhooks::Get(WebhookId id) const {
+  const absl::Status not_found =
+      absl::NotFoundError(absl::StrCat("no webhook ", id));
+  if (!db_->Exists()) return not_found;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      connection->db(), absl::StrCat(kSelect, " FROM webhooks WHERE id = ?1"));
+  if (!select.ok()) return select.status();
+  select->Bind(1, id);
+  absl::StatusOr<bool> row = select->Next();
+  if (!row.ok()) return row.status();
+  if (!*row) return not_found;
+  return WebhookOf(*select);
+}
+
+absl::Status AccountWebhooks::Update(const Webhook& webhook, absl::Time now) {
+  if (absl::Status s = db_->Writable("webhooks"); !s.ok()) return s;
+  if (absl::Status s = CheckWebhook(webhook); !s.ok()) return s;
+  if (absl::StatusOr<Webhook> old = Get(webhook.id); !old.ok()) {
+    return old.status();
+  }
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  const std::string events = absl::StrJoin(webhook.events, ",");
+  return connection->Write([&]() -> absl::Status {
+    absl::StatusOr<SqliteStatement> update = SqliteStatement::Prepare(
+        connection->db(),
+        "UPDATE webhooks SET name = ?1, resource = ?2, events = ?3, "
+        "callback = ?4, enabled = ?5, single_event = ?6, fields = ?7, "
+        "updated = ?8 WHERE id = ?9");
+    if (!update.ok()) return update.status();
+    BindDefinition(webhook, events, *update);
+    update->Bind(8, absl::ToUnixMillis(now));
+    update->Bind(9, webhook.id);
+    return update->Run();
+  });
+}
+
+absl::Status AccountWebhooks::Delete(WebhookId id) {
+  if (absl::Status s = db_->Writable("webhooks"); !s.ok()) return s;
+  if (absl::StatusOr<Webhook> old = Get(id); !old.ok()) return old.status();
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  return connection->Write([&]() -> absl::Status {
+    for (const char* sql :
+         {"DELETE FROM webhooks WHERE id = ?1",
+          "DELETE FROM webhook_outbox WHERE webhook_id = ?1"}) {
+      absl::StatusOr<SqliteStatement> remove =
+          SqliteStatement::Prepare(connection->db(), sql);
+      if (!remove.ok()) return remove.status();
+      remove->Bind(1, id);
+      if (absl::Status s = remove->Run(); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<WebhookPage> AccountWebhooks::Find(
+    const WebhookQuery& query) const {
+  if (query.limit < 0 || query.limit > kMaxTextPageLimit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limit: expected 0 to ", kMaxTextPageLimit, ", got ", query.limit));
+  }
+  WebhookPage page;
+  page.offset = query.offset;
+  page.limit = query.limit;
+  if (!db_->Exists()) return page;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  std::vector<std::string> where;
+  std::vector<std::string> params;
+  for (const auto& [value, condition] :
+       {std::pair{&query.name, "name = ?"},
+        {&query.resource, "resource = ?"},
+        {&query.event, "instr(',' || events || ',', ',' || ? || ',') > 0"},
+        {&query.callback, "callback = ?"}}) {
+    if (!value->has_value()) continue;
+    params.push_back(**value);
+    // Each condition's one parameter, numbered.
+    where.push_back(absl::StrReplaceAll(
+        condition, {{"?", absl::StrCat("?", params.size())}}));
+  }
+  if (query.enabled.has_value()) {
+    where.push_back(absl::StrCat("enabled = ", *query.enabled ? 1 : 0));
+  }
+  const std::string from =
+      absl::StrCat(" FROM webhooks", where.empty() ? "" : " WHERE ",
+                   absl::StrJoin(where, " AND "));
+  absl::Status s = ReadAccountPage(
+      connection->db(), kSelect, from,
+      [&](SqliteStatement& statement) {
+        for (size_t i = 0; i < params.size(); ++i) {
+          statement.Bind(static_cast<int>(i + 1), params[i]);
+        }
+      },
+      query.offset, query.limit, &page.total_count,
+      [&](const SqliteStatement& row) {
+        page.items.push_back(WebhookOf(row));
+      });
+  if (!s.ok()) return s;
+  return page;
+}
+
+absl::StatusOr<bool> AccountWebhooks::Watched(absl::string_view resource,
+                                              absl::string_view event) const {
+  if (!db_->Exists()) return false;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      connection->db(),
+      absl::StrCat("SELECT 1 FROM webhooks WHERE ", kWatching, " LIMIT 1"));
+  if (!select.ok()) return select.status();
+  select->Bind(1, event);
+  select->Bind(2, resource);
+  return select->Next();
+}
+
+namespace {
+
+// Queues `event` of `resource` for the webhooks watching it; in the
+// caller's transaction.
+absl::Status EnqueueOne(const SqliteDb& db,
+                        std::optional<SqliteStatement>* prepared,
+                        absl::string_view resource, const WebhookEvent& event) {
+  if (!prepared->has_value()) {
+    absl::StatusOr<SqliteStatement> made = SqliteStatement::Prepare(
+        db, absl::StrCat("INSERT INTO webhook_outbox (webhook_id, event, at, "
+                         "broadcast_id, text_id, status) "
+                         "SELECT id, ?1, ?3, ?4, ?5, ?6 FROM webhooks WHERE ",
+                         kWatching));
+    if (!made.ok()) return made.status();
+    *prepared = *std::move(made);
+  }
+  SqliteStatement* insert = &**prepared;
+  insert->Bind(1, event.event);
+  insert->Bind(2, resource);
+  insert->Bind(3, absl::ToUnixMillis(event.at));
+  insert->Bind(4, event.broadcast);
+  insert->Bind(5, static_cast<int64_t>(event.text));
+  insert->Bind(6, event.status);
+  return insert->Run();
+}
+
+}  // namespace
+
+absl::Status AccountWebhooks::Enqueue(absl::string_view resource,
+                                      absl::Span<const WebhookEvent> events) {
+  if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  return connection->Write([&]() -> absl::Status {
+    std::optional<SqliteStatement> insert;
+    for (const WebhookEvent& event : events) {
+      if (absl::Status s =
+              EnqueueOne(connection->db(), &insert, resource, event);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AccountWebhooks::RecordBroadcastStatus(int64_t broadcast,
+                                                    absl::string_view status,
+                                                    absl::Time at,
+                                                    bool only_if_recorded) {
+  if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  return connection->Write([&]() -> absl::Status {
+    absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+        connection->db(),
+        "SELECT status FROM webhook_broadcast_status WHERE broadcast_id = ?1");
+    if (!select.ok()) return select.status();
+    select->Bind(1, broadcast);
+    absl::StatusOr<bool> row = select->Next();
+    if (!row.ok()) return row.status();
+    if (*row ? select->TextView(0) == status : only_if_recorded) {
+      return absl::OkStatus();
+    }
+    absl::StatusOr<SqliteStatement> record = SqliteStatement::Prepare(
+        connection->db(),
+        "INSERT OR REPLACE INTO webhook_broadcast_status (broadcast_id, "
+        "status) VALUES (?1, ?2)");
+    if (!record.ok()) return record.status();
+    record->Bind(1, broadcast);
+    record->Bind(2, status);
+    if (absl::Status s = record->Run(); !s.ok()) return s;
+    const char* event = EventOfStatus(status);
+    if (event == nullptr) return absl::OkStatus();
+    WebhookEvent queued;
+    queued.event = event;
+    queued.at = at;
+    queued.broadcast = broadcast;
+    queued.status = std::string(status);
+    std::optional<SqliteStatement> insert;
+    return EnqueueOne(connection->db(), &insert, "TextBroadcast", queued);
+  });
+}
+
+absl::StatusOr<std::vector<WebhookEvent>> AccountWebhooks::Pending(
+    WebhookId id, int limit) const {
+  std::vector<WebhookEvent> events;
+  if (!db_->Exists()) return events;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      connection->db(),
+      "SELECT seq, event, at, broadcast_id, text_id, status "
+      "FROM webhook_outbox WHERE webhook_id = ?1 ORDER BY seq LIMIT ?2");
+  if (!select.ok()) return select.status();
+  select->Bind(1, id);
+  select->Bind(2, int64_t{limit});
+  for (;;) {
+    absl::StatusOr<bool> row = select->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) return events;
+    WebhookEvent& event = events.emplace_back();
+    event.seq = select->Int(0);
+    event.webhook = id;
+    event.event = select->Text(1);
+    event.at = absl::FromUnixMillis(select->Int(2));
+    event.broadcast = select->Int(3);
+    event.text = static_cast<uint64_t>(select->Int(4));
+    event.status = select->Text(5);
+  }
+}
+
+absl::Status AccountWebhooks::Delivered(WebhookId id, int64_t seq) {
+  if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  absl::StatusOr<SqliteStatement> remove = SqliteStatement::Prepare(
+      connection->db(),
+      "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND seq <= ?2");
+  if (!remove.ok()) return remove.status();
+  remove->Bind(1, id);
+  remove->Bind(2, seq);
+  return remove->Run();
+}
+
+absl::StatusOr<uint64_t> AccountWebhooks::CountPending(WebhookId id) const {
+  if (!db_->Exists()) return 0;
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  absl::StatusOr<SqliteStatement> count = SqliteStatement::Prepare(
+      connection->db(),
+      "SELECT count(*) FROM webhook_outbox WHERE webhook_id = ?1");
+  if (!count.ok()) return count.status();
+  count->Bind(1, id);
+  absl::StatusOr<bool> row = count->Next();
+  if (!row.ok()) return row.status();
+  return static_cast<uint64_t>(*row ? count->Int(0) : 0);
+}
+
+}  // namespace herald

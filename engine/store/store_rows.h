@@ -1,0 +1,57 @@
+// The rows one transaction of a store's writer writes (sqlite_store.h): a
+// text's outcome with its attempt and events, the broadcast and its
+// batches, a batch's size; and a text's attempts read back for the texts it
+// announces. The statements are prepared once, on the writer's connection.
+#ifndef HERALD_ENGINE_STORE_STORE_ROWS_H_
+#define HERALD_ENGINE_STORE_STORE_ROWS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "engine/base/sqlite.h"
+#include "engine/pipeline/outcome_log.h"
+#include "engine/store/sqlite_store.h"
+#include "engine/store/text_record.h"
+
+namespace herald {
+
+// Not thread-safe: the writer's thread only, inside its transaction.
+class StoreRows {
+ public:
+  // Which event tables a final outcome adds a row to.
+  struct Events {
+    bool webhook = false;  // `events`, the webhook file's
+    bool feed = false;     // `feed_events`, the account webhooks'
+  };
+
+  // Prepares the statements on `db`, which must have kStoreSchema's tables
+  // and outlive this.
+  absl::Status Prepare(const SqliteDb& db);
+
+  // Upserts the text of `o`, its attempt when answered, and its events when
+  // it is final.
+  absl::Status WriteOutcome(const RowOutcome& o, Events events);
+  // Replaces the broadcast row (modified at `now`) and upserts `batches`,
+  // keeping a recorded size where a batch has none.
+  absl::Status WriteBroadcast(const StoredBroadcast& b,
+                              const std::vector<StoredBatch>& batches,
+                              absl::Time now);
+  absl::Status WriteBatchSize(uint32_t batch, uint64_t rows);
+  // Appends the attempts the store holds for text->id to text->records.
+  void ReadAttempts(TextRecord* text);
+
+ private:
+  SqliteDb db_;
+  SqliteStatement upsert_text_;
+  SqliteStatement insert_attempt_;
+  SqliteStatement insert_event_;
+  SqliteStatement insert_feed_event_;
+  SqliteStatement select_attempts_;
+  SqliteStatement update_batch_size_;
+};
+
+}  // namespace herald
+
+#endif  // HERALD_ENGINE_STORE_STORE_ROWS_H_
