@@ -44,6 +44,9 @@ constexpr const char* kPaths[] = {
     "/v2/contacts/lists/%",
     "/v2/contacts/lists/%/items",
     "/v2/contacts/lists/upload",
+    "/v2/webhooks",
+    "/v2/webhooks/%",
+    "/v2/webhooks/resources/%",
     "/%",
 };
 constexpr const char* kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};

@@ -83,6 +83,18 @@ TEST_F(ServeCliTest, RefusesToExposeItselfOrItsUsers) {
   EXPECT_NE(output.find("--state: give the state directory"),
             std::string::npos)
       << output;
+  // A webhook key others may read signs nothing.
+  const std::string open_key = dir_.Write("hook.key", "hook-k3y-Pa55\n");
+  ::chmod(open_key.c_str(), 0644);
+  EXPECT_EQ(
+      RunCommand(absl::StrCat(HERALD_BINARY, " serve --state ", dir_.File("s"),
+                              " --credentials ", users_,
+                              " --webhook-secret-file ", open_key, " 2>&1"),
+                 &output),
+      2);
+  EXPECT_NE(output.find("hook.key"), std::string::npos) << output;
+  EXPECT_NE(output.find("chmod"), std::string::npos) << output;
+  EXPECT_EQ(output.find("hook-k3y"), std::string::npos) << output;
 }
 
 TEST_F(ServeCliTest, ARestartMidBroadcastCarriesOnWithNoTextTwice) {
