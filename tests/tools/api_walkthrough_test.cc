@@ -78,10 +78,13 @@ TEST(ApiWalkthroughTest, TheCharityExampleRunsAsDocsApiShowsIt) {
   TempDir dir;
   const std::string users = dir.Write("users", "mary:s3cret\n");
   ::chmod(users.c_str(), 0600);
+  const std::string key = dir.Write("hook.key", "walkthrough-key\n");
+  ::chmod(key.c_str(), 0600);
   const std::string log = dir.File("serve.log");
-  testing::ServeProcess serve({"--state", dir.File("charity-state"), "--listen",
-                               "127.0.0.1:0", "--credentials", users},
-                              log);
+  testing::ServeProcess serve(
+      {"--state", dir.File("charity-state"), "--listen", "127.0.0.1:0",
+       "--credentials", users, "--webhook-secret-file", key},
+      log);
   const int port = serve.port();
   ASSERT_GT(port, 0) << ReadWholeFile(log);
 
