@@ -1,9 +1,12 @@
 // The store alone: outcomes recorded per second through SqliteStore, from
 // Record() to durable (Finish() returns once the last commit is made), in
 // the shape a run produces them: chunks of rows answered SENT with their
-// message, zone, provider id and attempt record.
+// message, zone, provider id and attempt record. The second argument is 1
+// when an account webhook watches the texts: each final outcome then also
+// writes a feed_events row.
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,7 @@ constexpr int kChunk = 1000;  // outcomes per Record(), as a run commits them
 
 void BM_StoreRecordSent(benchmark::State& state) {
   const int64_t outcomes = state.range(0);
+  const std::atomic<bool> feed_wanted{state.range(1) != 0};
   const std::string dir = absl::StrCat("/tmp/herald-store-bench-", getpid());
   const std::string message =
       "Hi Ann, thank you for your gift of $25 to the Beaufort charity weekend.";
@@ -36,8 +40,10 @@ void BM_StoreRecordSent(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     system(absl::StrCat("rm -rf ", dir, " && mkdir -p ", dir).c_str());
+    SqliteStoreOptions options;
+    options.feed_events = &feed_wanted;
     absl::StatusOr<std::unique_ptr<SqliteStore>> store =
-        SqliteStore::Open(StorePath(dir));
+        SqliteStore::Open(StorePath(dir), options);
     if (!store.ok()) {
       state.SkipWithError(std::string(store.status().message()).c_str());
       return;
@@ -62,7 +68,10 @@ void BM_StoreRecordSent(benchmark::State& state) {
   system(absl::StrCat("rm -rf ", dir).c_str());
 }
 BENCHMARK(BM_StoreRecordSent)
-    ->Arg(1000000)
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);
