@@ -97,10 +97,8 @@ absl::Status BroadcastRegistry::Init() {
   dnc_ = *std::move(dnc);
   auto_replies_.emplace(&*account_);
   contact_lists_.emplace(&*account_, options_.state_dir + "/lists");
-  if (!options_.read_only) {
-    webhooks_.emplace(&*account_);
-    if (absl::Status s = RefreshFeedWanted(); !s.ok()) return s;
-  }
+  webhooks_.emplace(&*account_);
+  if (!options_.read_only) RefreshFeedWanted();
   runs_.emplace(options_, clock_, &*zones_, std::move(providers), dnc_.get());
   runner_.emplace(&*runs_, &events_);
   std::error_code error;
@@ -126,13 +124,6 @@ absl::Status BroadcastRegistry::Init() {
   }
   if (!options_.read_only) {
     for (auto& [id, b] : broadcasts_) {
-      // A status event the engine did not record before it stopped.
-      if (absl::Status s = webhooks_->RecordBroadcastStatus(
-              id, BroadcastStatusName(b->status), clock_->Now(),
-              /*only_if_recorded=*/true);
-          !s.ok()) {
-        return s;
-      }
       // Done broadcasts whose indexes a close stopped, or an older herald
       // never built.
       if (!IsLive(b->status)) ParkWriterWhenIdle(*b);

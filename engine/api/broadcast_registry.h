@@ -106,14 +106,15 @@ class BroadcastRegistry {
   // Gives the new `b` the account's webhooks, before its store opens.
   void AttachAccount(LiveBroadcast* b);
   // The account's webhooks, or FailedPrecondition (naming `what`) without
-  // a state directory or read only.
+  // a state directory.
   absl::StatusOr<AccountWebhooks*> Webhooks(absl::string_view what);
-  // Sets feed_wanted_ from the webhooks there are now.
-  absl::Status RefreshFeedWanted();
-  // Moves the texts' Finished events the stores hold (feed_events) to the
-  // account's outbox. One caller at a time collects; another returns at
-  // once.
-  absl::Status CollectFeed();
+  // Sets feed_wanted_ from the webhooks there are now: true when they
+  // cannot be read, so that no event is lost.
+  void RefreshFeedWanted();
+  // Moves the events the stores hold (feed_events) to the account's
+  // outbox. One caller at a time collects; another returns at once. A store
+  // that fails keeps its events for the next collection.
+  void CollectFeed();
   // A reader of the broadcast's store, from its idle readers or opened; it
   // goes back to them when the handle goes. Used by one thread at a time.
   using ReaderHandle =
@@ -131,10 +132,12 @@ class BroadcastRegistry {
   std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
   std::optional<AutoReplies> auto_replies_;
   std::optional<ContactLists> contact_lists_;
-  std::optional<AccountWebhooks> webhooks_;  // also none read only
+  std::optional<AccountWebhooks> webhooks_;
   // An enabled webhook watches OutboundText's Finished: the stores write
-  // their texts' events to feed_events.
+  // their texts' events to feed_events. Set under feed_wanted_mu_, so that
+  // two changes of the webhooks cannot store their answers out of order.
   std::atomic<bool> feed_wanted_{false};
+  std::mutex feed_wanted_mu_;
   // Held (try_lock) by the one CollectFeed() at work, and by the
   // destructor.
   std::mutex collect_mu_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/enum_names.h"
+#include "engine/base/json_text.h"
 #include "engine/dispatch/provider_config.h"
 #include "engine/webhook/webhook_config.h"
 #include "nlohmann/json.hpp"
@@ -107,8 +108,7 @@ StoredBroadcast StoredOf(const LiveBroadcast& b) {
   stored.name = b.broadcast.name;
   stored.from_number = b.broadcast.from_number;
   stored.definition = b.definition;
-  stored.inputs = OptionsJson(b.options).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  stored.inputs = DumpJson(OptionsJson(b.options));
   stored.status = std::string(BroadcastStatusName(b.status));
   stored.created = b.created;
   return stored;
@@ -196,13 +196,6 @@ absl::Status Persist(LiveBroadcast& b) {
   }
   if (absl::Status s = b.store->WriteBroadcast(stored, batches); !s.ok()) {
     return s;
-  }
-  // Under store_mu: the statuses reach the webhooks in the order written.
-  if (b.webhooks != nullptr) {
-    b.webhooks
-        ->RecordBroadcastStatus(b.id, stored.status, b.clock->Now(),
-                                /*only_if_recorded=*/false)
-        .IgnoreError();
   }
   ParkWriterWhenIdle(b);
   return absl::OkStatus();

@@ -38,7 +38,6 @@
 #include "engine/api/index_builder.h"
 #include "engine/base/file_io.h"
 #include "engine/broadcast/broadcast.h"
-#include "engine/store/account_webhooks.h"
 #include "engine/store/event_table.h"
 #include "engine/store/sqlite_store.h"
 #include "engine/store/store_reader.h"
@@ -67,17 +66,15 @@ struct LiveBroadcast {
   // read-only engine.
   IndexBuilder* indexes = nullptr;
   std::unique_ptr<WebhookNotifier> notifier;
-  // The account's webhooks, told of every status b persists, and whether
-  // they want its texts' Finished events (its store then writes them to
-  // feed_events); null without a state directory or read only. Set before
-  // the store opens.
-  AccountWebhooks* webhooks = nullptr;
+  // Whether the account's webhooks want its texts' Finished events (its
+  // store then writes them to feed_events); null without a state directory
+  // or read only. Set before the store opens.
   const std::atomic<bool>* feed_wanted = nullptr;
-  Clock* clock = nullptr;  // the status events' time
   // The store may hold feed events: set by its writer, cleared by the
   // collector (the registry's CollectFeed) before it reads them.
   std::atomic<bool> feed_pending{true};
-  // The collector's connection to feed_events (the registry's collect_mu_).
+  // The collector's (under the registry's collect_mu_): its connection to
+  // feed_events, open while the broadcast has feed events coming.
   std::unique_ptr<EventTable> feed_table;
 
   std::mutex mu;
@@ -139,9 +136,8 @@ std::vector<StoredBatch> StoredBatchesOf(const LiveBroadcast& b);
 // now, and `*interrupted` says so.
 absl::StatusOr<bool> LoadRecord(LiveBroadcast* b, bool* interrupted);
 
-// Writes b's record to its store, durably, then tells b's webhooks of its
-// status (an event when it changed; a failure there is made good when the
-// engine next opens); without b.mu held. A no-op without a store.
+// Writes b's record to its store, durably; without b.mu held. A no-op
+// without a store.
 absl::Status Persist(LiveBroadcast& b);
 
 // Ends the writer thread of b's store when b is neither live nor running

@@ -1,6 +1,6 @@
 // The registry's calls about the account's webhooks: their definitions,
 // the outbox their endpoints read, and the feed that fills it with the
-// texts' Finished events.
+// stores' events (texts that ended, statuses that changed).
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -18,33 +18,34 @@ namespace {
 constexpr int kFeedBatch = 1000;
 constexpr int kFeedRounds = 8;
 
+// The TextBroadcast event of a broadcast's new status, or null for a
+// status that is none.
+const char* EventOfStatus(absl::string_view status) {
+  if (status == "RUNNING") return "Started";
+  if (status == "STOPPED") return "Stopped";
+  if (status == "FINISHED") return "Finished";
+  return nullptr;
+}
+
 }  // namespace
 
 void BroadcastRegistry::AttachAccount(LiveBroadcast* b) {
-  if (!webhooks_.has_value()) return;
-  b->webhooks = &*webhooks_;
+  if (options_.read_only || !webhooks_.has_value()) return;
   b->feed_wanted = &feed_wanted_;
-  b->clock = clock_;
 }
 
 absl::StatusOr<AccountWebhooks*> BroadcastRegistry::Webhooks(
     absl::string_view what) {
-  if (options_.state_dir.empty()) {
+  if (!webhooks_.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat(what, ": webhooks need a state directory"));
-  }
-  if (!webhooks_.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        what, ": the engine was opened read_only: webhooks are not kept"));
   }
   return &*webhooks_;
 }
 
-absl::Status BroadcastRegistry::RefreshFeedWanted() {
-  absl::StatusOr<bool> watched = webhooks_->Watched("OutboundText", "Finished");
-  if (!watched.ok()) return watched.status();
-  feed_wanted_ = *watched;
-  return absl::OkStatus();
+void BroadcastRegistry::RefreshFeedWanted() {
+  std::lock_guard lock(feed_wanted_mu_);
+  feed_wanted_ = webhooks_->Watched("OutboundText", "Finished").value_or(true);
 }
 
 absl::StatusOr<WebhookId> BroadcastRegistry::CreateWebhook(
@@ -52,9 +53,8 @@ absl::StatusOr<WebhookId> BroadcastRegistry::CreateWebhook(
   absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
   if (!webhooks.ok()) return webhooks.status();
   absl::StatusOr<WebhookId> id = (*webhooks)->Create(webhook, clock_->Now());
-  if (!id.ok()) return id.status();
   // Before the call returns: texts that end from now on have their event.
-  if (absl::Status s = RefreshFeedWanted(); !s.ok()) return s;
+  if (id.ok()) RefreshFeedWanted();
   return id;
 }
 
@@ -67,17 +67,17 @@ absl::StatusOr<Webhook> BroadcastRegistry::GetWebhook(WebhookId id) {
 absl::Status BroadcastRegistry::UpdateWebhook(const Webhook& webhook) {
   absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
   if (!webhooks.ok()) return webhooks.status();
-  if (absl::Status s = (*webhooks)->Update(webhook, clock_->Now()); !s.ok()) {
-    return s;
-  }
-  return RefreshFeedWanted();
+  absl::Status s = (*webhooks)->Update(webhook, clock_->Now());
+  if (s.ok()) RefreshFeedWanted();
+  return s;
 }
 
 absl::Status BroadcastRegistry::DeleteWebhook(WebhookId id) {
   absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
   if (!webhooks.ok()) return webhooks.status();
-  if (absl::Status s = (*webhooks)->Delete(id); !s.ok()) return s;
-  return RefreshFeedWanted();
+  absl::Status s = (*webhooks)->Delete(id);
+  if (s.ok()) RefreshFeedWanted();
+  return s;
 }
 
 absl::StatusOr<WebhookPage> BroadcastRegistry::FindWebhooks(
@@ -91,7 +91,7 @@ absl::StatusOr<std::vector<WebhookEvent>>
 BroadcastRegistry::PendingWebhookEvents(WebhookId id, int limit) {
   absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook events");
   if (!webhooks.ok()) return webhooks.status();
-  if (absl::Status s = CollectFeed(); !s.ok()) return s;
+  if (!options_.read_only) CollectFeed();
   return (*webhooks)->Pending(id, limit);
 }
 
@@ -105,13 +105,12 @@ absl::Status BroadcastRegistry::WebhookEventsDelivered(WebhookId id,
 absl::StatusOr<uint64_t> BroadcastRegistry::CountWebhookEvents(WebhookId id) {
   absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook events");
   if (!webhooks.ok()) return webhooks.status();
-  if (absl::Status s = CollectFeed(); !s.ok()) return s;
   return (*webhooks)->CountPending(id);
 }
 
-absl::Status BroadcastRegistry::CollectFeed() {
+void BroadcastRegistry::CollectFeed() {
   std::unique_lock collecting(collect_mu_, std::try_to_lock);
-  if (!collecting.owns_lock()) return absl::OkStatus();
+  if (!collecting.owns_lock()) return;
   std::vector<LiveBroadcast*> pending;
   {
     std::lock_guard lock(mu_);
@@ -122,44 +121,57 @@ absl::Status BroadcastRegistry::CollectFeed() {
       }
     }
   }
-  absl::Status first_error;
   std::vector<StoreEvent> read;
   std::vector<WebhookEvent> events;
   for (LiveBroadcast* b : pending) {
     absl::Status s;
     if (b->feed_table == nullptr) {
       absl::StatusOr<std::unique_ptr<EventTable>> table =
-          EventTable::Open(StorePath(b->dir), "feed_events");
-      if (table.ok()) b->feed_table = *std::move(table);
-      s = table.status();
+          EventTable::Open(StorePath(b->dir), EventTable::Table::kFeedEvents);
+      // What the outbox has is skipped (and deleted, if a crash left it).
+      absl::StatusOr<int64_t> mark = webhooks_->FeedMark(b->id);
+      s = table.ok() ? mark.status() : table.status();
+      if (s.ok()) {
+        b->feed_table = *std::move(table);
+        b->feed_table->Consumed(*mark).IgnoreError();
+      }
     }
     bool more = s.ok();
     for (int round = 0; more && round < kFeedRounds; ++round) {
       s = b->feed_table->ReadOldest(kFeedBatch, &read);
-      if (s.ok() && read.empty() && round == 0) {
-        // Nothing came since the last collection: a done broadcast's
-        // store holds no connection of the feed's.
-        b->feed_table.reset();
-      }
       if (!s.ok() || read.empty()) break;
       events.clear();
       for (const StoreEvent& e : read) {
-        WebhookEvent& event = events.emplace_back();
-        event.event = "Finished";
+        WebhookEvent event;
         event.at = absl::FromUnixMillis(e.at_ms);
         event.broadcast = b->id;
-        event.text = e.text_id;
+        if (e.text_id != 0) {
+          event.resource = "OutboundText";
+          event.event = "Finished";
+          event.text = e.text_id;
+        } else if (const char* name = EventOfStatus(e.status)) {
+          event.resource = "TextBroadcast";
+          event.event = name;
+          event.status = e.status;
+        } else {
+          continue;
+        }
+        events.push_back(std::move(event));
       }
-      // Queued, then consumed: a crash between the two queues them again
-      // (at least once), never loses them.
-      s = webhooks_->Enqueue("OutboundText", events);
-      if (s.ok()) s = b->feed_table->Consumed(read.back().seq);
+      // The outbox keeps the last seq it took with the events: each goes in
+      // once, whatever fails or stops between this and the store's delete.
+      s = webhooks_->EnqueueFeed(b->id, read.back().seq, events);
+      if (s.ok()) b->feed_table->Consumed(read.back().seq).IgnoreError();
       more = s.ok() && read.size() == static_cast<size_t>(kFeedBatch);
     }
-    if (more || !s.ok()) b->feed_pending = true;  // the next collection
-    if (!s.ok() && first_error.ok()) first_error = s;
+    if (more || !s.ok()) {
+      b->feed_pending = true;  // the next collection
+    } else {
+      // Nothing is coming now: a done broadcast's store holds no
+      // connection of the feed's (its next event opens one).
+      b->feed_table.reset();
+    }
   }
-  return first_error;
 }
 
 }  // namespace herald

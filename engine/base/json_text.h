@@ -1,5 +1,6 @@
-// Small, allocation-free pieces of JSON output for hot paths (the outbox and
-// the outcome log write one line per recipient).
+// Pieces of JSON output: small, allocation-free ones for hot paths (the
+// outbox and the outcome log write one line per recipient), and a document
+// dumped whatever bytes its strings hold.
 #ifndef HERALD_ENGINE_BASE_JSON_TEXT_H_
 #define HERALD_ENGINE_BASE_JSON_TEXT_H_
 
@@ -7,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "nlohmann/json.hpp"
 
 namespace herald {
 
@@ -19,6 +21,13 @@ void AppendJsonString(absl::string_view text, std::string* out);
 // Appends `text` escaped as AppendJsonString does, without the quotes: for
 // text that goes inside a string of a JSON template.
 void AppendJsonEscaped(absl::string_view text, std::string* out);
+
+// `value` as compact JSON. A byte of a string that is not part of valid
+// UTF-8 (a provider's words, a file's bytes) becomes U+FFFD instead of
+// throwing, so the output is valid JSON whatever the value holds.
+inline std::string DumpJson(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // Formats instants as "2026-11-22T13:40:05.123Z" (UTC, milliseconds). Caches
 // the text of the current second, since a run stamps millions of lines within

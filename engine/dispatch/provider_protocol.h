@@ -12,11 +12,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "engine/dispatch/provider_config.h"
 #include "engine/http/http_client.h"
 #include "engine/ingest/phone_number.h"
-#include "engine/dispatch/provider_config.h"
-#include "herald/texts.h"
 #include "engine/message/sms_encoding.h"
+#include "herald/texts.h"
 #include "ratelimit/rate_limiter.h"
 
 namespace herald {

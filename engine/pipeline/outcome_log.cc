@@ -7,7 +7,8 @@ namespace herald {
 
 absl::StatusOr<std::unique_ptr<JsonlOutcomeLog>> JsonlOutcomeLog::Create(
     const std::string& path, OutputFile::Mode mode) {
-  absl::StatusOr<std::unique_ptr<OutputFile>> file = OutputFile::Create(path, mode);
+  absl::StatusOr<std::unique_ptr<OutputFile>> file =
+      OutputFile::Create(path, mode);
   if (!file.ok()) return file.status();
   return std::unique_ptr<JsonlOutcomeLog>(
       new JsonlOutcomeLog(*std::move(file)));

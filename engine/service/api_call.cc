@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/base/json_text.h"
 #include "engine/base/utf8.h"
 #include "engine/service/lenient_json.h"
 #include "engine/store/partial_response.h"
@@ -81,11 +82,9 @@ ServerResponse ErrorResponse(const absl::Status& status) {
 ServerResponse ErrorResponse(int http_status, absl::string_view message) {
   ServerResponse response;
   response.status = http_status;
-  response.body =
-      nlohmann::json{{"httpStatusCode", http_status},
-                     {"internalCode", 0},
-                     {"message", ValidUtf8(message)}}
-          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body = DumpJson(nlohmann::json{{"httpStatusCode", http_status},
+                                          {"internalCode", 0},
+                                          {"message", ValidUtf8(message)}});
   return response;
 }
 
@@ -211,8 +210,7 @@ ServerResponse ApiCall::Json(const nlohmann::json& value) const {
   ServerResponse response;
   response.status = 200;
   if (!fields.has_value() || fields->empty()) {
-    response.body =
-        value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.body = DumpJson(value);
     return response;
   }
   absl::StatusOr<FieldSelector> selector = FieldSelector::Parse(*fields);
@@ -220,8 +218,7 @@ ServerResponse ApiCall::Json(const nlohmann::json& value) const {
     return ErrorResponse(absl::InvalidArgumentError(
         absl::StrCat("query parameter fields: ", selector.status().message())));
   }
-  response.body = selector->Apply(value).dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body = DumpJson(selector->Apply(value));
   return response;
 }
 

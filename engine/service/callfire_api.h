@@ -104,6 +104,8 @@ class CallFireApi {
   ServerResponse DeleteWebhook(const ApiCall& call);
   ServerResponse WebhookResources(const ApiCall& call);
   ServerResponse GetWebhookResource(const ApiCall& call);
+  // Makes the lanes match the webhooks after a change of them.
+  void SyncLanes();
   // The resources of webhook events, as the API shows them: the Text now,
   // the TextBroadcast with the status it had then.
   absl::StatusOr<std::vector<nlohmann::json>> WebhookResourcesOf(

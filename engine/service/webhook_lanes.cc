@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/base/json_text.h"
 #include "engine/store/partial_response.h"
 #include "engine/webhook/webhook_source.h"
 #include "herald/clock.h"
@@ -43,12 +44,9 @@ class OutboxSource : public WebhookSource {
     std::vector<EnvelopeEvent> events;
     events.reserve(batch_.size());
     for (size_t i = 0; i < batch_.size(); ++i) {
-      // A provider's words need not be UTF-8; replacing what is not keeps
-      // the envelope JSON instead of throwing.
+      // A provider's words need not be UTF-8.
       events.push_back({absl::ToUnixMillis(batch_[i].at), batch_[i].event,
-                        fields_.Apply((*resources)[i])
-                            .dump(-1, ' ', false,
-                                  nlohmann::json::error_handler_t::replace)});
+                        DumpJson(fields_.Apply((*resources)[i]))});
     }
     AppendWebhookEnvelope(webhook_.id, webhook_.name, webhook_.resource, now_ms,
                           events, out);

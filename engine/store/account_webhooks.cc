@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "engine/base/json_field.h"
 #include "engine/store/partial_response.h"
@@ -36,6 +35,7 @@ constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS webhook_outbox ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  webhook_id INTEGER NOT NULL,"
+    "  resource TEXT NOT NULL,"
     "  event TEXT NOT NULL,"
     "  at INTEGER NOT NULL,"
     "  broadcast_id INTEGER NOT NULL,"
@@ -43,18 +43,28 @@ constexpr char kSchema[] =
     "  status TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS webhook_outbox_webhook"
     "  ON webhook_outbox (webhook_id, seq);"
-    "CREATE TABLE IF NOT EXISTS webhook_broadcast_status ("
+    // The last feed_events seq of each broadcast in the outbox.
+    "CREATE TABLE IF NOT EXISTS webhook_feed ("
     "  broadcast_id INTEGER PRIMARY KEY,"
-    "  status TEXT NOT NULL);";
+    "  seq INTEGER NOT NULL);";
 
 constexpr char kSelect[] =
     "SELECT id, name, resource, events, callback, enabled, single_event, "
     "fields, created, updated";
 
-// The webhooks watching ?1 (an event) of ?2 (a resource).
-constexpr char kWatching[] =
-    "enabled = 1 AND resource = ?2 AND "
-    "instr(',' || events || ',', ',' || ?1 || ',') > 0";
+// Whether a webhook's events name the event in parameter `param`.
+std::string HasEvent(int param) {
+  return absl::StrCat("instr(',' || events || ',', ',' || ?", param,
+                      " || ',') > 0");
+}
+
+// The webhooks watching ?1 (an event) of ?2 (a resource) that were made
+// by ?3 (when it happened).
+const std::string& Watching() {
+  static const auto* const kWatching = new std::string(absl::StrCat(
+      "enabled = 1 AND resource = ?2 AND ", HasEvent(1), " AND created <= ?3"));
+  return *kWatching;
+}
 
 Webhook WebhookOf(const SqliteStatement& row) {
   Webhook w;
@@ -132,13 +142,6 @@ void BindDefinition(const Webhook& w, const std::string& events,
   statement.Bind(7, w.fields);
 }
 
-const char* EventOfStatus(absl::string_view status) {
-  if (status == "RUNNING") return "Started";
-  if (status == "STOPPED") return "Stopped";
-  if (status == "FINISHED") return "Finished";
-  return nullptr;
-}
-
 }  // namespace
 
 const std::vector<WebhookResource>& WebhookResources() {
@@ -210,6 +213,16 @@ absl::Status AccountWebhooks::Update(const Webhook& webhook, absl::Time now) {
   if (!connection.ok()) return connection.status();
   const std::string events = absl::StrJoin(webhook.events, ",");
   return connection->Write([&]() -> absl::Status {
+    // What it no longer watches is not sent.
+    absl::StatusOr<SqliteStatement> prune = SqliteStatement::Prepare(
+        connection->db(),
+        "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND (resource != ?2 "
+        "OR instr(',' || ?3 || ',', ',' || event || ',') = 0)");
+    if (!prune.ok()) return prune.status();
+    prune->Bind(1, webhook.id);
+    prune->Bind(2, webhook.resource);
+    prune->Bind(3, events);
+    if (absl::Status s = prune->Run(); !s.ok()) return s;
     absl::StatusOr<SqliteStatement> update = SqliteStatement::Prepare(
         connection->db(),
         "UPDATE webhooks SET name = ?1, resource = ?2, events = ?3, "
@@ -256,16 +269,15 @@ absl::StatusOr<WebhookPage> AccountWebhooks::Find(
   if (!connection.ok()) return connection.status();
   std::vector<std::string> where;
   std::vector<std::string> params;
-  for (const auto& [value, condition] :
-       {std::pair{&query.name, "name = ?"},
-        {&query.resource, "resource = ?"},
-        {&query.event, "instr(',' || events || ',', ',' || ? || ',') > 0"},
-        {&query.callback, "callback = ?"}}) {
+  for (const auto& [value, column] : {std::pair{&query.name, "name"},
+                                      {&query.resource, "resource"},
+                                      {&query.event, ""},
+                                      {&query.callback, "callback"}}) {
     if (!value->has_value()) continue;
     params.push_back(**value);
-    // Each condition's one parameter, numbered.
-    where.push_back(absl::StrReplaceAll(
-        condition, {{"?", absl::StrCat("?", params.size())}}));
+    const int param = static_cast<int>(params.size());
+    where.push_back(*column == '\0' ? HasEvent(param)
+                                    : absl::StrCat(column, " = ?", param));
   }
   if (query.enabled.has_value()) {
     where.push_back(absl::StrCat("enabled = ", *query.enabled ? 1 : 0));
@@ -295,95 +307,59 @@ absl::StatusOr<bool> AccountWebhooks::Watched(absl::string_view resource,
   if (!connection.ok()) return connection.status();
   absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
       connection->db(),
-      absl::StrCat("SELECT 1 FROM webhooks WHERE ", kWatching, " LIMIT 1"));
+      absl::StrCat("SELECT 1 FROM webhooks WHERE ", Watching(), " LIMIT 1"));
   if (!select.ok()) return select.status();
   select->Bind(1, event);
   select->Bind(2, resource);
+  select->Bind(3, INT64_MAX);
   return select->Next();
 }
 
-namespace {
-
-// Queues `event` of `resource` for the webhooks watching it; in the
-// caller's transaction.
-absl::Status EnqueueOne(const SqliteDb& db,
-                        std::optional<SqliteStatement>* prepared,
-                        absl::string_view resource, const WebhookEvent& event) {
-  if (!prepared->has_value()) {
-    absl::StatusOr<SqliteStatement> made = SqliteStatement::Prepare(
-        db, absl::StrCat("INSERT INTO webhook_outbox (webhook_id, event, at, "
-                         "broadcast_id, text_id, status) "
-                         "SELECT id, ?1, ?3, ?4, ?5, ?6 FROM webhooks WHERE ",
-                         kWatching));
-    if (!made.ok()) return made.status();
-    *prepared = *std::move(made);
-  }
-  SqliteStatement* insert = &**prepared;
-  insert->Bind(1, event.event);
-  insert->Bind(2, resource);
-  insert->Bind(3, absl::ToUnixMillis(event.at));
-  insert->Bind(4, event.broadcast);
-  insert->Bind(5, static_cast<int64_t>(event.text));
-  insert->Bind(6, event.status);
-  return insert->Run();
-}
-
-}  // namespace
-
-absl::Status AccountWebhooks::Enqueue(absl::string_view resource,
-                                      absl::Span<const WebhookEvent> events) {
+absl::Status AccountWebhooks::EnqueueFeed(
+    int64_t broadcast, int64_t through_seq,
+    absl::Span<const WebhookEvent> events) {
   if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
   return connection->Write([&]() -> absl::Status {
-    std::optional<SqliteStatement> insert;
+    absl::StatusOr<SqliteStatement> insert = SqliteStatement::Prepare(
+        connection->db(),
+        absl::StrCat("INSERT INTO webhook_outbox (webhook_id, resource, "
+                     "event, at, broadcast_id, text_id, status) "
+                     "SELECT id, ?2, ?1, ?3, ?4, ?5, ?6 FROM webhooks WHERE ",
+                     Watching()));
+    if (!insert.ok()) return insert.status();
     for (const WebhookEvent& event : events) {
-      if (absl::Status s =
-              EnqueueOne(connection->db(), &insert, resource, event);
-          !s.ok()) {
-        return s;
-      }
+      insert->Bind(1, event.event);
+      insert->Bind(2, event.resource);
+      insert->Bind(3, absl::ToUnixMillis(event.at));
+      insert->Bind(4, broadcast);
+      insert->Bind(5, static_cast<int64_t>(event.text));
+      insert->Bind(6, event.status);
+      if (absl::Status s = insert->Run(); !s.ok()) return s;
     }
-    return absl::OkStatus();
+    absl::StatusOr<SqliteStatement> mark = SqliteStatement::Prepare(
+        connection->db(),
+        "INSERT OR REPLACE INTO webhook_feed (broadcast_id, seq) "
+        "VALUES (?1, ?2)");
+    if (!mark.ok()) return mark.status();
+    mark->Bind(1, broadcast);
+    mark->Bind(2, through_seq);
+    return mark->Run();
   });
 }
 
-absl::Status AccountWebhooks::RecordBroadcastStatus(int64_t broadcast,
-                                                    absl::string_view status,
-                                                    absl::Time at,
-                                                    bool only_if_recorded) {
-  if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
+absl::StatusOr<int64_t> AccountWebhooks::FeedMark(int64_t broadcast) const {
+  if (!db_->Exists()) return 0;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  return connection->Write([&]() -> absl::Status {
-    absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
-        connection->db(),
-        "SELECT status FROM webhook_broadcast_status WHERE broadcast_id = ?1");
-    if (!select.ok()) return select.status();
-    select->Bind(1, broadcast);
-    absl::StatusOr<bool> row = select->Next();
-    if (!row.ok()) return row.status();
-    if (*row ? select->TextView(0) == status : only_if_recorded) {
-      return absl::OkStatus();
-    }
-    absl::StatusOr<SqliteStatement> record = SqliteStatement::Prepare(
-        connection->db(),
-        "INSERT OR REPLACE INTO webhook_broadcast_status (broadcast_id, "
-        "status) VALUES (?1, ?2)");
-    if (!record.ok()) return record.status();
-    record->Bind(1, broadcast);
-    record->Bind(2, status);
-    if (absl::Status s = record->Run(); !s.ok()) return s;
-    const char* event = EventOfStatus(status);
-    if (event == nullptr) return absl::OkStatus();
-    WebhookEvent queued;
-    queued.event = event;
-    queued.at = at;
-    queued.broadcast = broadcast;
-    queued.status = std::string(status);
-    std::optional<SqliteStatement> insert;
-    return EnqueueOne(connection->db(), &insert, "TextBroadcast", queued);
-  });
+  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
+      connection->db(), "SELECT seq FROM webhook_feed WHERE broadcast_id = ?1");
+  if (!select.ok()) return select.status();
+  select->Bind(1, broadcast);
+  absl::StatusOr<bool> row = select->Next();
+  if (!row.ok()) return row.status();
+  return *row ? select->Int(0) : 0;
 }
 
 absl::StatusOr<std::vector<WebhookEvent>> AccountWebhooks::Pending(
@@ -394,7 +370,7 @@ absl::StatusOr<std::vector<WebhookEvent>> AccountWebhooks::Pending(
   if (!connection.ok()) return connection.status();
   absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
       connection->db(),
-      "SELECT seq, event, at, broadcast_id, text_id, status "
+      "SELECT seq, resource, event, at, broadcast_id, text_id, status "
       "FROM webhook_outbox WHERE webhook_id = ?1 ORDER BY seq LIMIT ?2");
   if (!select.ok()) return select.status();
   select->Bind(1, id);
@@ -406,11 +382,12 @@ absl::StatusOr<std::vector<WebhookEvent>> AccountWebhooks::Pending(
     WebhookEvent& event = events.emplace_back();
     event.seq = select->Int(0);
     event.webhook = id;
-    event.event = select->Text(1);
-    event.at = absl::FromUnixMillis(select->Int(2));
-    event.broadcast = select->Int(3);
-    event.text = static_cast<uint64_t>(select->Int(4));
-    event.status = select->Text(5);
+    event.resource = select->Text(1);
+    event.event = select->Text(2);
+    event.at = absl::FromUnixMillis(select->Int(3));
+    event.broadcast = select->Int(4);
+    event.text = static_cast<uint64_t>(select->Int(5));
+    event.status = select->Text(6);
   }
 }
 

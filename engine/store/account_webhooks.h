@@ -1,8 +1,9 @@
-// The account's webhooks (herald/webhook.h) and their outbox: two tables of
-// the account's database (account_db.h). An event is queued once for each
-// enabled webhook watching it, in the transaction that decides it, and
-// leaves the outbox only when its webhook's endpoint took it (Delivered) or
-// the webhook goes.
+// The account's webhooks (herald/webhook.h) and their outbox: tables of the
+// account's database (account_db.h). The engine moves each broadcast's
+// events here from its store's feed_events (EnqueueFeed): each is queued
+// once for every enabled webhook that watches it and was made before it
+// happened, and leaves the outbox only when its webhook's endpoint took it
+// (Delivered) or the webhook stops watching it.
 #ifndef HERALD_ENGINE_STORE_ACCOUNT_WEBHOOKS_H_
 #define HERALD_ENGINE_STORE_ACCOUNT_WEBHOOKS_H_
 
@@ -37,7 +38,8 @@ class AccountWebhooks {
   // NotFound when there is none with this id.
   absl::StatusOr<Webhook> Get(WebhookId id) const;
   // Replaces webhook.id's definition (updated at `now`, created kept);
-  // checked as Create() does. NotFound when there is none.
+  // checked as Create() does. Its queued events of a resource or an event
+  // it no longer watches go. NotFound when there is none.
   absl::Status Update(const Webhook& webhook, absl::Time now);
   // The webhook and its events in the outbox. NotFound when there is none.
   absl::Status Delete(WebhookId id);
@@ -47,20 +49,13 @@ class AccountWebhooks {
   absl::StatusOr<bool> Watched(absl::string_view resource,
                                absl::string_view event) const;
 
-  // Queues each of `events` (their seq and webhook ignored) for every
-  // enabled webhook watching `resource`'s event, in one transaction.
-  absl::Status Enqueue(absl::string_view resource,
-                       absl::Span<const WebhookEvent> events);
-  // Records `status` as the broadcast's, and when it is a change from the
-  // one recorded before queues its TextBroadcast event (RUNNING: Started,
-  // STOPPED: Stopped, FINISHED: Finished), in one transaction. With
-  // `only_if_recorded`, a broadcast with no status recorded yet gets none
-  // and no event: at open, an event the engine did not record before it
-  // stopped is made good, and a broadcast from before webhooks is left
-  // alone.
-  absl::Status RecordBroadcastStatus(int64_t broadcast,
-                                     absl::string_view status, absl::Time at,
-                                     bool only_if_recorded);
+  // Queues each of `events` (their seq and webhook ignored), broadcast
+  // `broadcast`'s from its store's feed_events up to `through_seq`, and
+  // records `through_seq` as FeedMark(broadcast), in one transaction.
+  absl::Status EnqueueFeed(int64_t broadcast, int64_t through_seq,
+                           absl::Span<const WebhookEvent> events);
+  // The last feed_events seq of `broadcast` queued so far; 0 before any.
+  absl::StatusOr<int64_t> FeedMark(int64_t broadcast) const;
   // The `limit` oldest events queued for webhook `id`.
   absl::StatusOr<std::vector<WebhookEvent>> Pending(WebhookId id,
                                                     int limit) const;

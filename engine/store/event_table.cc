@@ -15,7 +15,9 @@ constexpr int kBusyTimeoutMs = 250;
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventTable>> EventTable::Open(
-    const std::string& path, absl::string_view table_name) {
+    const std::string& path, Table which) {
+  const bool feed = which == Table::kFeedEvents;
+  const absl::string_view table_name = feed ? "feed_events" : "events";
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
@@ -28,7 +30,8 @@ absl::StatusOr<std::unique_ptr<EventTable>> EventTable::Open(
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   for (const auto& [statement, sql] :
        {std::pair{&table->read_,
-                  absl::StrCat("SELECT seq, text_id, at FROM ", table_name,
+                  absl::StrCat("SELECT seq, text_id, at, ",
+                               feed ? "status" : "NULL", " FROM ", table_name,
                                " WHERE seq > ?1 ORDER BY seq LIMIT ?2")},
         {&table->delete_,
          absl::StrCat("DELETE FROM ", table_name, " WHERE seq <= ?1")},
@@ -60,8 +63,8 @@ absl::Status EventTable::ReadOldest(int limit, std::vector<StoreEvent>* out) {
   read_.Bind(2, int64_t{limit});
   absl::StatusOr<bool> row;
   while ((row = read_.Next()).value_or(false)) {
-    out->push_back(
-        {read_.Int(0), static_cast<uint64_t>(read_.Int(1)), read_.Int(2)});
+    out->push_back({read_.Int(0), static_cast<uint64_t>(read_.Int(1)),
+                    read_.Int(2), read_.Text(3)});
   }
   read_.Reset();
   if (!row.ok()) return Error("cannot read events");

@@ -4,10 +4,10 @@
 // deleted. Consumed events whose delete failed (the writer held the lock too
 // long) are remembered and skipped until a later delete succeeds.
 //
-// `seq` is an INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives a new
-// row one more than the largest seq in the table, so seq order is the order
-// of writing, but an emptied table starts again from 1. A seq is therefore
-// never remembered beyond the rows that still hold it.
+// seq order is the order of writing. `events.seq` is an INTEGER PRIMARY KEY
+// without AUTOINCREMENT, so an emptied table starts again from 1, and a seq
+// is never remembered beyond the rows that still hold it; `feed_events.seq`
+// never goes back, so its consumer may keep the last one it took.
 #ifndef HERALD_ENGINE_STORE_EVENT_TABLE_H_
 #define HERALD_ENGINE_STORE_EVENT_TABLE_H_
 
@@ -28,18 +28,21 @@ namespace herald {
 
 struct StoreEvent {
   int64_t seq = 0;
-  uint64_t text_id = 0;  // the text that became final
+  uint64_t text_id = 0;  // the text that became final; 0: a status change
   int64_t at_ms = 0;     // when
+  std::string status;    // feed_events: the broadcast's new status
 };
 
 // Not thread-safe; used by one thread at a time. Not movable: its
 // statements name its path.
 class EventTable {
  public:
-  // Opens the table `table` ("events" or "feed_events") of the store at
-  // `path`. Unavailable, naming the path, when it cannot.
+  enum class Table { kEvents, kFeedEvents };
+
+  // Opens `table` of the store at `path`. Unavailable, naming the path,
+  // when it cannot.
   static absl::StatusOr<std::unique_ptr<EventTable>> Open(
-      const std::string& path, absl::string_view table);
+      const std::string& path, Table table);
   ~EventTable();
   EventTable(const EventTable&) = delete;
   EventTable& operator=(const EventTable&) = delete;

@@ -320,7 +320,7 @@ class SqliteStore::Writer {
         ready_for_texts = s.ok();
       }
       if (s.ok()) s = Apply(writes);
-      if (s.ok() && wrote_feed_events_ && options_.on_feed_events) {
+      if (rows_.TakeWroteFeed() && s.ok() && options_.on_feed_events) {
         options_.on_feed_events();
       }
       // Announced before Flush() returns, so a caller that flushed has seen
@@ -361,7 +361,6 @@ class SqliteStore::Writer {
     const StoreRows::Events events{
         options_.record_events,
         options_.feed_events != nullptr && options_.feed_events->load()};
-    wrote_feed_events_ = events.feed && !writes.outcomes.empty();
     if (writes.broadcast.has_value()) {
       if (absl::Status s = rows_.WriteBroadcast(
               writes.broadcast->first, writes.broadcast->second, clock_->Now());
@@ -426,7 +425,6 @@ class SqliteStore::Writer {
   const SqliteStoreOptions options_;
   Clock* const clock_;
   StoreRows rows_;
-  bool wrote_feed_events_ = false;  // by the last transaction (writer thread)
   // The broadcast's, for announced texts: set before the writer starts
   // work, or by the writer itself.
   std::string from_number_;

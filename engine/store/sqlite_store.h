@@ -93,12 +93,17 @@ CREATE TABLE IF NOT EXISTS events (
   text_id INTEGER NOT NULL,
   at INTEGER NOT NULL
 );
--- The same, for the account's webhooks (engine/api/webhook_feed.h), which
--- move them to the account's outbox; written only while one wants them.
+-- What the account's webhooks are told (engine/api/webhook_calls.cc moves
+-- the rows to account.db's outbox, then deletes them): a row per text that
+-- becomes final while one wants them (text_id, status NULL), and one per
+-- change of the broadcast's status (text_id 0, the new status). seq never
+-- goes back, even when the table empties: the outbox remembers the last
+-- one it took.
 CREATE TABLE IF NOT EXISTS feed_events (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
   text_id INTEGER NOT NULL,
-  at INTEGER NOT NULL
+  at INTEGER NOT NULL,
+  status TEXT
 );
 )sql";
 
@@ -148,7 +153,7 @@ struct SqliteStoreOptions {
   bool record_events = false;
   // When set, and while it holds true (read once per commit), append a row
   // to `feed_events` for each text that becomes final. Must outlive the
-  // store.
+  // store. (A change of the broadcast's status always has its row.)
   const std::atomic<bool>* feed_events = nullptr;
   // Called on the writer thread after each commit that wrote feed_events.
   std::function<void()> on_feed_events;

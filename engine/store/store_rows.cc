@@ -44,7 +44,10 @@ absl::Status StoreRows::Prepare(const SqliteDb& db) {
         {&select_attempts_,
          "SELECT attempt, finish_time, result, provider_id, segments "
          "FROM attempts WHERE text_id = ?1 ORDER BY attempt"},
-        {&update_batch_size_, "UPDATE batches SET size = ?2 WHERE id = ?1"}}) {
+        {&update_batch_size_, "UPDATE batches SET size = ?2 WHERE id = ?1"},
+        {&select_status_, "SELECT status FROM broadcast WHERE id = 1"},
+        {&insert_feed_status_,
+         "INSERT INTO feed_events (text_id, at, status) VALUES (0, ?1, ?2)"}}) {
     absl::StatusOr<SqliteStatement> prepared =
         SqliteStatement::Prepare(db, sql, SqliteStatement::Use::kOften);
     if (!prepared.ok()) return prepared.status();
@@ -105,6 +108,7 @@ absl::Status StoreRows::WriteOutcome(const RowOutcome& o, Events events) {
     insert->Bind(1, id);
     insert->Bind(2, at);
     if (absl::Status s = insert->Run(); !s.ok()) return s;
+    if (insert == &insert_feed_event_) wrote_feed_ = true;
   }
   return absl::OkStatus();
 }
@@ -112,6 +116,16 @@ absl::Status StoreRows::WriteOutcome(const RowOutcome& o, Events events) {
 absl::Status StoreRows::WriteBroadcast(const StoredBroadcast& b,
                                        const std::vector<StoredBatch>& batches,
                                        absl::Time now) {
+  absl::StatusOr<bool> had = select_status_.Next();
+  if (!had.ok()) return had.status();
+  const bool changed = !*had || select_status_.TextView(0) != b.status;
+  select_status_.Reset();
+  if (changed) {
+    insert_feed_status_.Bind(1, Millis(now));
+    insert_feed_status_.Bind(2, b.status);
+    if (absl::Status s = insert_feed_status_.Run(); !s.ok()) return s;
+    wrote_feed_ = true;
+  }
   absl::StatusOr<SqliteStatement> prepared = SqliteStatement::Prepare(
       db_,
       "INSERT OR REPLACE INTO broadcast (id, run_id, name, from_number, "

@@ -6,6 +6,7 @@
 #define HERALD_ENGINE_STORE_STORE_ROWS_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,13 +35,16 @@ class StoreRows {
   // it is final.
   absl::Status WriteOutcome(const RowOutcome& o, Events events);
   // Replaces the broadcast row (modified at `now`) and upserts `batches`,
-  // keeping a recorded size where a batch has none.
+  // keeping a recorded size where a batch has none. A status other than
+  // the one recorded before (or the first) adds a `feed_events` row.
   absl::Status WriteBroadcast(const StoredBroadcast& b,
                               const std::vector<StoredBatch>& batches,
                               absl::Time now);
   absl::Status WriteBatchSize(uint32_t batch, uint64_t rows);
   // Appends the attempts the store holds for text->id to text->records.
   void ReadAttempts(TextRecord* text);
+  // Whether a `feed_events` row was written since the last call.
+  bool TakeWroteFeed() { return std::exchange(wrote_feed_, false); }
 
  private:
   SqliteDb db_;
@@ -50,6 +54,9 @@ class StoreRows {
   SqliteStatement insert_feed_event_;
   SqliteStatement select_attempts_;
   SqliteStatement update_batch_size_;
+  SqliteStatement select_status_;
+  SqliteStatement insert_feed_status_;
+  bool wrote_feed_ = false;
 };
 
 }  // namespace herald

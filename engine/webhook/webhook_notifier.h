@@ -1,10 +1,12 @@
-// Delivers the store's Finished events to a webhook from a thread of its own,
-// so that a slow or dead endpoint never slows dispatch.
+// Delivers a source's events (webhook_source.h) to a webhook from a thread
+// of its own, so that a slow or dead endpoint never slows dispatch.
 //
-// The store's `events` table is the queue: the store's writer appends a row
-// for each text that becomes final (SqliteStoreOptions::record_events), and
-// the notifier, on its own SQLite connection, reads the oldest rows, POSTs
-// them in one signed envelope and deletes them once the endpoint answers 2xx.
+// The source is the queue: for the webhook file, the store's `events` table,
+// where the store's writer appends a row for each text that becomes final
+// (SqliteStoreOptions::record_events); for an account webhook, its rows of
+// the account's outbox. The notifier reads the oldest events, POSTs them in
+// one signed envelope and tells the source they were delivered (which
+// deletes them) once the endpoint answers 2xx.
 // A failed request (an answer other than 2xx, a timeout, a refused or broken
 // connection) is sent again, the same events in the same order, after an
 // exponential back-off. Events are therefore delivered at least once and in

@@ -103,7 +103,7 @@ void AppendWebhookEnvelope(uint64_t webhook_id, absl::string_view webhook_name,
 absl::StatusOr<std::unique_ptr<WebhookSource>> OpenStoreWebhookSource(
     const std::string& db_path, uint64_t webhook_id, std::string webhook_name) {
   absl::StatusOr<std::unique_ptr<EventTable>> table =
-      EventTable::Open(db_path, "events");
+      EventTable::Open(db_path, EventTable::Table::kEvents);
   if (!table.ok()) return table.status();
   absl::StatusOr<std::unique_ptr<StoreReader>> reader =
       StoreReader::Open(db_path);

@@ -35,12 +35,21 @@ Webhook BroadcastWebhook(std::vector<std::string> events) {
   return w;
 }
 
-WebhookEvent TextEvent(int64_t broadcast, uint64_t text) {
+WebhookEvent TextEvent(uint64_t text, absl::Time at = kNow) {
   WebhookEvent e;
+  e.resource = "OutboundText";
   e.event = "Finished";
-  e.at = kNow;
-  e.broadcast = broadcast;
+  e.at = at;
   e.text = text;
+  return e;
+}
+
+WebhookEvent StatusEvent(absl::string_view event, absl::string_view status) {
+  WebhookEvent e;
+  e.resource = "TextBroadcast";
+  e.event = std::string(event);
+  e.at = kNow;
+  e.status = std::string(status);
   return e;
 }
 
@@ -186,10 +195,11 @@ TEST_F(AccountWebhooksTest, QueuesAnEventForEveryEnabledWatcherInOrder) {
   off.enabled = false;
   const WebhookId disabled = Create(off);
   const WebhookId other = Create(BroadcastWebhook({"Finished"}));
-  ASSERT_TRUE(
-      hooks_.Enqueue("OutboundText", {TextEvent(1, 11), TextEvent(1, 12)})
-          .ok());
-  ASSERT_TRUE(hooks_.Enqueue("OutboundText", {TextEvent(2, 21)}).ok());
+  ASSERT_TRUE(hooks_.EnqueueFeed(1, 40, {TextEvent(11), TextEvent(12)}).ok());
+  ASSERT_TRUE(hooks_.EnqueueFeed(2, 7, {TextEvent(21)}).ok());
+  EXPECT_EQ(hooks_.FeedMark(1).value_or(0), 40);
+  EXPECT_EQ(hooks_.FeedMark(2).value_or(0), 7);
+  EXPECT_EQ(hooks_.FeedMark(3).value_or(-1), 0);
   EXPECT_EQ(PendingTexts(first), (std::vector<uint64_t>{11, 12, 21}));
   EXPECT_EQ(PendingTexts(second), (std::vector<uint64_t>{11, 12, 21}));
   EXPECT_TRUE(PendingTexts(disabled).empty());
@@ -215,34 +225,47 @@ TEST_F(AccountWebhooksTest, QueuesAnEventForEveryEnabledWatcherInOrder) {
   EXPECT_FALSE(hooks_.Watched("OutboundText", "Finished").value_or(true));
 }
 
-TEST_F(AccountWebhooksTest, ABroadcastsStatusChangesAreItsEvents) {
-  const WebhookId id = Create(BroadcastWebhook({"Started", "Finished"}));
-  auto record = [&](absl::string_view status, bool only_if_recorded) {
-    ASSERT_TRUE(
-        hooks_.RecordBroadcastStatus(7, status, kNow, only_if_recorded).ok());
-  };
+TEST_F(AccountWebhooksTest, AWebhookGetsOnlyWhatHappensOnceItIsMade) {
+  const WebhookId id = Create(TextsWebhook());
+  ASSERT_TRUE(hooks_
+                  .EnqueueFeed(1, 3,
+                               {TextEvent(1, kNow - absl::Milliseconds(1)),
+                                TextEvent(2, kNow),
+                                TextEvent(3, kNow + absl::Seconds(1))})
+                  .ok());
+  EXPECT_EQ(PendingTexts(id), (std::vector<uint64_t>{2, 3}));
+}
+
+TEST_F(AccountWebhooksTest, AChangedWebhookForgetsWhatItNoLongerWatches) {
+  const WebhookId id = Create(BroadcastWebhook({"Started", "Stopped"}));
+  ASSERT_TRUE(hooks_
+                  .EnqueueFeed(5, 2,
+                               {StatusEvent("Started", "RUNNING"),
+                                StatusEvent("Stopped", "STOPPED"),
+                                StatusEvent("Finished", "FINISHED")})
+                  .ok());
   auto pending = [&] {
     std::vector<std::string> out;
     for (const WebhookEvent& e :
          hooks_.Pending(id, 100).value_or(std::vector<WebhookEvent>{})) {
-      out.push_back(absl::StrCat(e.broadcast, ":", e.event, ":", e.status));
+      out.push_back(absl::StrCat(e.resource, ":", e.event, ":", e.status, ":",
+                                 e.broadcast));
     }
     return out;
   };
-  // A broadcast from before webhooks is left alone at open.
-  record("RUNNING", /*only_if_recorded=*/true);
-  EXPECT_TRUE(pending().empty());
-  record("SETUP", false);
-  record("RUNNING", false);
-  record("RUNNING", false);  // no change, no event
-  record("STOPPED", false);  // not watched
-  record("RUNNING", false);
-  // Finished while the engine could not record it: made good at open.
-  record("FINISHED", true);
-  record("FINISHED", true);
   EXPECT_EQ(pending(),
-            (std::vector<std::string>{"7:Started:RUNNING", "7:Started:RUNNING",
-                                      "7:Finished:FINISHED"}));
+            (std::vector<std::string>{"TextBroadcast:Started:RUNNING:5",
+                                      "TextBroadcast:Stopped:STOPPED:5"}));
+  absl::StatusOr<Webhook> webhook = hooks_.Get(id);
+  ASSERT_TRUE(webhook.ok());
+  webhook->events = {"Stopped", "Finished"};
+  ASSERT_TRUE(hooks_.Update(*webhook, kNow).ok());
+  EXPECT_EQ(pending(),
+            (std::vector<std::string>{"TextBroadcast:Stopped:STOPPED:5"}));
+  webhook->resource = "OutboundText";
+  webhook->events = {"Finished"};
+  ASSERT_TRUE(hooks_.Update(*webhook, kNow).ok());
+  EXPECT_TRUE(pending().empty());
 }
 
 TEST_F(AccountWebhooksTest, AReadOnlyAccountChangesNothing) {
@@ -251,7 +274,7 @@ TEST_F(AccountWebhooksTest, AReadOnlyAccountChangesNothing) {
   AccountWebhooks hooks(&read_only);
   EXPECT_EQ(hooks.Create(TextsWebhook(), kNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(hooks.Enqueue("OutboundText", {TextEvent(1, 1)}).code(),
+  EXPECT_EQ(hooks.EnqueueFeed(1, 1, {TextEvent(1)}).code(),
             absl::StatusCode::kFailedPrecondition);
   absl::StatusOr<WebhookPage> page = hooks.Find({});
   ASSERT_TRUE(page.ok()) << page.status();

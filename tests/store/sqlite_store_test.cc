@@ -227,6 +227,54 @@ TEST_F(SqliteStoreTest, FinishedTextsReachTheCallbackAndTheEventsTable) {
   EXPECT_EQ(QueryInt(path_, "SELECT min(text_id) FROM events"), 10000000007);
 }
 
+TEST_F(SqliteStoreTest, TheFeedHasEveryStatusChangeAndTheTextsWhileWanted) {
+  std::atomic<bool> wanted{false};
+  std::atomic<int> commits_with_feed{0};
+  SqliteStoreOptions options;
+  options.feed_events = &wanted;
+  options.on_feed_events = [&] { ++commits_with_feed; };
+  std::unique_ptr<SqliteStore> store = Open(std::move(options));
+  StoredBroadcast broadcast = Broadcast();
+  broadcast.status = "SETUP";
+  ASSERT_TRUE(store->WriteBroadcast(broadcast, {}).ok());
+  ASSERT_TRUE(store->WriteBroadcast(broadcast, {}).ok());  // no change
+  broadcast.status = "RUNNING";
+  ASSERT_TRUE(store->WriteBroadcast(broadcast, {}).ok());
+  const RowOutcome before = Outcome(1, 1, RecipientState::kDup);
+  ASSERT_TRUE(store->Record({&before, 1}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(commits_with_feed, 2);
+  wanted = true;
+  RowOutcome callback =
+      Answered(1, 2, 1, RecipientState::kCallback, TextResult::kInternalError);
+  ASSERT_TRUE(store->Record({&callback, 1}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(commits_with_feed, 2) << "a CALLBACK is no event";
+  const RowOutcome sent =
+      Answered(1, 2, 2, RecipientState::kFinished, TextResult::kSent);
+  ASSERT_TRUE(store->Record({&sent, 1}).ok());
+  // As a run ends: its outcomes durable, then its status (which would go
+  // ahead of outcomes still queued).
+  ASSERT_TRUE(store->Flush().ok());
+  broadcast.status = "FINISHED";
+  ASSERT_TRUE(store->WriteBroadcast(broadcast, {}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(commits_with_feed, 4);
+  store.reset();
+  // In the order written: SETUP and RUNNING, the text sent while wanted
+  // (not the DUP before), FINISHED.
+  EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM feed_events"), 4);
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT count(*) FROM feed_events WHERE text_id = 0 AND "
+                     "status IN ('SETUP', 'RUNNING', 'FINISHED')"),
+            3);
+  EXPECT_EQ(QueryInt(path_, "SELECT text_id FROM feed_events WHERE seq = 3"),
+            10000000002);
+  EXPECT_EQ(
+      QueryInt(path_, "SELECT seq FROM feed_events WHERE status = 'FINISHED'"),
+      4);
+}
+
 TEST_F(SqliteStoreTest, RefusesAStoreItCannotCreate) {
   absl::StatusOr<std::unique_ptr<SqliteStore>> store =
       SqliteStore::Open(dir_.File("missing/dir/broadcast.db"));

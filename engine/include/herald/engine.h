@@ -454,13 +454,15 @@ class Engine {
 
   // The account's webhooks (herald/webhook.h, docs/WEBHOOKS.md), kept in
   // the state directory. FailedPrecondition without one, or read only;
-  // NotFound for an unknown id. Create and Update check the webhook as
-  // AccountWebhooks does (InvalidArgument naming the field). An enabled
-  // webhook gets the events that happen once the call returns: each
+  // NotFound for an unknown id. Create and Update check the webhook
+  // (InvalidArgument naming the field; ResourceExhausted past 64). An
+  // enabled webhook gets the events that happen once it is made: each
   // OutboundText Finished (a text reached a final state) and TextBroadcast
-  // Started, Stopped and Finished (a broadcast's status), queued durably in
-  // the account's outbox until its endpoint takes them. Deleting a webhook
-  // drops its queued events.
+  // Started, Stopped and Finished (a broadcast became RUNNING, STOPPED,
+  // FINISHED). Each is written in its store's transaction, moved once to the
+  // account's outbox, and kept there until its endpoint takes it. Updating a
+  // webhook drops its queued events of what it no longer watches; deleting
+  // it drops them all.
   absl::StatusOr<WebhookId> CreateWebhook(const Webhook& webhook);
   absl::StatusOr<Webhook> GetWebhook(WebhookId id);
   // Replaces the definition of webhook.id.
@@ -468,13 +470,14 @@ class Engine {
   absl::Status DeleteWebhook(WebhookId id);
   absl::StatusOr<WebhookPage> FindWebhooks(const WebhookQuery& query);
   // The `limit` oldest events queued for webhook `id`, in the order they
-  // happened per broadcast (the texts' Finished events move from the
-  // broadcasts' stores to the outbox when this is called).
+  // happened per broadcast. The stores' new events move to the outbox
+  // first (by one caller at a time).
   absl::StatusOr<std::vector<WebhookEvent>> PendingWebhookEvents(WebhookId id,
                                                                  int limit);
   // Webhook `id`'s events up to `seq` reached its endpoint: they go.
   absl::Status WebhookEventsDelivered(WebhookId id, int64_t seq);
-  // The events queued for webhook `id`.
+  // The events in the outbox for webhook `id` (those still in the stores
+  // not counted).
   absl::StatusOr<uint64_t> CountWebhookEvents(WebhookId id);
 
   // The report of the broadcast's last run in this engine; nullopt before

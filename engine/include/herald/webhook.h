@@ -60,8 +60,9 @@ const std::vector<WebhookResource>& WebhookResources();
 struct WebhookEvent {
   int64_t seq = 0;  // the outbox's order; ascending per webhook
   WebhookId webhook = 0;
-  std::string event;  // "Finished", "Started", "Stopped"
-  absl::Time at;      // when it happened
+  std::string resource;  // "OutboundText", "TextBroadcast"
+  std::string event;     // "Finished", "Started", "Stopped"
+  absl::Time at;         // when it happened
   int64_t broadcast = 0;
   // OutboundText: the text's store id (herald/texts.h); 0 otherwise.
   uint64_t text = 0;
