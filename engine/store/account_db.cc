@@ -35,13 +35,20 @@ absl::StatusOr<AccountDb::Connection> AccountDb::Connect(
       !s.ok()) {
     return s;
   }
-  if (schema != nullptr && !read_only_) {
+  if (schema != nullptr && !read_only_ && !Applied(schema)) {
     ::chmod(path_.c_str(), 0600);  // numbers: the owner's only
     for (const char* sql : {"PRAGMA journal_mode=WAL", schema}) {
       if (absl::Status s = connection.db().Exec(sql); !s.ok()) return s;
     }
+    std::lock_guard lock(schemas_mu_);
+    applied_schemas_.insert(schema);
   }
   return connection;
+}
+
+bool AccountDb::Applied(const char* schema) const {
+  std::lock_guard lock(schemas_mu_);
+  return applied_schemas_.contains(schema);
 }
 
 absl::Status AccountDb::Writable(absl::string_view what) const {

@@ -6,8 +6,10 @@
 #define HERALD_ENGINE_STORE_ACCOUNT_DB_H_
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -53,16 +55,23 @@ class AccountDb {
   bool Exists() const;
 
   // A new connection; with `schema` (statements) run first when writable,
-  // which also makes the file (mode 0600) and puts it in WAL mode.
+  // which also makes the file (mode 0600) and puts it in WAL mode. A schema
+  // (the same pointer: each table's constant) runs once per AccountDb: a
+  // call about an auto-reply or a webhook then opens, and nothing more.
   absl::StatusOr<Connection> Connect(const char* schema = nullptr) const;
 
   // FailedPrecondition when open read only, naming what was to change.
   absl::Status Writable(absl::string_view what) const;
 
  private:
+  // Whether `schema` ran on an earlier connection.
+  bool Applied(const char* schema) const;
+
   const std::string path_;
   const bool read_only_;
   const std::string vfs_;
+  mutable std::mutex schemas_mu_;
+  mutable absl::flat_hash_set<const char*> applied_schemas_;  // (schemas_mu_)
 };
 
 // Reads a page of an account table in one snapshot: *total gets the count
