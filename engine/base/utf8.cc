@@ -93,6 +93,9 @@ std::string OneLineText(absl::string_view text, size_t max_bytes) {
   const size_t limit =
       max_bytes > (sizeof(kCut) - 1) ? max_bytes - (sizeof(kCut) - 1) : 0;
   bool cut = false;
+  // Where the cut goes when one is needed: the text shown up to the first
+  // character that would not leave room for kCut.
+  size_t cut_at = std::string::npos;
   while (p < end) {
     const Utf8Char c = DecodeUtf8At(p, end);
     const bool malformed =
@@ -100,8 +103,13 @@ std::string OneLineText(absl::string_view text, size_t max_bytes) {
     const size_t width = IsControl(c.code_point) ? 1
                          : malformed             ? kReplacementBytes
                                                  : c.length;
-    if (out.size() + width > limit && text.size() > max_bytes) {
+    if (cut_at == std::string::npos && out.size() + width > limit) {
+      cut_at = out.size();
+    }
+    // Measured as shown, not as given: a malformed byte shows as three.
+    if (out.size() + width > max_bytes) {
       cut = true;
+      out.resize(cut_at);
       break;
     }
     if (IsControl(c.code_point)) {

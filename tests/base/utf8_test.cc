@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "engine/base/json_text.h"
 #include "engine/ingest/csv_reader.h"
 #include "gtest/gtest.h"
@@ -50,6 +51,12 @@ TEST(Utf8Test, OneLineTextIsOneBoundedLineOfValidUtf8) {
   const std::string cut = OneLineText(std::string(50, '\xFF'), 20);
   EXPECT_LE(cut.size(), 20u);
   EXPECT_TRUE(IsValidUtf8(cut));
+  // Shorter than the bound as given, longer as shown (each malformed byte
+  // shows as three): still cut to the bound.
+  const std::string grown = OneLineText(std::string(10, '\xFF'), 20);
+  EXPECT_LE(grown.size(), 20u);
+  EXPECT_TRUE(IsValidUtf8(grown));
+  EXPECT_TRUE(absl::EndsWith(grown, "...")) << grown;
 }
 
 TEST(Utf8Test, DescribeCharacterAtNamesItWhole) {
