@@ -27,6 +27,14 @@ const char* EventOfStatus(absl::string_view status) {
   return nullptr;
 }
 
+// `call` on the account's webhooks, or the error of getting them.
+template <typename Call>
+auto OnWebhooks(absl::StatusOr<AccountWebhooks*> webhooks, Call call)
+    -> decltype(call(std::declval<AccountWebhooks&>())) {
+  if (!webhooks.ok()) return webhooks.status();
+  return call(**webhooks);
+}
+
 }  // namespace
 
 void BroadcastRegistry::AttachAccount(LiveBroadcast* b) {
@@ -50,62 +58,57 @@ void BroadcastRegistry::RefreshFeedWanted() {
 
 absl::StatusOr<WebhookId> BroadcastRegistry::CreateWebhook(
     const Webhook& webhook) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
-  if (!webhooks.ok()) return webhooks.status();
-  absl::StatusOr<WebhookId> id = (*webhooks)->Create(webhook, clock_->Now());
+  absl::StatusOr<WebhookId> id = OnWebhooks(
+      Webhooks("webhook"),
+      [&](AccountWebhooks& w) { return w.Create(webhook, clock_->Now()); });
   // Before the call returns: texts that end from now on have their event.
   if (id.ok()) RefreshFeedWanted();
   return id;
 }
 
 absl::StatusOr<Webhook> BroadcastRegistry::GetWebhook(WebhookId id) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
-  if (!webhooks.ok()) return webhooks.status();
-  return (*webhooks)->Get(id);
+  return OnWebhooks(Webhooks("webhook"),
+                    [&](AccountWebhooks& w) { return w.Get(id); });
 }
 
 absl::Status BroadcastRegistry::UpdateWebhook(const Webhook& webhook) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
-  if (!webhooks.ok()) return webhooks.status();
-  absl::Status s = (*webhooks)->Update(webhook, clock_->Now());
+  absl::Status s = OnWebhooks(Webhooks("webhook"), [&](AccountWebhooks& w) {
+    return w.Update(webhook, clock_->Now());
+  });
   if (s.ok()) RefreshFeedWanted();
   return s;
 }
 
 absl::Status BroadcastRegistry::DeleteWebhook(WebhookId id) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook");
-  if (!webhooks.ok()) return webhooks.status();
-  absl::Status s = (*webhooks)->Delete(id);
+  absl::Status s = OnWebhooks(Webhooks("webhook"),
+                              [&](AccountWebhooks& w) { return w.Delete(id); });
   if (s.ok()) RefreshFeedWanted();
   return s;
 }
 
 absl::StatusOr<WebhookPage> BroadcastRegistry::FindWebhooks(
     const WebhookQuery& query) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhooks");
-  if (!webhooks.ok()) return webhooks.status();
-  return (*webhooks)->Find(query);
+  return OnWebhooks(Webhooks("webhooks"),
+                    [&](AccountWebhooks& w) { return w.Find(query); });
 }
 
 absl::StatusOr<std::vector<WebhookEvent>>
 BroadcastRegistry::PendingWebhookEvents(WebhookId id, int limit) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook events");
-  if (!webhooks.ok()) return webhooks.status();
-  if (!options_.read_only) CollectFeed();
-  return (*webhooks)->Pending(id, limit);
+  return OnWebhooks(Webhooks("webhook events"), [&](AccountWebhooks& w) {
+    if (!options_.read_only) CollectFeed();
+    return w.Pending(id, limit);
+  });
 }
 
 absl::Status BroadcastRegistry::WebhookEventsDelivered(WebhookId id,
                                                        int64_t seq) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook events");
-  if (!webhooks.ok()) return webhooks.status();
-  return (*webhooks)->Delivered(id, seq);
+  return OnWebhooks(Webhooks("webhook events"),
+                    [&](AccountWebhooks& w) { return w.Delivered(id, seq); });
 }
 
 absl::StatusOr<uint64_t> BroadcastRegistry::CountWebhookEvents(WebhookId id) {
-  absl::StatusOr<AccountWebhooks*> webhooks = Webhooks("webhook events");
-  if (!webhooks.ok()) return webhooks.status();
-  return (*webhooks)->CountPending(id);
+  return OnWebhooks(Webhooks("webhook events"),
+                    [&](AccountWebhooks& w) { return w.CountPending(id); });
 }
 
 void BroadcastRegistry::CollectFeed() {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "engine/base/enum_names.h"
 #include "engine/base/utf8.h"
 
 namespace herald {
@@ -91,26 +92,37 @@ std::string DecimalOf(U128 value) {
   return out;
 }
 
+constexpr EnumNames<DeliveryState, 7> kDeliveryStates = {{
+    {"PENDING", DeliveryState::kPending},
+    {"DELIVERED", DeliveryState::kDelivered},
+    {"UNDELIVERED", DeliveryState::kUndelivered},
+    {"EXPIRED", DeliveryState::kExpired},
+    {"REJECTED", DeliveryState::kRejected},
+    {"UNKNOWN", DeliveryState::kUnknown},
+    {"PARTIALLY_DELIVERED", DeliveryState::kPartiallyDelivered},
+}};
+
+// Appendix B's stat values, and the spellings SMSCs use beside them.
+constexpr EnumNames<DeliveryState, 13> kReceiptStats = {{
+    {"DELIVRD", DeliveryState::kDelivered},
+    {"DELIVERED", DeliveryState::kDelivered},
+    {"ENROUTE", DeliveryState::kPending},
+    {"ACCEPTD", DeliveryState::kPending},
+    {"ACCEPTED", DeliveryState::kPending},
+    {"EXPIRED", DeliveryState::kExpired},
+    {"DELETED", DeliveryState::kUndelivered},
+    {"UNDELIV", DeliveryState::kUndelivered},
+    {"UNDELIVERABLE", DeliveryState::kUndelivered},
+    {"UNDELIVERED", DeliveryState::kUndelivered},
+    {"REJECTD", DeliveryState::kRejected},
+    {"REJECTED", DeliveryState::kRejected},
+    {"UNKNOWN", DeliveryState::kUnknown},
+}};
+
 }  // namespace
 
 absl::string_view DeliveryStateName(DeliveryState state) {
-  switch (state) {
-    case DeliveryState::kPending:
-      return "PENDING";
-    case DeliveryState::kDelivered:
-      return "DELIVERED";
-    case DeliveryState::kUndelivered:
-      return "UNDELIVERED";
-    case DeliveryState::kExpired:
-      return "EXPIRED";
-    case DeliveryState::kRejected:
-      return "REJECTED";
-    case DeliveryState::kUnknown:
-      return "UNKNOWN";
-    case DeliveryState::kPartiallyDelivered:
-      return "PARTIALLY_DELIVERED";
-  }
-  return "UNKNOWN";
+  return NameOf(kDeliveryStates, state, "UNKNOWN");
 }
 
 bool IsFinal(DeliveryState state) { return state != DeliveryState::kPending; }
@@ -134,26 +146,8 @@ DeliveryState CombineParts(absl::Span<const DeliveryState> parts) {
 }
 
 std::optional<DeliveryState> ParseReceiptStat(absl::string_view stat) {
-  static constexpr std::pair<absl::string_view, DeliveryState> kStats[] = {
-      {"DELIVRD", DeliveryState::kDelivered},
-      {"DELIVERED", DeliveryState::kDelivered},
-      {"ENROUTE", DeliveryState::kPending},
-      {"ACCEPTD", DeliveryState::kPending},
-      {"ACCEPTED", DeliveryState::kPending},
-      {"EXPIRED", DeliveryState::kExpired},
-      {"DELETED", DeliveryState::kUndelivered},
-      {"UNDELIV", DeliveryState::kUndelivered},
-      {"UNDELIVERABLE", DeliveryState::kUndelivered},
-      {"UNDELIVERED", DeliveryState::kUndelivered},
-      {"REJECTD", DeliveryState::kRejected},
-      {"REJECTED", DeliveryState::kRejected},
-      {"UNKNOWN", DeliveryState::kUnknown},
-  };
-  const absl::string_view trimmed = absl::StripAsciiWhitespace(stat);
-  for (const auto& [name, state] : kStats) {
-    if (absl::EqualsIgnoreCase(trimmed, name)) return state;
-  }
-  return std::nullopt;
+  return ValueNamed(kReceiptStats,
+                    absl::AsciiStrToUpper(absl::StripAsciiWhitespace(stat)));
 }
 
 absl::StatusOr<ReceiptText> ParseReceiptText(absl::string_view text) {

@@ -1,6 +1,7 @@
 #include "engine/message/reply_keywords.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <tuple>
 #include <utility>
@@ -135,15 +136,16 @@ void AppendFolded(char32_t c, std::string* out) {
   AppendUtf8(Capital(c), out);
 }
 
-const std::vector<std::string>* ListHolding(
-    const std::vector<const std::vector<std::string>*>& lists,
-    const std::string& word) {
-  for (const std::vector<std::string>* list : lists) {
-    if (std::find(list->begin(), list->end(), word) != list->end()) {
-      return list;
-    }
+// "an opt-out", "an opt-in", "a help": for an error naming a keyword's kind.
+absl::string_view KindWithArticle(ReplyKeyword kind) {
+  switch (kind) {
+    case ReplyKeyword::kOptOut:
+      return "an opt-out";
+    case ReplyKeyword::kOptIn:
+      return "an opt-in";
+    default:
+      return "a help";
   }
-  return nullptr;
 }
 
 }  // namespace
@@ -161,22 +163,20 @@ std::string FoldReply(absl::string_view body) {
 }
 
 ReplyKeywords::ReplyKeywords()
-    : opt_out_({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                "REVOKE", "OPTOUT", "REMOVE"}),
-      opt_in_({"START", "UNSTOP", "YES"}),
-      help_({"HELP", "INFO"}) {}
+    : lists_({{{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+                "REVOKE", "OPTOUT", "REMOVE"},
+               {"START", "UNSTOP", "YES"},
+               {"HELP", "INFO"}}}) {}
 
 absl::StatusOr<ReplyKeywords> ReplyKeywords::WithAdded(
     absl::string_view source, const std::vector<std::string>& opt_out,
     const std::vector<std::string>& opt_in,
     const std::vector<std::string>& help) {
   ReplyKeywords keywords;
-  const std::vector<const std::vector<std::string>*> all = {
-      &keywords.opt_out_, &keywords.opt_in_, &keywords.help_};
-  for (const auto& [name, words, into] :
-       {std::tuple{"optOutKeywords", &opt_out, &keywords.opt_out_},
-        {"optInKeywords", &opt_in, &keywords.opt_in_},
-        {"helpKeywords", &help, &keywords.help_}}) {
+  for (const auto& [name, words, kind] :
+       {std::tuple{"optOutKeywords", &opt_out, ReplyKeyword::kOptOut},
+        {"optInKeywords", &opt_in, ReplyKeyword::kOptIn},
+        {"helpKeywords", &help, ReplyKeyword::kHelp}}) {
     for (size_t i = 0; i < words->size(); ++i) {
       const std::string folded = FoldReply((*words)[i]);
       const std::string where = absl::StrCat(source, ": ", name, "[", i, "]");
@@ -185,31 +185,29 @@ absl::StatusOr<ReplyKeywords> ReplyKeywords::WithAdded(
             absl::StrCat(where, ": \"", ValidUtf8((*words)[i]),
                          "\" has no letter or digit, so no reply could be it"));
       }
-      const std::vector<std::string>* holder = ListHolding(all, folded);
-      if (holder == into) continue;
-      if (holder != nullptr) {
+      const ReplyKeyword holder = keywords.KindOf(folded);
+      if (holder == kind) continue;
+      if (holder != ReplyKeyword::kNone) {
         return absl::InvalidArgumentError(
             absl::StrCat(where, ": ", folded, " is already ",
-                         holder == &keywords.opt_out_  ? "an opt-out"
-                         : holder == &keywords.opt_in_ ? "an opt-in"
-                                                       : "a help",
-                         " keyword"));
+                         KindWithArticle(holder), " keyword"));
       }
-      into->push_back(folded);
+      keywords.lists_[Index(kind)].push_back(folded);
     }
   }
   return keywords;
 }
 
 ReplyKeyword ReplyKeywords::Classify(absl::string_view body) const {
-  const std::string folded = FoldReply(body);
+  return KindOf(FoldReply(body));
+}
+
+ReplyKeyword ReplyKeywords::KindOf(const std::string& folded) const {
   if (folded.empty()) return ReplyKeyword::kNone;
-  for (const auto& [list, kind] : {std::pair{&opt_out_, ReplyKeyword::kOptOut},
-                                   {&opt_in_, ReplyKeyword::kOptIn},
-                                   {&help_, ReplyKeyword::kHelp}}) {
-    if (std::find(list->begin(), list->end(), folded) != list->end()) {
-      return kind;
-    }
+  for (ReplyKeyword kind :
+       {ReplyKeyword::kOptOut, ReplyKeyword::kOptIn, ReplyKeyword::kHelp}) {
+    const std::vector<std::string>& list = lists_[Index(kind)];
+    if (std::find(list.begin(), list.end(), folded) != list.end()) return kind;
   }
   return ReplyKeyword::kNone;
 }

@@ -11,6 +11,8 @@
 #ifndef HERALD_ENGINE_MESSAGE_REPLY_KEYWORDS_H_
 #define HERALD_ENGINE_MESSAGE_REPLY_KEYWORDS_H_
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -52,14 +54,25 @@ class ReplyKeywords {
   // What `body` asks for: the kind whose list has FoldReply(body).
   ReplyKeyword Classify(absl::string_view body) const;
 
-  const std::vector<std::string>& opt_out() const { return opt_out_; }
-  const std::vector<std::string>& opt_in() const { return opt_in_; }
-  const std::vector<std::string>& help() const { return help_; }
+  const std::vector<std::string>& opt_out() const {
+    return lists_[Index(ReplyKeyword::kOptOut)];
+  }
+  const std::vector<std::string>& opt_in() const {
+    return lists_[Index(ReplyKeyword::kOptIn)];
+  }
+  const std::vector<std::string>& help() const {
+    return lists_[Index(ReplyKeyword::kHelp)];
+  }
 
  private:
-  std::vector<std::string> opt_out_;
-  std::vector<std::string> opt_in_;
-  std::vector<std::string> help_;
+  // The list of a kind other than kNone.
+  static size_t Index(ReplyKeyword kind) {
+    return static_cast<size_t>(kind) - 1;
+  }
+  // The kind whose list holds `folded`; kNone when none does.
+  ReplyKeyword KindOf(const std::string& folded) const;
+
+  std::array<std::vector<std::string>, 3> lists_;  // opt-out, opt-in, help
 };
 
 }  // namespace herald

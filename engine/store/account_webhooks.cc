@@ -66,6 +66,28 @@ const std::string& Watching() {
   return *kWatching;
 }
 
+// Runs `sql` (returning no rows) with `params` bound.
+absl::Status RunWith(const SqliteDb& db, absl::string_view sql,
+                     const std::vector<SqliteStatement::Param>& params) {
+  absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(db, sql);
+  if (!statement.ok()) return statement.status();
+  if (absl::Status s = statement->Bind(params); !s.ok()) return s;
+  return statement->Run();
+}
+
+// The first column of the first row of `sql` with `params` bound; 0 when
+// it has no row.
+absl::StatusOr<int64_t> QueryInt(
+    const SqliteDb& db, absl::string_view sql,
+    const std::vector<SqliteStatement::Param>& params) {
+  absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(db, sql);
+  if (!statement.ok()) return statement.status();
+  if (absl::Status s = statement->Bind(params); !s.ok()) return s;
+  absl::StatusOr<bool> row = statement->Next();
+  if (!row.ok()) return row.status();
+  return *row ? statement->Int(0) : 0;
+}
+
 Webhook WebhookOf(const SqliteStatement& row) {
   Webhook w;
   w.id = row.Int(0);
@@ -89,9 +111,9 @@ absl::Status CheckWebhook(const Webhook& w) {
   auto resource = std::find_if(
       resources.begin(), resources.end(),
       [&](const WebhookResource& r) { return r.resource == w.resource; });
-  std::vector<std::string> names;
-  for (const WebhookResource& r : resources) names.push_back(r.resource);
   if (resource == resources.end()) {
+    std::vector<std::string> names;
+    for (const WebhookResource& r : resources) names.push_back(r.resource);
     return absl::InvalidArgumentError(
         absl::StrCat("resource: expected one of ", absl::StrJoin(names, ", "),
                      ", got \"", w.resource, "\""));
@@ -161,12 +183,10 @@ absl::StatusOr<WebhookId> AccountWebhooks::Create(const Webhook& webhook,
   WebhookId id = 0;
   const std::string events = absl::StrJoin(webhook.events, ",");
   absl::Status s = connection->Write([&]() -> absl::Status {
-    absl::StatusOr<SqliteStatement> count = SqliteStatement::Prepare(
-        connection->db(), "SELECT count(*) FROM webhooks");
+    absl::StatusOr<int64_t> count =
+        QueryInt(connection->db(), "SELECT count(*) FROM webhooks", {});
     if (!count.ok()) return count.status();
-    absl::StatusOr<bool> counted = count->Next();
-    if (!counted.ok()) return counted.status();
-    if (count->Int(0) >= kMaxWebhooks) {
+    if (*count >= kMaxWebhooks) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "webhooks: an account keeps at most ", kMaxWebhooks,
           " webhooks (each has a sender of its own); delete one first"));
@@ -214,15 +234,15 @@ absl::Status AccountWebhooks::Update(const Webhook& webhook, absl::Time now) {
   const std::string events = absl::StrJoin(webhook.events, ",");
   return connection->Write([&]() -> absl::Status {
     // What it no longer watches is not sent.
-    absl::StatusOr<SqliteStatement> prune = SqliteStatement::Prepare(
-        connection->db(),
-        "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND (resource != ?2 "
-        "OR instr(',' || ?3 || ',', ',' || event || ',') = 0)");
-    if (!prune.ok()) return prune.status();
-    prune->Bind(1, webhook.id);
-    prune->Bind(2, webhook.resource);
-    prune->Bind(3, events);
-    if (absl::Status s = prune->Run(); !s.ok()) return s;
+    if (absl::Status s = RunWith(
+            connection->db(),
+            "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND "
+            "(resource != ?2 OR instr(',' || ?3 || ',', ',' || event || ',') "
+            "= 0)",
+            {webhook.id, webhook.resource, events});
+        !s.ok()) {
+      return s;
+    }
     absl::StatusOr<SqliteStatement> update = SqliteStatement::Prepare(
         connection->db(),
         "UPDATE webhooks SET name = ?1, resource = ?2, events = ?3, "
@@ -245,11 +265,9 @@ absl::Status AccountWebhooks::Delete(WebhookId id) {
     for (const char* sql :
          {"DELETE FROM webhooks WHERE id = ?1",
           "DELETE FROM webhook_outbox WHERE webhook_id = ?1"}) {
-      absl::StatusOr<SqliteStatement> remove =
-          SqliteStatement::Prepare(connection->db(), sql);
-      if (!remove.ok()) return remove.status();
-      remove->Bind(1, id);
-      if (absl::Status s = remove->Run(); !s.ok()) return s;
+      if (absl::Status s = RunWith(connection->db(), sql, {id}); !s.ok()) {
+        return s;
+      }
     }
     return absl::OkStatus();
   });
@@ -338,14 +356,10 @@ absl::Status AccountWebhooks::EnqueueFeed(
       insert->Bind(6, event.status);
       if (absl::Status s = insert->Run(); !s.ok()) return s;
     }
-    absl::StatusOr<SqliteStatement> mark = SqliteStatement::Prepare(
-        connection->db(),
-        "INSERT OR REPLACE INTO webhook_feed (broadcast_id, seq) "
-        "VALUES (?1, ?2)");
-    if (!mark.ok()) return mark.status();
-    mark->Bind(1, broadcast);
-    mark->Bind(2, through_seq);
-    return mark->Run();
+    return RunWith(connection->db(),
+                   "INSERT OR REPLACE INTO webhook_feed (broadcast_id, seq) "
+                   "VALUES (?1, ?2)",
+                   {broadcast, through_seq});
   });
 }
 
@@ -353,13 +367,9 @@ absl::StatusOr<int64_t> AccountWebhooks::FeedMark(int64_t broadcast) const {
   if (!db_->Exists()) return 0;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  absl::StatusOr<SqliteStatement> select = SqliteStatement::Prepare(
-      connection->db(), "SELECT seq FROM webhook_feed WHERE broadcast_id = ?1");
-  if (!select.ok()) return select.status();
-  select->Bind(1, broadcast);
-  absl::StatusOr<bool> row = select->Next();
-  if (!row.ok()) return row.status();
-  return *row ? select->Int(0) : 0;
+  return QueryInt(connection->db(),
+                  "SELECT seq FROM webhook_feed WHERE broadcast_id = ?1",
+                  {broadcast});
 }
 
 absl::StatusOr<std::vector<WebhookEvent>> AccountWebhooks::Pending(
@@ -395,27 +405,21 @@ absl::Status AccountWebhooks::Delivered(WebhookId id, int64_t seq) {
   if (absl::Status s = db_->Writable("webhook events"); !s.ok()) return s;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  absl::StatusOr<SqliteStatement> remove = SqliteStatement::Prepare(
+  return RunWith(
       connection->db(),
-      "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND seq <= ?2");
-  if (!remove.ok()) return remove.status();
-  remove->Bind(1, id);
-  remove->Bind(2, seq);
-  return remove->Run();
+      "DELETE FROM webhook_outbox WHERE webhook_id = ?1 AND seq <= ?2",
+      {id, seq});
 }
 
 absl::StatusOr<uint64_t> AccountWebhooks::CountPending(WebhookId id) const {
   if (!db_->Exists()) return 0;
   absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
   if (!connection.ok()) return connection.status();
-  absl::StatusOr<SqliteStatement> count = SqliteStatement::Prepare(
+  absl::StatusOr<int64_t> count = QueryInt(
       connection->db(),
-      "SELECT count(*) FROM webhook_outbox WHERE webhook_id = ?1");
+      "SELECT count(*) FROM webhook_outbox WHERE webhook_id = ?1", {id});
   if (!count.ok()) return count.status();
-  count->Bind(1, id);
-  absl::StatusOr<bool> row = count->Next();
-  if (!row.ok()) return row.status();
-  return static_cast<uint64_t>(*row ? count->Int(0) : 0);
+  return static_cast<uint64_t>(*count);
 }
 
 }  // namespace herald

@@ -102,13 +102,17 @@ absl::Status StoreRows::WriteOutcome(const RowOutcome& o, Events events) {
     if (absl::Status s = a.Run(); !s.ok()) return s;
   }
   if (!IsFinal(o.state)) return absl::OkStatus();
-  for (auto [wanted, insert] : {std::pair{events.webhook, &insert_event_},
-                                {events.feed, &insert_feed_event_}}) {
-    if (!wanted) continue;
-    insert->Bind(1, id);
-    insert->Bind(2, at);
-    if (absl::Status s = insert->Run(); !s.ok()) return s;
-    if (insert == &insert_feed_event_) wrote_feed_ = true;
+  auto insert_event = [&](SqliteStatement& insert) {
+    insert.Bind(1, id);
+    insert.Bind(2, at);
+    return insert.Run();
+  };
+  if (events.webhook) {
+    if (absl::Status s = insert_event(insert_event_); !s.ok()) return s;
+  }
+  if (events.feed) {
+    if (absl::Status s = insert_event(insert_feed_event_); !s.ok()) return s;
+    wrote_feed_ = true;
   }
   return absl::OkStatus();
 }
