@@ -1,9 +1,10 @@
 // Requests to CallFire's API (CallFireApi over a real Engine and state
 // directory) made of arbitrary methods, paths, queries and bodies: every
 // answer is a known status, an error is CallFire's error shape with a
-// message in valid UTF-8, a success body is JSON, and nothing throws. The
-// lenient body parser is checked on its own too: blanking never changes the
-// length, and text strict JSON takes parses to the same value.
+// message in valid UTF-8, a success body is JSON (the status page at / is
+// HTML), and nothing throws. The lenient body parser is checked on its own
+// too: blanking never changes the length, and text strict JSON takes parses
+// to the same value.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -91,6 +92,12 @@ void FuzzOne(const uint8_t* data, size_t size) {
                response.status == 400 || response.status == 404 ||
                response.status == 405 || response.status == 500);
     if (response.status == 204 || response.body.empty()) return;
+    // The status page at / is HTML; every other answer says it is JSON.
+    if (response.content_type != "application/json") {
+      FUZZ_CHECK(request.path == "/" && response.status == 200);
+      FUZZ_CHECK_UTF8(response.body);
+      return;
+    }
     const json body = json::parse(response.body, nullptr, false);
     FUZZ_CHECK_TEXT(!body.is_discarded(), response.body);
     if (response.status >= 400) {
