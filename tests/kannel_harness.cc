@@ -61,35 +61,6 @@ std::string RandomToken(size_t length) {
   return token;
 }
 
-// Finds `count` distinct free TCP ports on 127.0.0.1 by binding port 0 with
-// all sockets open at once.
-absl::Status PickPorts(size_t count, std::vector<uint16_t>* ports) {
-  std::vector<int> fds;
-  absl::Status status;
-  for (size_t i = 0; i < count && status.ok(); ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      status = absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
-      break;
-    }
-    fds.push_back(fd);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      status = absl::InternalError(
-          absl::StrCat("bind 127.0.0.1:0: ", strerror(errno)));
-      break;
-    }
-    ports->push_back(ntohs(addr.sin_port));
-  }
-  for (int fd : fds) close(fd);
-  return status;
-}
-
 size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
@@ -288,6 +259,33 @@ bool ConcatInfo(const std::string& udh, int* ref, int* total, int* seq) {
 }
 
 }  // namespace
+
+absl::Status PickPorts(size_t count, std::vector<uint16_t>* ports) {
+  std::vector<int> fds;
+  absl::Status status;
+  for (size_t i = 0; i < count && status.ok(); ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      status = absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+      break;
+    }
+    fds.push_back(fd);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      status = absl::InternalError(
+          absl::StrCat("bind 127.0.0.1:0: ", strerror(errno)));
+      break;
+    }
+    ports->push_back(ntohs(addr.sin_port));
+  }
+  for (int fd : fds) close(fd);
+  return status;
+}
 
 bool KannelInstalled() {
   return access(kBearerboxPath, X_OK) == 0 && access(kSmsboxPath, X_OK) == 0 &&

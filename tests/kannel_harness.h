@@ -73,6 +73,11 @@ std::vector<FakeSmscMessage> ParseFakeSmscOutput(absl::string_view output);
 std::vector<FakeSmscMessage> Reassemble(
     const std::vector<FakeSmscMessage>& messages);
 
+// Finds `count` distinct free TCP ports on 127.0.0.1 (binding port 0 with
+// all sockets open at once) and appends them to `*ports`: for a server whose
+// address must be known before it starts (one Kannel calls back).
+absl::Status PickPorts(size_t count, std::vector<uint16_t>* ports);
+
 // Converts UTF-16BE bytes to UTF-8; an odd last byte or an unpaired
 // surrogate becomes U+FFFD.
 std::string Utf16BeToUtf8(absl::string_view utf16be);

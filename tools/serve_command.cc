@@ -62,6 +62,13 @@ int Serve(const ServeFlags& flags) {
         "--provider needs --providers, the file that describes it"));
   }
 
+  if (!flags.providers.empty()) {
+    absl::StatusOr<std::vector<ProviderConfig>> providers =
+        LoadProvidersFile(flags.providers, ProcessEnv);
+    if (!providers.ok()) return Fail(providers.status());
+    options.providers = *std::move(providers);
+  }
+
   EngineOptions engine_options;
   engine_options.state_dir = flags.state;
   engine_options.providers_file = flags.providers;

@@ -66,6 +66,9 @@ class BroadcastRegistry {
   absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
                                    absl::Time end);
   absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
+  // Delivery receipts (receipt_calls.cc).
+  absl::Status RecordReceipts(BroadcastId id,
+                              absl::Span<const DeliveryReceipt> receipts);
   // The account's do-not-contact list, or FailedPrecondition without one
   // (no state directory) or to change it read only.
   absl::StatusOr<AccountDnc*> DoNotContacts(bool to_change);

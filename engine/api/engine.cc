@@ -148,6 +148,11 @@ absl::StatusOr<uint64_t> Engine::PendingEvents(BroadcastId broadcast) {
   return Guarded([&] { return impl_->PendingEvents(broadcast); });
 }
 
+absl::Status Engine::RecordReceipts(
+    BroadcastId broadcast, absl::Span<const DeliveryReceipt> receipts) {
+  return Guarded([&] { return impl_->RecordReceipts(broadcast, receipts); });
+}
+
 absl::StatusOr<TextPage> Engine::FindTexts(BroadcastId broadcast,
                                            const TextQuery& query) {
   return Guarded([&] { return impl_->FindTexts(broadcast, query); });

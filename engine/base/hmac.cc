@@ -60,4 +60,9 @@ bool VerifyWebhookSignature(absl::string_view secret, absl::string_view header,
   return match;
 }
 
+bool SameSecret(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace herald

@@ -33,6 +33,10 @@ std::string SignWebhookBody(absl::string_view secret, int64_t unix_ms,
 bool VerifyWebhookSignature(absl::string_view secret, absl::string_view header,
                             absl::string_view body);
 
+// Whether `a` and `b` are the same bytes, in time that depends only on their
+// lengths: how a secret a caller gave is compared with the one kept.
+bool SameSecret(absl::string_view a, absl::string_view b);
+
 }  // namespace herald
 
 #endif  // HERALD_ENGINE_BASE_HMAC_H_

@@ -1,8 +1,21 @@
 #include "engine/base/percent_encoding.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/base/utf8.h"
 
 namespace herald {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
 
 void AppendPercentEncoded(absl::string_view text, std::string* out,
                           PercentStyle style) {
@@ -20,6 +33,44 @@ void AppendPercentEncoded(absl::string_view text, std::string* out,
       out->push_back(hex[byte & 0xF]);
     }
   }
+}
+
+absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c != '%') {
+      out.push_back(c);
+    } else if (i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
+                                      HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", ValidUtf8(text), "\": '%' not followed by two hex digits"));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFormPairs(
+    absl::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (absl::string_view pair : absl::StrSplit(text, '&', absl::SkipEmpty())) {
+    const size_t equals = pair.find('=');
+    absl::StatusOr<std::string> name = PercentDecode(pair.substr(0, equals));
+    if (!name.ok()) return name.status();
+    absl::StatusOr<std::string> value = PercentDecode(
+        equals == absl::string_view::npos ? absl::string_view()
+                                          : pair.substr(equals + 1));
+    if (!value.ok()) return value.status();
+    pairs.emplace_back(*std::move(name), *std::move(value));
+  }
+  return pairs;
 }
 
 }  // namespace herald

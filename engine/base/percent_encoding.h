@@ -3,7 +3,10 @@
 #define HERALD_ENGINE_BASE_PERCENT_ENCODING_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace herald {
@@ -19,6 +22,18 @@ struct PercentStyle {
 // forms a provider may echo a secret back in.
 void AppendPercentEncoded(absl::string_view text, std::string* out,
                           PercentStyle style = {});
+
+// Decodes one component of a query or a form body, '+' as a space (as HTML
+// forms and curl send it). The bytes are as sent, UTF-8 or not.
+// InvalidArgument quoting the component (as valid UTF-8) for a '%' not
+// followed by two hex digits.
+absl::StatusOr<std::string> PercentDecode(absl::string_view text);
+
+// The name=value pairs of a query or of an application/x-www-form-urlencoded
+// body, decoded, in order; a pair without '=' has an empty value. Errors as
+// PercentDecode.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFormPairs(
+    absl::string_view text);
 
 }  // namespace herald
 

@@ -92,16 +92,6 @@ std::string DecimalOf(U128 value) {
   return out;
 }
 
-constexpr EnumNames<DeliveryState, 7> kDeliveryStates = {{
-    {"PENDING", DeliveryState::kPending},
-    {"DELIVERED", DeliveryState::kDelivered},
-    {"UNDELIVERED", DeliveryState::kUndelivered},
-    {"EXPIRED", DeliveryState::kExpired},
-    {"REJECTED", DeliveryState::kRejected},
-    {"UNKNOWN", DeliveryState::kUnknown},
-    {"PARTIALLY_DELIVERED", DeliveryState::kPartiallyDelivered},
-}};
-
 // Appendix B's stat values, and the spellings SMSCs use beside them.
 constexpr EnumNames<DeliveryState, 13> kReceiptStats = {{
     {"DELIVRD", DeliveryState::kDelivered},
@@ -120,30 +110,6 @@ constexpr EnumNames<DeliveryState, 13> kReceiptStats = {{
 }};
 
 }  // namespace
-
-absl::string_view DeliveryStateName(DeliveryState state) {
-  return NameOf(kDeliveryStates, state, "UNKNOWN");
-}
-
-bool IsFinal(DeliveryState state) { return state != DeliveryState::kPending; }
-
-DeliveryState ApplyReceipt(DeliveryState current, DeliveryState receipt) {
-  return IsFinal(current) ? current : receipt;
-}
-
-DeliveryState CombineParts(absl::Span<const DeliveryState> parts) {
-  if (parts.empty()) return DeliveryState::kPending;
-  bool any_delivered = false;
-  bool all_same = true;
-  for (DeliveryState part : parts) {
-    if (!IsFinal(part)) return DeliveryState::kPending;
-    any_delivered |= part == DeliveryState::kDelivered;
-    all_same &= part == parts.front();
-  }
-  if (all_same) return parts.front();
-  return any_delivered ? DeliveryState::kPartiallyDelivered
-                       : DeliveryState::kUndelivered;
-}
 
 std::optional<DeliveryState> ParseReceiptStat(absl::string_view stat) {
   return ValueNamed(kReceiptStats,

@@ -18,40 +18,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
+#include "herald/texts.h"
 
 namespace herald {
-
-// What became of a text after its provider took it. kPending until a final
-// state; the final ones never change (ApplyReceipt).
-enum class DeliveryState {
-  kPending,             // no receipt yet, or ENROUTE / ACCEPTD
-  kDelivered,           // DELIVRD
-  kUndelivered,         // UNDELIV, DELETED
-  kExpired,             // EXPIRED
-  kRejected,            // REJECTD
-  kUnknown,             // UNKNOWN: the SMSC cannot say
-  kPartiallyDelivered,  // a multipart text: some parts delivered, not all
-};
-
-// "PENDING", "DELIVERED", "UNDELIVERED", "EXPIRED", "REJECTED", "UNKNOWN",
-// "PARTIALLY_DELIVERED": the API's deliveryState.
-absl::string_view DeliveryStateName(DeliveryState state);
-
-bool IsFinal(DeliveryState state);
-
-// The state once `receipt` arrives for a text (or part) in `current`: a
-// final state stays as it is, whatever comes later (a late ENROUTE, a
-// duplicate, a second final from a confused SMSC); a pending one takes the
-// receipt's. So receipts may arrive in any order and any number of times.
-DeliveryState ApplyReceipt(DeliveryState current, DeliveryState receipt);
-
-// A multipart text's state from its parts': delivered when every part is,
-// pending while a part is, the parts' common state when they agree, and
-// partially delivered when some were delivered and the others ended
-// otherwise; UNDELIVERED when they ended in different states and none was
-// delivered. Empty: pending.
-DeliveryState CombineParts(absl::Span<const DeliveryState> parts);
 
 // The state a receipt's `stat:` value names (SMPP 3.4 Appendix B, any
 // case, and the spellings SMSCs use beside the standard's: DELIVERED,

@@ -61,6 +61,11 @@ class KannelProtocol final : public ProtocolBase {
       AppendParam("username", config.username, &url_prefix_);
       AppendParam("password", config.password, &url_prefix_);
     }
+    if (!config.callback_url.empty()) {
+      receipt_url_ =
+          absl::StrCat(config.callback_url, "/callbacks/", config.name,
+                       "/receipt?secret=", config.callback_secret);
+    }
   }
 
   int max_batch() const override { return 1; }
@@ -86,6 +91,20 @@ class KannelProtocol final : public ProtocolBase {
     } else {
       AppendParam("text", text.message, &url);
       url.append("&coding=0&charset=UTF-8");
+    }
+    if (!receipt_url_.empty() && text.broadcast != 0) {
+      // Every receipt: delivered, not delivered, buffered, and the SMSC's
+      // acceptance or refusal. The route rides in the URL, so a receipt
+      // needs no lookup; Kannel fills in the %-placeholders (its DLR type,
+      // the SMSC's message id, the time, the SMSC's receipt text). A text
+      // bearerbox splits still has one receipt: bearerbox reports the
+      // parts together, delivered only when every part was.
+      url.append("&dlr-mask=31");
+      AppendParam(
+          "dlr-url",
+          absl::StrCat(receipt_url_, "&b=", text.broadcast, "&t=", text.text_id,
+                       "&a=", text.attempt, "&type=%d&id=%F&at=%T&reply=%A"),
+          &url);
     }
     if (!text.idempotency_key.empty()) {
       request.headers.emplace_back("Idempotency-Key", text.idempotency_key);
@@ -117,6 +136,8 @@ class KannelProtocol final : public ProtocolBase {
 
  private:
   std::string url_prefix_;  // the URL, its query begun, the credentials
+  // herald's receipt endpoint with its secret; empty: no receipts asked for.
+  std::string receipt_url_;
 };
 
 }  // namespace

@@ -62,6 +62,7 @@ constexpr absl::string_view kRateKeys[] = {
 constexpr int kMaxBatchSize = 1000;
 constexpr int kDefaultCallFireBatchSize = 100;
 constexpr int kMaxTimeoutMs = 10 * 60 * 1000;
+constexpr size_t kMinCallbackSecret = 16;
 
 // What a provider object held beyond ProviderConfig's fields. Checks that
 // involve several keys run once the whole object is read, since JSON gives
@@ -74,6 +75,8 @@ struct Seen {
   bool campaign_id = false;
   std::optional<std::string> password_env;
   std::optional<std::string> password_file;
+  std::optional<std::string> callback_secret_env;
+  std::optional<std::string> callback_secret_file;
   std::vector<absl::string_view> http_keys;  // present; for type http only
 };
 
@@ -205,6 +208,30 @@ std::string NextTo(absl::string_view source, const std::string& path) {
   return absl::StrCat(source.substr(0, slash + 1), path);
 }
 
+// The secret in the environment variable `env_name` or in the file `file`
+// (relative to the providers file `source`, readable by its owner only),
+// whichever is set; errors name `field`. Never part of an error itself.
+absl::StatusOr<std::string> ReadSecret(
+    const JsonField& field, absl::string_view source,
+    const std::optional<std::string>& env_name,
+    const std::optional<std::string>& file, const EnvLookup& env) {
+  if (env_name.has_value()) {
+    std::optional<std::string> value = env(*env_name);
+    if (!value) {
+      return field.Error(
+          absl::StrCat("the environment variable ", *env_name, " is not set"));
+    }
+    if (value->empty()) {
+      return field.Error(
+          absl::StrCat("the environment variable ", *env_name, " is empty"));
+    }
+    return *std::move(value);
+  }
+  absl::StatusOr<std::string> secret = ReadSecretFile(NextTo(source, *file));
+  if (!secret.ok()) return field.Error(secret.status().message());
+  return *std::move(secret);
+}
+
 // Reads the password last, once everything else is known to be right.
 absl::Status ReadPassword(const JsonField& provider, absl::string_view source,
                           const Seen& seen, const EnvLookup& env,
@@ -237,23 +264,56 @@ absl::Status ReadPassword(const JsonField& provider, absl::string_view source,
     return field.Error(
         "a password needs a username, or a header that uses ${password}");
   }
-  if (seen.password_env) {
-    std::optional<std::string> value = env(*seen.password_env);
-    if (!value) {
-      return field.Error(absl::StrCat("the environment variable ",
-                                      *seen.password_env, " is not set"));
-    }
-    if (value->empty()) {
-      return field.Error(absl::StrCat("the environment variable ",
-                                      *seen.password_env, " is empty"));
-    }
-    out->password = *std::move(value);
-    return absl::OkStatus();
-  }
   absl::StatusOr<std::string> secret =
-      ReadSecretFile(NextTo(source, *seen.password_file));
-  if (!secret.ok()) return field.Error(secret.status().message());
+      ReadSecret(field, source, seen.password_env, seen.password_file, env);
+  if (!secret.ok()) return secret.status();
   out->password = *std::move(secret);
+  return absl::OkStatus();
+}
+
+// Whether `text` goes in a URL as it is (RFC 3986's unreserved characters).
+bool IsUrlSafe(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+  });
+}
+
+// The callback secret, once everything else is known to be right: it goes
+// in the URLs the provider calls back, so it must need no escaping (a
+// Kannel dlr-url takes '%' for its own placeholders).
+absl::Status ReadCallbackSecret(const JsonField& provider,
+                                absl::string_view source, const Seen& seen,
+                                const EnvLookup& env, ProviderConfig* out) {
+  if (seen.callback_secret_env && seen.callback_secret_file) {
+    return Member(provider, "callbackSecretFile")
+        .Error("give callbackSecretEnv or callbackSecretFile, not both");
+  }
+  if (!out->callback_url.empty() && !IsUrlSafe(out->name)) {
+    return Member(provider, "name")
+        .Error(
+            "with a callbackUrl, letters, digits, '-', '_', '.' or '~' only: "
+            "the name is part of the callbacks' path");
+  }
+  if (!seen.callback_secret_env && !seen.callback_secret_file) {
+    if (out->callback_url.empty()) return absl::OkStatus();
+    return Member(provider, "callbackUrl")
+        .Error(
+            "needs callbackSecretEnv or callbackSecretFile: the callbacks "
+            "take only a caller that knows the secret");
+  }
+  const JsonField field =
+      Member(provider, seen.callback_secret_env ? "callbackSecretEnv"
+                                                : "callbackSecretFile");
+  absl::StatusOr<std::string> secret = ReadSecret(
+      field, source, seen.callback_secret_env, seen.callback_secret_file, env);
+  if (!secret.ok()) return secret.status();
+  if (secret->size() < kMinCallbackSecret || !IsUrlSafe(*secret)) {
+    return field.Error(absl::StrCat(
+        "the secret must be at least ", kMinCallbackSecret,
+        " letters, digits, '-', '_', '.' or '~' (e.g. openssl rand -hex 16)"));
+  }
+  out->callback_secret = *std::move(secret);
   return absl::OkStatus();
 }
 
@@ -339,6 +399,33 @@ absl::Status ParseProvider(const JsonField& provider, absl::string_view source,
          return AssignField(&seen.password_file,
                             [&] { return NonEmptyString(f); });
        }},
+      {"callbackUrl",
+       [&](const JsonField& f) {
+         absl::Status s =
+             AssignField(&out->callback_url, [&] { return NonEmptyString(f); });
+         if (s.ok())
+           s = CheckHttpUrl(f, out->callback_url,
+                            "the callbacks check their secret "
+                            "parameter");
+         if (s.ok() &&
+             out->callback_url.find_first_of("%?#") != std::string::npos) {
+           s = f.Error("herald's address only: no '%', query or fragment");
+         }
+         while (s.ok() && absl::EndsWith(out->callback_url, "/")) {
+           out->callback_url.pop_back();
+         }
+         return s;
+       }},
+      {"callbackSecretEnv",
+       [&](const JsonField& f) {
+         return AssignField(&seen.callback_secret_env,
+                            [&] { return NonEmptyString(f); });
+       }},
+      {"callbackSecretFile",
+       [&](const JsonField& f) {
+         return AssignField(&seen.callback_secret_file,
+                            [&] { return NonEmptyString(f); });
+       }},
       {"batchSize",
        [&](const JsonField& f) {
          seen.batch_size = true;
@@ -420,7 +507,11 @@ absl::Status ParseProvider(const JsonField& provider, absl::string_view source,
   out->lanes = *std::move(lanes);
 
   if (absl::Status s = CheckForType(provider, seen, out); !s.ok()) return s;
-  return ReadPassword(provider, source, seen, env, out);
+  if (absl::Status s = ReadPassword(provider, source, seen, env, out);
+      !s.ok()) {
+    return s;
+  }
+  return ReadCallbackSecret(provider, source, seen, env, out);
 }
 
 }  // namespace

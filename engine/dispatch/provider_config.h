@@ -86,7 +86,17 @@ struct ProviderConfig {
   absl::Duration connect_timeout = absl::Seconds(5);  // "connectTimeoutMs"
   std::string ca_file;  // "caFile": a PEM bundle to trust besides the system's
   std::string campaign_id;  // "campaignId": callfire, sent as ?campaignId=
-  HttpTemplate http;        // "method", "headers", "body", ... for type http
+  // "callbackUrl": herald's listener as the provider reaches it
+  // ("http://10.0.0.5:8080"); kannel then asks for delivery receipts at
+  // {callbackUrl}/callbacks/{name}/receipt (dlr-mask, dlr-url). Empty: none
+  // asked for.
+  std::string callback_url;
+  // From "callbackSecretEnv" / "callbackSecretFile" (0600): what a caller of
+  // /callbacks/{name}/... must give as its `secret` parameter. At least 16
+  // letters, digits, '-', '_', '.' or '~'. Empty: the callbacks refuse
+  // every caller. Secret: never logged.
+  std::string callback_secret;
+  HttpTemplate http;  // "method", "headers", "body", ... for type http
 };
 
 // Looks up an environment variable; nullopt when unset. The seam lets tests

@@ -30,6 +30,12 @@ struct ProviderText {
   int segments = 1;
   // Names this delivery to the provider, so that it drops a repeat.
   std::string idempotency_key;
+  // Where its delivery receipts go, for a protocol whose callback can carry
+  // it (kannel's dlr-url): the engine's broadcast (0: none), the text
+  // (TextId) and the attempt.
+  int64_t broadcast = 0;
+  uint64_t text_id = 0;
+  int attempt = 1;
 };
 
 // What became of one text after one request.

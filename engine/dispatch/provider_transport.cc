@@ -275,6 +275,9 @@ absl::Status ProviderHub::Impl::Submit(const ChannelPtr& channel,
     out.idempotency_key =
         IdempotencyKey(channel->options.key_prefix, text.batch,
                        text.recipient_id, text.key_attempt);
+    out.broadcast = channel->options.broadcast;
+    out.text_id = TextId(text.batch, text.recipient_id);
+    out.attempt = text.attempt;
     pending[i].delivery = DeliveryFor(text);
   }
   channel->submitted_count += texts.size();

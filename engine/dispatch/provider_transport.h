@@ -40,6 +40,9 @@ struct ChannelOptions {
   int weight = 1;
   // At least 1: texts submitted and not yet answered before Submit() blocks.
   size_t max_unanswered = 20000;
+  // The engine's broadcast, for the routes of delivery receipts
+  // (ProviderText::broadcast); 0: receipts are not asked for.
+  int64_t broadcast = 0;
 };
 
 // What the transport did, for reports and benchmarks.

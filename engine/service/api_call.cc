@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/base/json_text.h"
+#include "engine/base/percent_encoding.h"
 #include "engine/base/utf8.h"
 #include "engine/service/lenient_json.h"
 #include "engine/store/partial_response.h"
@@ -33,37 +34,6 @@ int HttpStatusOf(absl::StatusCode code) {
     default:
       return 500;
   }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A query component, '+' as a space, as HTML forms and curl send it.
-absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c != '%') {
-      out.push_back(c);
-    } else if (i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-               HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
-                                      HexValue(text[i + 2])));
-      i += 2;
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("query: \"", ValidUtf8(text),
-                       "\": '%' not followed by two hex digits"));
-    }
-  }
-  return ValidUtf8(out);
 }
 
 absl::Status BadParameter(absl::string_view name, absl::string_view expected,
@@ -105,16 +75,14 @@ absl::StatusOr<ApiCall> ApiCall::Parse(const ServerRequest& request,
   ApiCall call;
   call.request_ = &request;
   call.path_params_ = std::move(path_params);
-  for (absl::string_view pair :
-       absl::StrSplit(request.query, '&', absl::SkipEmpty())) {
-    const size_t equals = pair.find('=');
-    absl::StatusOr<std::string> name = PercentDecode(pair.substr(0, equals));
-    if (!name.ok()) return name.status();
-    absl::StatusOr<std::string> value = PercentDecode(
-        equals == absl::string_view::npos ? absl::string_view()
-                                          : pair.substr(equals + 1));
-    if (!value.ok()) return value.status();
-    call.query_.emplace_back(*std::move(name), *std::move(value));
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pairs =
+      ParseFormPairs(request.query);
+  if (!pairs.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query: ", pairs.status().message()));
+  }
+  for (auto& [name, value] : *pairs) {
+    call.query_.emplace_back(ValidUtf8(name), ValidUtf8(value));
   }
   return call;
 }
@@ -197,7 +165,9 @@ absl::StatusOr<int64_t> ApiCall::PathId(size_t index,
 }
 
 absl::StatusOr<std::string> ApiCall::PathText(size_t index) const {
-  return PercentDecode(path_params_.at(index));
+  absl::StatusOr<std::string> text = PercentDecode(path_params_.at(index));
+  if (!text.ok()) return text.status();
+  return ValidUtf8(*text);
 }
 
 absl::StatusOr<nlohmann::json> ApiCall::Body(nlohmann::json when_empty) const {

@@ -1,6 +1,5 @@
 #include "engine/service/api_credentials.h"
 
-#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "absl/status/status.h"
@@ -11,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/base/file_io.h"
+#include "engine/base/hmac.h"
 
 namespace herald {
 namespace {
@@ -20,12 +20,6 @@ std::string Sha256(absl::string_view text) {
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
          reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
-}
-
-// Equal strings of equal length in time that depends only on the length.
-bool SameBytes(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() &&
-         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
@@ -87,9 +81,9 @@ bool ApiCredentials::Accepts(absl::string_view authorization) const {
   // Every user is compared, so the time does not say which name exists.
   bool accepted = false;
   for (const User& user : users_) {
-    const bool name_matches = SameBytes(Sha256(user.name), name_digest);
+    const bool name_matches = SameSecret(Sha256(user.name), name_digest);
     const bool password_matches =
-        SameBytes(user.password_digest, password_digest);
+        SameSecret(user.password_digest, password_digest);
     accepted |= name_matches & password_matches;
   }
   return accepted;

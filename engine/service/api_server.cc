@@ -17,7 +17,9 @@ bool IsLoopbackListen(absl::string_view listen) {
 }
 
 ApiServer::ApiServer(Engine* engine, ApiServerOptions options)
-    : options_(std::move(options)), api_(engine, options_.api) {}
+    : options_(std::move(options)),
+      api_(engine, options_.api),
+      callbacks_(engine, options_.providers, options_.clock) {}
 
 absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     Engine* engine, ApiServerOptions options) {
@@ -32,11 +34,15 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(
       self->options_.http,
       [self](const ServerRequest& request) {
+        if (ProviderCallbacks::Serves(request.path)) {
+          return self->callbacks_.Handle(request);
+        }
         return self->api_.Handle(request);
       },
       [self](const ServerRequest& request) -> std::optional<ServerResponse> {
         const std::optional<ApiCredentials>& users = self->options_.credentials;
-        if (!users.has_value() || users->Accepts(request.authorization)) {
+        if (!users.has_value() || ProviderCallbacks::Serves(request.path) ||
+            users->Accepts(request.authorization)) {
           return std::nullopt;
         }
         ServerResponse refused =

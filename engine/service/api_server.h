@@ -1,6 +1,7 @@
 // `herald serve` without the command line: the CallFire API (callfire_api.h)
-// on an HttpServer, behind HTTP Basic authentication. The command and the
-// tests start it the same way.
+// on an HttpServer, behind HTTP Basic authentication, and the providers'
+// callbacks beside it (provider_callbacks.h). The command and the tests
+// start it the same way.
 #ifndef HERALD_ENGINE_SERVICE_API_SERVER_H_
 #define HERALD_ENGINE_SERVICE_API_SERVER_H_
 
@@ -8,11 +9,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/service/api_credentials.h"
 #include "engine/service/callfire_api.h"
 #include "engine/service/http_server.h"
+#include "engine/service/provider_callbacks.h"
 #include "herald/engine.h"
 
 namespace herald {
@@ -23,6 +26,11 @@ struct ApiServerOptions {
   // The users; nullopt: every request is taken without credentials, which
   // Start() allows only on a loopback address.
   std::optional<ApiCredentials> credentials;
+  // The providers file's providers, whose callbacks (/callbacks/...) the
+  // server takes with their own secrets, not the users' credentials.
+  std::vector<ProviderConfig> providers;
+  // What callbacks are stamped with; null: the system clock.
+  Clock* clock = nullptr;
 };
 
 class ApiServer {
@@ -43,6 +51,7 @@ class ApiServer {
 
   const ApiServerOptions options_;
   CallFireApi api_;
+  ProviderCallbacks callbacks_;
   std::unique_ptr<HttpServer> http_;  // last: stops before api_ goes
 };
 

@@ -37,6 +37,11 @@ constexpr size_t kMaxQueuedOutcomes = 1 << 16;
 const char kTuning[] =
     "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000";
 
+// A writer started by receipts alone (for a broadcast that no longer runs)
+// ends after this long without work, so a done broadcast holds no thread
+// for long, and a stream of receipts does not start one per request.
+constexpr absl::Duration kReceiptWriterIdle = absl::Seconds(5);
+
 }  // namespace
 
 std::string StorePath(const std::string& state_dir) {
@@ -153,6 +158,24 @@ class SqliteStore::Writer {
     return Wake(&lock);
   }
 
+  // Queues `receipts` and waits until they are committed.
+  absl::Status WriteReceipts(absl::Span<const DeliveryReceipt> receipts) {
+    std::unique_lock lock(mu_);
+    if (!status_.ok()) return status_;
+    if (stopping_) return Stopped();
+    queue_.receipts.insert(queue_.receipts.end(), receipts.begin(),
+                           receipts.end());
+    const uint64_t target = ++queued_;
+    queue_.sequence = target;
+    StartWriter();
+    lock.unlock();
+    work_.notify_one();
+    lock.lock();
+    committed_cv_.wait(lock,
+                       [&] { return committed_ >= target || !status_.ok(); });
+    return committed_ >= target ? absl::OkStatus() : status_;
+  }
+
   // Writes the broadcast and its batches in a transaction of their own,
   // ahead of the outcomes queued, and returns once it is durable: a status
   // change does not wait behind a backlog of outcomes. A write queued while
@@ -165,6 +188,7 @@ class SqliteStore::Writer {
     broadcast_ = {std::move(broadcast), std::move(batches)};
     const uint64_t target = ++broadcasts_queued_;
     StartWriter();
+    idle_park_ = false;
     lock.unlock();
     work_.notify_one();
     lock.lock();
@@ -224,19 +248,22 @@ class SqliteStore::Writer {
     std::vector<Queued> outcomes;
     std::string text;  // the outcomes' reasons, ids, messages and zones
     std::vector<std::pair<uint32_t, uint64_t>> batch_sizes;
+    std::vector<DeliveryReceipt> receipts;
     std::optional<BroadcastRows> broadcast;  // alone in its Writes
     uint64_t sequence = 0;                   // of the last write it holds
 
     bool empty() const {
-      return outcomes.empty() && batch_sizes.empty() && !broadcast.has_value();
+      return outcomes.empty() && batch_sizes.empty() && receipts.empty() &&
+             !broadcast.has_value();
     }
   };
 
-  // With mu_ held by `lock`: numbers what was just queued and wakes the
-  // writer.
+  // With mu_ held by `lock`: numbers what was just queued (not receipts)
+  // and wakes the writer.
   absl::Status Wake(std::unique_lock<std::mutex>* lock) {
     queue_.sequence = ++queued_;
     StartWriter();
+    idle_park_ = false;
     const absl::Status status = status_;
     lock->unlock();
     work_.notify_one();
@@ -266,6 +293,7 @@ class SqliteStore::Writer {
     }
     writer_running_ = true;  // before the thread can take mu_
     ++writer_starts_;
+    idle_park_ = true;  // until a write other than receipts comes
   }
 
   // Stops a build of the query indexes under way and waits for it to end.
@@ -297,10 +325,18 @@ class SqliteStore::Writer {
     for (;;) {
       {
         std::unique_lock lock(mu_);
-        work_.wait(lock, [&] {
+        const auto has_work = [&] {
           return !queue_.empty() || broadcast_.has_value() || stopping_ ||
                  parkers_ > 0;
-        });
+        };
+        if (!idle_park_) {
+          work_.wait(lock, has_work);
+        } else if (!work_.wait_for(
+                       lock, absl::ToChronoMilliseconds(kReceiptWriterIdle),
+                       has_work)) {
+          writer_running_ = false;
+          break;
+        }
         if (broadcast_.has_value()) {
           writes.broadcast = std::move(broadcast_);
           broadcast_.reset();
@@ -315,7 +351,7 @@ class SqliteStore::Writer {
       const bool broadcast = writes.broadcast.has_value();
       if (!broadcast) space_.notify_all();
       absl::Status s;
-      if (!broadcast && !ready_for_texts) {
+      if (!writes.outcomes.empty() && !ready_for_texts) {
         s = ReadyForTexts();
         ready_for_texts = s.ok();
       }
@@ -344,6 +380,7 @@ class SqliteStore::Writer {
       writes.outcomes.clear();
       writes.text.clear();
       writes.batch_sizes.clear();
+      writes.receipts.clear();
       writes.broadcast.reset();
     }
     committed_cv_.notify_all();  // a Park() waits for the loop to end
@@ -377,6 +414,12 @@ class SqliteStore::Writer {
     for (Queued& q : writes.outcomes) {
       RestoreViews(writes.text, &q);
       if (absl::Status s = rows_.WriteOutcome(q.outcome, events); !s.ok()) {
+        return s;
+      }
+    }
+    const absl::Time now = clock_->Now();
+    for (const DeliveryReceipt& receipt : writes.receipts) {
+      if (absl::Status s = rows_.WriteReceipt(receipt, now); !s.ok()) {
         return s;
       }
     }
@@ -451,8 +494,10 @@ class SqliteStore::Writer {
   std::condition_variable build_done_;
   int parkers_ = 0;              // Park() calls waiting for the writer to end
   bool writer_running_ = false;  // thread_ runs Loop() and has not left it
-  uint64_t writer_starts_ = 0;   // writer threads started so far
-  absl::Status status_;          // the first failure; then every call fails
+  // The writer runs for receipts only, and ends when idle (kReceiptWriterIdle).
+  bool idle_park_ = false;
+  uint64_t writer_starts_ = 0;  // writer threads started so far
+  absl::Status status_;         // the first failure; then every call fails
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Writer> writer)
@@ -531,6 +576,12 @@ absl::Status SqliteStore::Record(absl::Span<const RowOutcome> outcomes) {
 
 absl::Status SqliteStore::RecordBatchSize(uint32_t batch, uint64_t rows) {
   return writer_->QueueBatchSize(batch, rows);
+}
+
+absl::Status SqliteStore::RecordReceipts(
+    absl::Span<const DeliveryReceipt> receipts) {
+  if (receipts.empty()) return writer_->status();
+  return writer_->WriteReceipts(receipts);
 }
 
 absl::Status SqliteStore::Flush() { return writer_->Flush(); }

@@ -93,6 +93,32 @@ CREATE TABLE IF NOT EXISTS events (
   text_id INTEGER NOT NULL,
   at INTEGER NOT NULL
 );
+-- Final delivery receipts: a row per part of an attempt (`part` the
+-- provider's id of it, '' when it gave none), the first final word on it
+-- (ApplyReceipt; a pending receipt writes nothing). A receipt may come
+-- before its attempt is recorded, and waits here for it.
+CREATE TABLE IF NOT EXISTS receipts (
+  text_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  part TEXT NOT NULL,
+  state TEXT NOT NULL,        -- DELIVERED, UNDELIVERED, EXPIRED, REJECTED
+                              -- or UNKNOWN
+  error TEXT,                 -- the provider's code, as written
+  time INTEGER NOT NULL,      -- when it happened, as the receipt says
+  received INTEGER NOT NULL,  -- when herald recorded it
+  PRIMARY KEY (text_id, attempt, part)
+) WITHOUT ROWID;
+-- An attempt's state from its parts' receipts (CombineParts; a part with no
+-- receipt yet is pending), written with each receipt.
+CREATE TABLE IF NOT EXISTS deliveries (
+  text_id INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  parts INTEGER NOT NULL,
+  state TEXT NOT NULL,        -- receipts.state, or PARTIALLY_DELIVERED
+  error TEXT,                 -- the first part's that was not delivered
+  time INTEGER NOT NULL,      -- the latest part's
+  PRIMARY KEY (text_id, attempt)
+) WITHOUT ROWID;
 -- What the account's webhooks are told (engine/api/webhook_calls.cc moves
 -- the rows to account.db's outbox, then deletes them): a row per text that
 -- becomes final while one wants them (text_id, status NULL), and one per
@@ -192,6 +218,11 @@ class SqliteStore : public OutcomeSink {
   // the writer has failed (and from then on), also when `outcomes` is empty.
   absl::Status Record(absl::Span<const RowOutcome> outcomes) override;
   absl::Status RecordBatchSize(uint32_t batch, uint64_t rows) override;
+  // Records delivery receipts and returns once they are durable (so a
+  // provider is told it may forget them only then). A store nobody else
+  // writes (a finished broadcast's) starts its writer for them, which parks
+  // again after a few idle seconds. Errors as Record().
+  absl::Status RecordReceipts(absl::Span<const DeliveryReceipt> receipts);
 
   // Returns once everything queued before the call is durable.
   absl::Status Flush() override;

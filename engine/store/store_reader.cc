@@ -153,9 +153,12 @@ absl::Status AddAttempts(const Db& db, std::vector<TextRecord>* texts) {
   for (const TextRecord& text : *texts) ids.push_back(text.id);
   absl::StatusOr<Statement> statement = Statement::Prepare(
       db,
-      "SELECT text_id, attempt, finish_time, result, provider_id, segments "
-      "FROM attempts WHERE text_id IN (SELECT value FROM json_each(?)) "
-      "ORDER BY text_id, attempt");
+      "SELECT a.text_id, a.attempt, a.finish_time, a.result, a.provider_id, "
+      "a.segments, d.state, d.error, d.time FROM attempts AS a "
+      "LEFT JOIN deliveries AS d "
+      "ON d.text_id = a.text_id AND d.attempt = a.attempt "
+      "WHERE a.text_id IN (SELECT value FROM json_each(?)) "
+      "ORDER BY a.text_id, a.attempt");
   if (!statement.ok()) return statement.status();
   absl::Status status = statement->Bind({IdsJson(ids)});
   if (!status.ok()) return status;
@@ -178,6 +181,15 @@ absl::Status AddAttempts(const Db& db, std::vector<TextRecord>* texts) {
     record.result = **result;
     record.provider_id = statement->Text(4);
     record.segments = statement->Int(5);
+    if (statement->IsNull(6)) continue;
+    const std::optional<DeliveryState> delivery =
+        ParseDeliveryStateName(statement->TextView(6));
+    if (!delivery.has_value()) {
+      return db.BadValue(where, "deliveries.state", statement->Text(6));
+    }
+    record.delivery_state = *delivery;
+    record.delivery_error = statement->Text(7);
+    record.delivery_time = absl::FromUnixMillis(statement->Int(8));
   }
 }
 
@@ -439,6 +451,55 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   return page;
 }
 
+namespace {
+
+// Adds the sent texts modified in [begin, end) to the delivery counts of
+// `stats` and `batches` by their last attempt's receipts: delivered,
+// otherwise final, or (the rest of `sent`) pending.
+absl::Status CountDeliveries(const Db& db, absl::Time begin, absl::Time end,
+                             StoreStats* stats,
+                             std::map<uint32_t, StoreStats::Batch>* batches) {
+  std::vector<std::string> conditions = {"t.state = ?", "t.result = ?"};
+  std::vector<Statement::Param> params = {
+      std::string(StateName(RecipientState::kFinished)),
+      std::string(ResultName(TextResult::kSent))};
+  AddRange("t.modified", begin, end, &conditions, &params);
+  absl::Status status = ForEachRow(
+      db,
+      absl::StrCat("SELECT t.batch_id, t.zone, d.state, count(*) FROM texts "
+                   "AS t JOIN deliveries AS d ON d.text_id = t.id AND "
+                   "d.attempt = t.attempts",
+                   WhereClause(conditions), " GROUP BY 1, 2, 3"),
+      params, [&](const Statement& row) -> absl::Status {
+        const std::optional<DeliveryState> state =
+            ParseDeliveryStateName(row.TextView(2));
+        if (!state.has_value()) {
+          return db.BadValue("deliveries", "state", row.Text(2));
+        }
+        if (!IsFinal(*state)) return absl::OkStatus();
+        uint64_t StoreCounts::*count = *state == DeliveryState::kDelivered
+                                           ? &StoreCounts::delivered
+                                           : &StoreCounts::undelivered;
+        const uint64_t n = row.Int(3);
+        stats->counts.*count += n;
+        (*batches)[row.Int(0)].counts.*count += n;
+        stats->zones[ZoneName(row.Text(1))].*count += n;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  const auto pending = [](StoreCounts& counts) {
+    counts.delivery_pending =
+        counts.sent -
+        std::min(counts.sent, counts.delivered + counts.undelivered);
+  };
+  pending(stats->counts);
+  for (auto& [id, batch] : *batches) pending(batch.counts);
+  for (auto& [zone, counts] : stats->zones) pending(counts);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<uint64_t> StoreReader::PendingEvents() {
   uint64_t count = 0;
   absl::Status status =
@@ -534,6 +595,8 @@ absl::StatusOr<StoreStats> StoreReader::Stats(absl::Time begin,
                    stats.zones[ZoneName(row.Text(1))].segments += segments;
                    return absl::OkStatus();
                  });
+  if (!status.ok()) return status;
+  status = CountDeliveries(db, begin, end, &stats, &batches);
   if (!status.ok()) return status;
 
   for (auto& [id, batch] : batches) {

@@ -1,6 +1,9 @@
 #include "engine/store/store_rows.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/text_record.h"
@@ -31,6 +34,17 @@ INSERT OR REPLACE INTO attempts (text_id, attempt, finish_time, result,
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 )sql";
 
+const char kUpsertPart[] = R"sql(
+INSERT INTO receipts (text_id, attempt, part, state, error, time,
+                                 received)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+)sql";
+
+const char kUpsertDelivery[] = R"sql(
+INSERT OR REPLACE INTO deliveries (text_id, attempt, parts, state, error, time)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+)sql";
+
 }  // namespace
 
 absl::Status StoreRows::Prepare(const SqliteDb& db) {
@@ -47,7 +61,15 @@ absl::Status StoreRows::Prepare(const SqliteDb& db) {
         {&update_batch_size_, "UPDATE batches SET size = ?2 WHERE id = ?1"},
         {&select_status_, "SELECT status FROM broadcast WHERE id = 1"},
         {&insert_feed_status_,
-         "INSERT INTO feed_events (text_id, at, status) VALUES (0, ?1, ?2)"}}) {
+         "INSERT INTO feed_events (text_id, at, status) VALUES (0, ?1, ?2)"},
+        {&select_part_,
+         "SELECT 1 FROM receipts "
+         "WHERE text_id = ?1 AND attempt = ?2 AND part = ?3"},
+        {&upsert_part_, kUpsertPart},
+        {&select_parts_,
+         "SELECT state, error, time FROM receipts "
+         "WHERE text_id = ?1 AND attempt = ?2"},
+        {&upsert_delivery_, kUpsertDelivery}}) {
     absl::StatusOr<SqliteStatement> prepared =
         SqliteStatement::Prepare(db, sql, SqliteStatement::Use::kOften);
     if (!prepared.ok()) return prepared.status();
@@ -187,6 +209,64 @@ absl::Status StoreRows::WriteBatchSize(uint32_t batch, uint64_t rows) {
   update_batch_size_.Bind(1, int64_t{batch});
   update_batch_size_.Bind(2, static_cast<int64_t>(rows));
   return update_batch_size_.Run();
+}
+
+absl::Status StoreRows::WriteReceipt(const DeliveryReceipt& r, absl::Time now) {
+  // A part without a final receipt is pending anyway; and the news that
+  // the SMSC took a part (Kannel's type 8) may come without the id its
+  // final receipt has, so recording it would count a part that is not one.
+  if (!IsFinal(r.state)) return absl::OkStatus();
+  const int64_t id = static_cast<int64_t>(r.text_id);
+  SqliteStatement& part = select_part_;
+  part.Bind(1, id);
+  part.Bind(2, r.attempt);
+  part.Bind(3, r.part);
+  absl::StatusOr<bool> had = part.Next();
+  part.Reset();
+  if (!had.ok()) return had.status();
+  // A duplicate, or a second final word on the part: the first one stands.
+  if (*had) return absl::OkStatus();
+
+  SqliteStatement& upsert = upsert_part_;
+  upsert.Bind(1, id);
+  upsert.Bind(2, r.attempt);
+  upsert.Bind(3, r.part);
+  upsert.Bind(4, DeliveryStateName(r.state));
+  upsert.BindText(5, r.error);
+  upsert.Bind(6, Millis(r.at));
+  upsert.Bind(7, Millis(now));
+  if (absl::Status s = upsert.Run(); !s.ok()) return s;
+
+  std::vector<DeliveryState> states;
+  std::string error;
+  int64_t time = 0;
+  SqliteStatement& parts = select_parts_;
+  parts.Bind(1, id);
+  parts.Bind(2, r.attempt);
+  for (;;) {
+    absl::StatusOr<bool> row = parts.Next();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const DeliveryState state = ParseDeliveryStateName(parts.TextView(0))
+                                    .value_or(DeliveryState::kUnknown);
+    states.push_back(state);
+    if (error.empty() && IsFinal(state) && state != DeliveryState::kDelivered) {
+      error = parts.Text(1);
+    }
+    time = std::max(time, parts.Int(2));
+  }
+  parts.Reset();
+  const int expected = std::max(r.parts, static_cast<int>(states.size()));
+  states.resize(expected, DeliveryState::kPending);
+
+  SqliteStatement& delivery = upsert_delivery_;
+  delivery.Bind(1, id);
+  delivery.Bind(2, r.attempt);
+  delivery.Bind(3, expected);
+  delivery.Bind(4, DeliveryStateName(CombineParts(states)));
+  delivery.BindText(5, error);
+  delivery.Bind(6, time);
+  return delivery.Run();
 }
 
 void StoreRows::ReadAttempts(TextRecord* text) {

@@ -41,6 +41,10 @@ class StoreRows {
                               const std::vector<StoredBatch>& batches,
                               absl::Time now);
   absl::Status WriteBatchSize(uint32_t batch, uint64_t rows);
+  // Records a final `r` as its part's state unless the part has one (the
+  // first final word stands) and writes its attempt's combined state; `now`
+  // is when it was received. A pending `r` changes nothing.
+  absl::Status WriteReceipt(const DeliveryReceipt& r, absl::Time now);
   // Appends the attempts the store holds for text->id to text->records.
   void ReadAttempts(TextRecord* text);
   // Whether a `feed_events` row was written since the last call.
@@ -56,6 +60,10 @@ class StoreRows {
   SqliteStatement update_batch_size_;
   SqliteStatement select_status_;
   SqliteStatement insert_feed_status_;
+  SqliteStatement select_part_;
+  SqliteStatement upsert_part_;
+  SqliteStatement select_parts_;
+  SqliteStatement upsert_delivery_;
   bool wrote_feed_ = false;
 };
 

@@ -33,6 +33,17 @@ nlohmann::json TextJson(const TextRecord& text,
         {"textResult", std::string(ResultName(record.result))},
         {"billedSegments", record.segments}};
     if (!record.provider_id.empty()) item["providerId"] = record.provider_id;
+    // Only a sent attempt has a delivery to report.
+    if (record.result == TextResult::kSent) {
+      item["deliveryState"] =
+          std::string(DeliveryStateName(record.delivery_state));
+      if (!record.delivery_error.empty()) {
+        item["deliveryError"] = record.delivery_error;
+      }
+      if (record.delivery_time.has_value()) {
+        item["deliveryTime"] = absl::ToUnixMillis(*record.delivery_time);
+      }
+    }
     records.push_back(std::move(item));
   }
   if (!records.empty()) out["records"] = std::move(records);

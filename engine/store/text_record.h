@@ -21,8 +21,11 @@ namespace herald {
 //    "created":1443403042000,"modified":1443403043000,"message":"...",
 //    "finalTextResult":"SENT","records":[{"id":2000000000701,"attempt":1,
 //    "finishTime":1443403043000,"textResult":"SENT","providerId":"7",
-//    "billedSegments":1}],
-//    (record ids are the text id times 100 plus the attempt)
+//    "billedSegments":1,"deliveryState":"DELIVERED",
+//    "deliveryTime":1443403045000}],
+//    (record ids are the text id times 100 plus the attempt; a SENT one
+//    has a deliveryState, and deliveryError and deliveryTime once a
+//    receipt gave them)
 //    "recipientId":7,"line":8,"segments":1,"zone":"America/New_York",
 //    "attempts":1,"reason":"..."}
 // Members without a value (no number, no message, no result, no reason)

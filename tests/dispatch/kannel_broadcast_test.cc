@@ -6,11 +6,16 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "engine/dispatch/provider_config.h"
+#include "engine/service/api_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "herald/engine.h"
 #include "tests/kannel_harness.h"
 #include "tests/test_util.h"
 
@@ -80,6 +85,95 @@ TEST(KannelBroadcastTest, EveryTextReachesTheSmscExactlyOnce) {
   for (const auto& [to, count] : times) EXPECT_EQ(count, 1) << to;
   EXPECT_THAT(ReadWholeFile(dir.File("report.json")),
               Not(HasSubstr(k.password())));
+}
+
+// herald serve's engine and listener with a real Kannel: each sendsms asks
+// for receipts (dlr-mask, dlr-url), bearerbox calls the dlr-url as the fake
+// SMSC reports, and the broadcast counts every text fakesmsc received as
+// delivered.
+TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
+  if (!KannelInstalled()) {
+    GTEST_SKIP() << "needs Debian's kannel and kannel-extras";
+  }
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<KannelHarness>> kannel =
+      KannelHarness::Start(dir.path());
+  ASSERT_TRUE(kannel.ok()) << kannel.status();
+  const KannelHarness& k = **kannel;
+  std::vector<uint16_t> ports;
+  ASSERT_TRUE(PickPorts(1, &ports).ok());
+  const std::string listen = absl::StrCat("127.0.0.1:", ports[0]);
+  ::setenv("HERALD_TEST_KANNEL_PASSWORD", k.password().c_str(), 1);
+  ::setenv("HERALD_TEST_CALLBACK_SECRET", "kannel-cb-0123456789", 1);
+  const std::string providers = dir.Write(
+      "providers.json",
+      absl::StrCat(R"({"providers":[{"name":"k1","type":"kannel",)",
+                   R"("url":")", k.sendsms_url(), R"(",)", R"("username":")",
+                   k.username(), R"(",)",
+                   R"("passwordEnv":"HERALD_TEST_KANNEL_PASSWORD",)",
+                   R"("callbackUrl":"http://)", listen, R"(",)",
+                   R"("callbackSecretEnv":"HERALD_TEST_CALLBACK_SECRET",)",
+                   R"("segmentsPerSecond":300,"burst":30}]})"));
+  EngineOptions options;
+  options.state_dir = dir.File("state");
+  options.providers_file = providers;
+  options.workers = 1;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ApiServerOptions server_options;
+  server_options.http.listen = listen;
+  absl::StatusOr<std::vector<ProviderConfig>> configs =
+      LoadProvidersFile(providers, ProcessEnv);
+  ASSERT_TRUE(configs.ok()) << configs.status();
+  server_options.providers = *std::move(configs);
+  absl::StatusOr<std::unique_ptr<ApiServer>> server =
+      ApiServer::Start(engine->get(), std::move(server_options));
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  // 25 texts of one part, and 5 that Kannel sends in two, each part with
+  // its receipt.
+  constexpr int kRows = 30;
+  std::string contacts = "phoneNumber,firstName\n";
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&contacts, "1213555", 2000 + i, ",",
+                    i < 25 ? absl::StrCat("n", i) : std::string(170, 'L'),
+                    "\n");
+  }
+  BroadcastOptions broadcast;
+  broadcast.provider = "k1";
+  absl::StatusOr<BroadcastId> id = (*engine)->CreateBroadcast(
+      R"({"name":"receipts","fromNumber":"19206596476",)"
+      R"("message":"Hello ${firstName}"})",
+      broadcast);
+  ASSERT_TRUE(id.ok()) << id.status();
+  ASSERT_TRUE(
+      (*engine)
+          ->AddBatch(*id,
+                     BatchSource::File(dir.Write("contacts.csv", contacts)), {})
+          .ok());
+  ASSERT_TRUE((*engine)->Start(*id).ok());
+  absl::StatusOr<BroadcastStatus> status =
+      (*engine)->Wait(*id, absl::Seconds(30));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(*status, BroadcastStatus::kFinished);
+
+  const std::vector<FakeSmscMessage> received =
+      Reassemble(k.WaitForMessages(kRows + 5, absl::Seconds(20)));
+  StoreStats stats;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  do {
+    absl::StatusOr<StoreStats> now = (*engine)->Stats(*id);
+    ASSERT_TRUE(now.ok()) << now.status();
+    stats = *now;
+    if (stats.counts.delivered >= received.size()) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  } while (absl::Now() < deadline);
+  EXPECT_EQ(received.size(), static_cast<size_t>(kRows));
+  EXPECT_EQ(stats.counts.sent, static_cast<uint64_t>(kRows));
+  EXPECT_EQ(stats.counts.delivered, received.size())
+      << "see " << dir.path() << "/bearerbox.log";
+  EXPECT_EQ(stats.counts.delivery_pending, 0u);
+  (*server)->Stop();
 }
 
 }  // namespace

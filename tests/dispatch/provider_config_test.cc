@@ -29,15 +29,16 @@ using ::testing::Not;
 
 // Every test's secret: no error message may ever hold it.
 constexpr char kSecret[] = "s3cr3t-Pa55";
+constexpr char kCallbackSecret[] = "cb-0123456789abcdef";
 
 // An environment with KANNEL_PASSWORD and CF_PASSWORD set to kSecret and
 // EMPTY_PASSWORD set but empty.
 EnvLookup FakeEnv() {
   return [](absl::string_view name) -> std::optional<std::string> {
     static const std::map<std::string, std::string, std::less<>> kEnv = {
-        {"KANNEL_PASSWORD", kSecret},
-        {"CF_PASSWORD", kSecret},
-        {"EMPTY_PASSWORD", ""},
+        {"KANNEL_PASSWORD", kSecret}, {"CF_PASSWORD", kSecret},
+        {"EMPTY_PASSWORD", ""},       {"CALLBACK_SECRET", kCallbackSecret},
+        {"SHORT_SECRET", "abc"},      {"ODD_SECRET", "0123456789abcdef%2F"},
     };
     const auto it = kEnv.find(name);
     if (it == kEnv.end()) return std::nullopt;
@@ -178,7 +179,8 @@ TEST(ProviderConfigTest, NamesTheFileAndTheFieldOfEveryMistake) {
        {"providers.json: extra: unknown field (known here: providers)"}},
       {OneProvider(kannel + R"(,"colour":"red")"),
        {"providers.json: providers[0].colour: unknown field (known here: "
-        "name, type, url, username, passwordEnv, passwordFile, batchSize, "
+        "name, type, url, username, passwordEnv, passwordFile, callbackUrl, "
+        "callbackSecretEnv, callbackSecretFile, batchSize, "
         "timeoutMs, connectTimeoutMs, caFile, campaignId, method, headers, "
         "body, bodyEscaping, statusResults, messagesPerSecond, "
         "segmentsPerSecond, burst, maxActive, adaptive, senders)"}},
@@ -316,6 +318,54 @@ TEST(ProviderConfigTest, NamesTheFileAndTheFieldOfEveryMistake) {
 
 // Issue 14: a bearer token came from the providers file itself. It comes
 // from passwordEnv/passwordFile, into a header only, with no username.
+TEST(ProviderConfigTest, ReadsTheCallbackUrlAndItsSecret) {
+  absl::StatusOr<std::vector<ProviderConfig>> parsed = Parse(OneProvider(
+      absl::StrCat(kKannelFields, R"(,"callbackUrl":"http://10.0.0.5:8080/",)",
+                   R"("callbackSecretEnv":"CALLBACK_SECRET")")));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ((*parsed)[0].callback_url, "http://10.0.0.5:8080");  // no '/'
+  EXPECT_EQ((*parsed)[0].callback_secret, kCallbackSecret);
+  // A secret alone takes callbacks (an smsbox get-url written by hand).
+  parsed = Parse(OneProvider(absl::StrCat(
+      kKannelFields, R"(,"callbackSecretEnv":"CALLBACK_SECRET")")));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE((*parsed)[0].callback_url.empty());
+
+  const struct {
+    std::string fields;
+    const char* says;
+  } cases[] = {
+      {R"("callbackUrl":"http://h:1")",
+       "providers[0].callbackUrl: needs callbackSecretEnv or "
+       "callbackSecretFile"},
+      {R"("callbackUrl":"ftp://h","callbackSecretEnv":"CALLBACK_SECRET")",
+       "providers[0].callbackUrl: must start with http:// or https://"},
+      {R"("callbackUrl":"http://h/x?y=1","callbackSecretEnv":"CALLBACK_SECRET")",
+       "providers[0].callbackUrl: herald's address only"},
+      {R"("callbackSecretEnv":"SHORT_SECRET")",
+       "providers[0].callbackSecretEnv: the secret must be at least 16"},
+      {R"("callbackSecretEnv":"ODD_SECRET")",
+       "providers[0].callbackSecretEnv: the secret must be at least 16"},
+      {R"("callbackSecretEnv":"UNSET")",
+       "providers[0].callbackSecretEnv: the environment variable UNSET is "
+       "not set"},
+      {R"("callbackSecretEnv":"CALLBACK_SECRET","callbackSecretFile":"f")",
+       "providers[0].callbackSecretFile: give callbackSecretEnv or "
+       "callbackSecretFile, not both"},
+  };
+  for (const auto& c : cases) {
+    const std::string error =
+        ErrorOf(OneProvider(absl::StrCat(kKannelFields, ",", c.fields)));
+    EXPECT_THAT(error, HasSubstr(c.says)) << c.fields;
+    EXPECT_THAT(error, Not(HasSubstr(kCallbackSecret))) << c.fields;
+  }
+  EXPECT_THAT(
+      ErrorOf(OneProvider(
+          R"("name":"k 1","type":"kannel","url":"http://h/",)"
+          R"("callbackUrl":"http://h:1","callbackSecretEnv":"CALLBACK_SECRET")")),
+      HasSubstr("providers[0].name: with a callbackUrl, letters, digits"));
+}
+
 TEST(ProviderConfigTest, ABearerTokenGoesIntoAHeaderFromTheEnvironment) {
   absl::StatusOr<std::vector<ProviderConfig>> parsed = Parse(OneProvider(
       R"("name":"h","type":"http","url":"https://h/send","body":"x",)"

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -439,6 +440,37 @@ TEST(KannelProtocolTest, KeepsAQueryTheUrlHasAndOmitsWhatIsNotGiven) {
   EXPECT_EQ(Build(*MakeProviderProtocol(config), {Text(12135551234, "x")}).url,
             "http://kannel.test/cgi-bin/sendsms?to=%2B12135551234&text=x&"
             "coding=0&charset=UTF-8");
+}
+
+TEST(KannelProtocolTest, AsksForReceiptsAtTheCallbackWithTheirRoute) {
+  ProviderConfig config = KannelConfig();
+  config.callback_url = "http://10.0.0.5:8080";
+  config.callback_secret = "cb-secret-0123456789";
+  ProviderText text = Text(12135551234, "x");
+  text.broadcast = 7;
+  text.text_id = 20000000003;
+  text.attempt = 2;
+  text.segments = 3;  // bearerbox reports the parts as one
+  const HttpRequest request = Build(*MakeProviderProtocol(config), {text});
+  std::vector<std::pair<std::string, std::string>> params;
+  ASSERT_TRUE(mock_provider::ParseFormParams(
+      request.url.substr(request.url.find('?') + 1), &params));
+  std::map<std::string, std::string> by_name(params.begin(), params.end());
+  EXPECT_EQ(by_name["dlr-mask"], "31");
+  // Kannel fills in the %-placeholders when it calls the URL.
+  EXPECT_EQ(by_name["dlr-url"],
+            "http://10.0.0.5:8080/callbacks/k1/receipt?"
+            "secret=cb-secret-0123456789&b=7&t=20000000003&a=2&"
+            "type=%d&id=%F&at=%T&reply=%A");
+
+  // A text of no broadcast (a hub used on its own), or a provider without
+  // a callback URL, asks for none.
+  text.broadcast = 0;
+  EXPECT_THAT(Build(*MakeProviderProtocol(config), {text}).url,
+              Not(HasSubstr("dlr-")));
+  text.broadcast = 7;
+  EXPECT_THAT(Build(*MakeProviderProtocol(KannelConfig()), {text}).url,
+              Not(HasSubstr("dlr-")));
 }
 
 TEST(KannelProtocolTest, ReadsKannelsAnswers) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -53,7 +54,13 @@ class CallFireApiTest : public ::testing::Test {
     const std::string users = dir_.Write("users", "mary:s3cret\nbob:pw\n");
     ::chmod(users.c_str(), 0600);
     ApiServerOptions server;
-    server.http.listen = "127.0.0.1:0";
+    server.http.listen = listen_;
+    if (!providers_file.empty()) {
+      absl::StatusOr<std::vector<ProviderConfig>> providers =
+          LoadProvidersFile(providers_file, ProcessEnv);
+      ASSERT_TRUE(providers.ok()) << providers.status();
+      server.providers = *std::move(providers);
+    }
     server.api.provider = provider;
     server.api.webhook_secret = webhook_secret_;
     absl::StatusOr<ApiCredentials> credentials = ApiCredentials::Load(users);
@@ -121,8 +128,10 @@ class CallFireApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  // The server's webhook secret, for the services started from now on.
+  // The server's webhook secret and address, for the services started from
+  // now on.
   std::string webhook_secret_;
+  std::string listen_ = "127.0.0.1:0";
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<ApiServer> server_;
 };

@@ -487,7 +487,8 @@ TEST_F(StoreReaderTest, CountsTheWholeBroadcast) {
     "sentCount": 7, "unsentCount": 21, "segmentCount": 11,
     "doNotTextCount": 3, "dupCount": 3, "invalidCount": 3, "tooBigCount": 2,
     "errorCount": 5, "timeoutCount": 3, "callbackCount": 2,
-    "skippedCount": 2})"));
+    "skippedCount": 2, "deliveredCount": 0, "undeliveredCount": 0,
+    "deliveryPendingCount": 7})"));
 
   EXPECT_EQ(out["batches"], json::parse(R"([
     {"id": 1, "file": "a.csv", "size": 20,
@@ -495,35 +496,42 @@ TEST_F(StoreReaderTest, CountsTheWholeBroadcast) {
      "sentCount": 4, "unsentCount": 13, "segmentCount": 7,
      "doNotTextCount": 2, "dupCount": 2, "invalidCount": 2, "tooBigCount": 1,
      "errorCount": 3, "timeoutCount": 2, "callbackCount": 1,
-     "skippedCount": 1},
+     "skippedCount": 1, "deliveredCount": 0, "undeliveredCount": 0,
+     "deliveryPendingCount": 4},
     {"id": 2, "file": "b.csv", "size": null,
      "totalCount": 12, "totalOutboundCount": 12, "remainingOutboundCount": 1,
      "sentCount": 3, "unsentCount": 8, "segmentCount": 4,
      "doNotTextCount": 1, "dupCount": 1, "invalidCount": 1, "tooBigCount": 1,
      "errorCount": 2, "timeoutCount": 1, "callbackCount": 1,
-     "skippedCount": 1}])"));
+     "skippedCount": 1, "deliveredCount": 0, "undeliveredCount": 0,
+     "deliveryPendingCount": 3}])"));
 
   EXPECT_EQ(out["zones"], json::parse(R"({
     "America/New_York": {"sentCount": 4, "unsentCount": 10,
       "segmentCount": 6, "doNotTextCount": 2, "dupCount": 2,
       "invalidCount": 0, "tooBigCount": 1, "errorCount": 3,
-      "timeoutCount": 1, "callbackCount": 1, "skippedCount": 1},
+      "timeoutCount": 1, "callbackCount": 1, "skippedCount": 1,
+      "deliveredCount": 0, "undeliveredCount": 0, "deliveryPendingCount": 4},
     "America/Chicago": {"sentCount": 2, "unsentCount": 5,
       "segmentCount": 2, "doNotTextCount": 1, "dupCount": 1,
       "invalidCount": 0, "tooBigCount": 1, "errorCount": 1,
-      "timeoutCount": 1, "callbackCount": 1, "skippedCount": 0},
+      "timeoutCount": 1, "callbackCount": 1, "skippedCount": 0,
+      "deliveredCount": 0, "undeliveredCount": 0, "deliveryPendingCount": 2},
     "America/Denver": {"sentCount": 0, "unsentCount": 2,
       "segmentCount": 0, "doNotTextCount": 0, "dupCount": 0,
       "invalidCount": 0, "tooBigCount": 0, "errorCount": 1,
-      "timeoutCount": 1, "callbackCount": 0, "skippedCount": 0},
+      "timeoutCount": 1, "callbackCount": 0, "skippedCount": 0,
+      "deliveredCount": 0, "undeliveredCount": 0, "deliveryPendingCount": 0},
     "America/Los_Angeles": {"sentCount": 1, "unsentCount": 0,
       "segmentCount": 3, "doNotTextCount": 0, "dupCount": 0,
       "invalidCount": 0, "tooBigCount": 0, "errorCount": 0,
-      "timeoutCount": 0, "callbackCount": 0, "skippedCount": 0},
+      "timeoutCount": 0, "callbackCount": 0, "skippedCount": 0,
+      "deliveredCount": 0, "undeliveredCount": 0, "deliveryPendingCount": 1},
     "unknown": {"sentCount": 0, "unsentCount": 4,
       "segmentCount": 0, "doNotTextCount": 0, "dupCount": 0,
       "invalidCount": 3, "tooBigCount": 0, "errorCount": 0,
-      "timeoutCount": 0, "callbackCount": 0, "skippedCount": 1}})"));
+      "timeoutCount": 0, "callbackCount": 0, "skippedCount": 1,
+      "deliveredCount": 0, "undeliveredCount": 0, "deliveryPendingCount": 0}})"));
 
   EXPECT_EQ(out["results"], json::parse(R"({"SENT": 7, "CARRIER_ERROR": 2,
     "DNT": 3, "TOO_BIG": 2, "CARRIER_TEMP_ERROR": 2, "INTERNAL_ERROR": 1,
@@ -589,11 +597,12 @@ TEST_F(StoreReaderTest, CountNamesAreTheApiNames) {
   std::vector<std::string> names;
   for (const CountField& field : kCountFields) names.push_back(field.name);
   EXPECT_THAT(
-      names,
-      ElementsAre("totalCount", "totalOutboundCount", "remainingOutboundCount",
-                  "sentCount", "unsentCount", "segmentCount", "doNotTextCount",
-                  "dupCount", "invalidCount", "tooBigCount", "errorCount",
-                  "timeoutCount", "callbackCount", "skippedCount"));
+      names, ElementsAre(
+                 "totalCount", "totalOutboundCount", "remainingOutboundCount",
+                 "sentCount", "unsentCount", "segmentCount", "doNotTextCount",
+                 "dupCount", "invalidCount", "tooBigCount", "errorCount",
+                 "timeoutCount", "callbackCount", "skippedCount",
+                 "deliveredCount", "undeliveredCount", "deliveryPendingCount"));
 }
 
 // The writer holds a write transaction open: readers neither wait nor see

@@ -93,7 +93,8 @@ TEST_F(StoreCliTest, TextsPrintsAPageOfTexts) {
     "finalTextResult": "SENT",
     "records": [{"id": 1000000000101, "attempt": 1,
                  "finishTime": 1795352460000, "textResult": "SENT",
-                 "providerId": "p1", "billedSegments": 1}],
+                 "providerId": "p1", "billedSegments": 1,
+                 "deliveryState": "PENDING"}],
     "recipientId": 1, "line": 2, "segments": 1, "zone": "America/New_York",
     "attempts": 1})"));
   // Pretty-printed with two spaces.

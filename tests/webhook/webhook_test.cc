@@ -275,8 +275,10 @@ class TestStore {
       text.segments = 1;
       text.zone = "America/Los_Angeles";
       text.attempts = 1;
-      text.records.push_back(
-          {1, text.modified, TextResult::kSent, absl::StrCat("p", row), 1});
+      AttemptRecord& record = text.records.emplace_back();
+      record.finish_time = text.modified;
+      record.provider_id = absl::StrCat("p", row);
+      record.segments = 1;
     }
     auto text_or_null = [](absl::string_view s) {
       if (s.empty()) return std::string("NULL");

@@ -388,6 +388,15 @@ class Engine {
   // (they wait in the store, and go out while an engine has it open).
   absl::StatusOr<uint64_t> PendingEvents(BroadcastId broadcast);
 
+  // Records delivery receipts of the broadcast's texts (herald/texts.h:
+  // one part of one attempt each) and returns once they are durable, so
+  // that the provider may be told it can forget them. A receipt may come
+  // before its attempt is recorded (it waits in the store for it), twice,
+  // or after a final one (which stays). NotFound for no such broadcast,
+  // FailedPrecondition without a state directory or read only.
+  absl::Status RecordReceipts(BroadcastId broadcast,
+                              absl::Span<const DeliveryReceipt> receipts);
+
   // The broadcast's statistics over the texts modified in [begin, end)
   // (the CallFire stats call; the infinite times take every text).
   absl::StatusOr<StoreStats> Stats(BroadcastId broadcast,

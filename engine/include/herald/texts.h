@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 namespace herald {
 
@@ -61,6 +62,40 @@ bool IsFinal(RecipientState state);
 // The inverse of ResultName; nullopt for a name that is not a text result.
 std::optional<TextResult> ParseResultName(absl::string_view name);
 
+// What became of a text after its provider took it, as its delivery
+// receipts say. kPending until a final state; the final ones never change
+// (ApplyReceipt).
+enum class DeliveryState : uint8_t {
+  kPending,             // no receipt yet, or ENROUTE / ACCEPTD
+  kDelivered,           // DELIVRD
+  kUndelivered,         // UNDELIV, DELETED
+  kExpired,             // EXPIRED
+  kRejected,            // REJECTD
+  kUnknown,             // UNKNOWN: the SMSC cannot say
+  kPartiallyDelivered,  // a multipart text: some parts delivered, not all
+};
+
+// "PENDING", "DELIVERED", "UNDELIVERED", "EXPIRED", "REJECTED", "UNKNOWN",
+// "PARTIALLY_DELIVERED": the API's deliveryState.
+absl::string_view DeliveryStateName(DeliveryState state);
+// The inverse of DeliveryStateName; nullopt for a name that is not one.
+std::optional<DeliveryState> ParseDeliveryStateName(absl::string_view name);
+
+bool IsFinal(DeliveryState state);
+
+// The state once `receipt` arrives for a text (or part) in `current`: a
+// final state stays as it is, whatever comes later (a late ENROUTE, a
+// duplicate, a second final from a confused SMSC); a pending one takes the
+// receipt's. So receipts may arrive in any order and any number of times.
+DeliveryState ApplyReceipt(DeliveryState current, DeliveryState receipt);
+
+// A multipart text's state from its parts': delivered when every part is,
+// pending while a part is, the parts' common state when they agree, and
+// partially delivered when some were delivered and the others ended
+// otherwise; UNDELIVERED when they ended in different states and none was
+// delivered. Empty: pending.
+DeliveryState CombineParts(absl::Span<const DeliveryState> parts);
+
 // What a text counts as in a broadcast's statistics. The one rule behind the
 // run report (RunCounts), the resume point's counts of an earlier run and
 // Engine::Stats (StoreCounts), so that the three always agree.
@@ -107,6 +142,27 @@ struct AttemptRecord {
   TextResult result = TextResult::kSent;
   std::string provider_id;  // the provider's message id; empty when none
   int segments = 0;         // billed segments (0 unless SENT)
+  // What the receipts of a SENT attempt said; kPending until one is final.
+  DeliveryState delivery_state = DeliveryState::kPending;
+  std::string delivery_error;  // the provider's error code; empty for none
+  std::optional<absl::Time> delivery_time;  // of the last receipt
+};
+
+// What one delivery receipt says of one part of one attempt at a text, once
+// its transport's callback was matched to the text (the route is the
+// transport's: a Kannel dlr-url carries it). Receipts may come before the
+// attempt is recorded, twice, or out of order: the store keeps each part's
+// state by ApplyReceipt and the attempt's by CombineParts.
+struct DeliveryReceipt {
+  uint64_t text_id = 0;  // TextId
+  int attempt = 1;
+  // The parts the attempt went out in (the provider's split of it); a part
+  // without a receipt yet is pending.
+  int parts = 1;
+  std::string part;  // the provider's id of this part; empty when none
+  DeliveryState state = DeliveryState::kPending;
+  std::string error;  // the provider's error code as written; empty for none
+  absl::Time at;      // when it happened, as the receipt says
 };
 
 struct TextRecord {
@@ -178,6 +234,12 @@ struct StoreCounts {
   uint64_t callback = 0;  // CALLBACK: waiting for a retry
   uint64_t skipped = 0;   // SKIPPED
   uint64_t segments = 0;  // billed, of the attempts finished in the range
+  // Of the `sent` texts, by their last attempt's receipts: DELIVERED; any
+  // other final state (UNDELIVERED, EXPIRED, REJECTED, UNKNOWN, partially
+  // delivered); no final receipt yet.
+  uint64_t delivered = 0;
+  uint64_t undelivered = 0;
+  uint64_t delivery_pending = 0;
 };
 
 // A count's API name. `whole_broadcast`: the count ignores the range and
@@ -202,6 +264,9 @@ inline constexpr CountField kCountFields[] = {
     {"timeoutCount", &StoreCounts::timeout, false},
     {"callbackCount", &StoreCounts::callback, false},
     {"skippedCount", &StoreCounts::skipped, false},
+    {"deliveredCount", &StoreCounts::delivered, false},
+    {"undeliveredCount", &StoreCounts::undelivered, false},
+    {"deliveryPendingCount", &StoreCounts::delivery_pending, false},
 };
 
 struct StoreStats {
