@@ -84,9 +84,10 @@ bool HttpGet(const std::string& url, std::string* body) {
 
 // Starts `argv` with stdin from /dev/null and stdout and stderr appended to
 // `log_path`, in `dir`. The child gets SIGKILL when the calling thread ends.
+// `stdin_fd`: the child's standard input; -1: /dev/null.
 absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
-                            const std::string& log_path,
-                            const std::string& dir) {
+                            const std::string& log_path, const std::string& dir,
+                            int stdin_fd = -1) {
   // Everything the child needs is made before fork(): between fork() and
   // exec only async-signal-safe calls are allowed.
   std::vector<char*> args;
@@ -99,7 +100,8 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& argv,
     return absl::InternalError(
         absl::StrCat("cannot open ", log_path, ": ", strerror(errno)));
   }
-  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int null_fd =
+      stdin_fd >= 0 ? dup(stdin_fd) : open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (null_fd < 0) {
     close(log_fd);
     return absl::InternalError(
@@ -391,7 +393,7 @@ std::vector<FakeSmscMessage> Reassemble(
 }
 
 absl::StatusOr<std::unique_ptr<KannelHarness>> KannelHarness::Start(
-    const std::string& work_dir) {
+    const std::string& work_dir, std::string extra_conf) {
   if (!KannelInstalled()) {
     return absl::FailedPreconditionError(
         absl::StrCat("Kannel is not installed (", kBearerboxPath, ", ",
@@ -406,6 +408,7 @@ absl::StatusOr<std::unique_ptr<KannelHarness>> KannelHarness::Start(
   }
   std::unique_ptr<KannelHarness> h(new KannelHarness());
   h->work_dir_ = work_dir;
+  h->extra_conf_ = std::move(extra_conf);
   absl::Status last;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     bool retry = false;
@@ -465,7 +468,6 @@ bearerbox-host = 127.0.0.1
 bearerbox-port = $2
 sendsms-port = $5
 sendsms-interface = 127.0.0.1
-global-sender = 12345
 access-log = "$3/smsbox-access.log"
 
 group = sendsms-user
@@ -473,9 +475,9 @@ username = $6
 password = $7
 max-messages = 10
 concatenation = true
-)",
+$8)",
       admin_port_, admin_password_, smsbox_port_, work_dir_, fake_smsc_port_,
-      sendsms_port_, username_, password_);
+      sendsms_port_, username_, password_, extra_conf_);
   const std::string& d = work_dir_;
   const std::string conf_path = absl::StrCat(d, "/kannel.conf");
   {
@@ -533,12 +535,24 @@ concatenation = true
     // The fake SMSC listens once the status page lists it (bearerbox exits
     // when it cannot bind a port); smsbox's port is open before that.
     if (fakesmsc_ == 0 && answered && absl::StrContains(status, "fake[fake]")) {
+      // Given no message to send, fakesmsc sends what it reads on its
+      // standard input, one "FROM TO text TEXT" line a message
+      // (SendFromPhone), as many as come (-m -1). It then reads what
+      // bearerbox sends it once a second, between looks at its input.
+      int pipe_fds[2];
+      if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
+      }
       pid = Spawn({kFakesmscPath, "-H", "127.0.0.1", "-r",
-                   absl::StrCat(fake_smsc_port_), "-m", "0", "-v", "0",
-                   "0 0 text unused"},
-                  fs_log, d);
-      if (!pid.ok()) return pid.status();
+                   absl::StrCat(fake_smsc_port_), "-m", "-1", "-v", "0"},
+                  fs_log, d, pipe_fds[0]);
+      close(pipe_fds[0]);
+      if (!pid.ok()) {
+        close(pipe_fds[1]);
+        return pid.status();
+      }
       fakesmsc_ = *pid;
+      fakesmsc_input_ = pipe_fds[1];
       pid = Spawn({kSmsboxPath, "-v", "1", conf_path}, sb_log, d);
       if (!pid.ok()) return pid.status();
       smsbox_ = *pid;
@@ -569,6 +583,27 @@ std::vector<pid_t> KannelHarness::pids() const {
 std::vector<FakeSmscMessage> KannelHarness::ReceivedMessages() const {
   return ParseFakeSmscOutput(
       ReadFile(absl::StrCat(work_dir_, "/fakesmsc.log")));
+}
+
+absl::Status KannelHarness::SendFromPhone(absl::string_view from,
+                                          absl::string_view to,
+                                          absl::string_view text) {
+  if (fakesmsc_input_ < 0) {
+    return absl::FailedPreconditionError("fakesmsc is not running");
+  }
+  if (absl::StrContains(text, '\n') || absl::StrContains(from, ' ') ||
+      absl::StrContains(to, ' ')) {
+    return absl::InvalidArgumentError("one line, and numbers without spaces");
+  }
+  // A fakesmsc that died must fail the write, not kill the test.
+  signal(SIGPIPE, SIG_IGN);
+  const std::string line = absl::StrCat(from, " ", to, " text ", text, "\n");
+  if (write(fakesmsc_input_, line.data(), line.size()) !=
+      static_cast<ssize_t>(line.size())) {
+    return absl::InternalError(
+        absl::StrCat("writing to fakesmsc: ", strerror(errno)));
+  }
+  return absl::OkStatus();
 }
 
 std::vector<FakeSmscMessage> KannelHarness::WaitForMessages(
@@ -613,6 +648,10 @@ absl::Status KannelHarness::Stop() {
       *c.pid = 0;
       problems.push_back(absl::StrCat(c.name, " ", how, " before Stop()"));
     }
+  }
+  if (fakesmsc_input_ >= 0) {
+    close(fakesmsc_input_);
+    fakesmsc_input_ = -1;
   }
   const absl::Time deadline = absl::Now() + kStopTimeout;
   if (smsbox_ != 0) kill(smsbox_, SIGTERM);

@@ -109,8 +109,10 @@ class KannelHarness {
   // The children get SIGKILL if the thread that called Start() exits
   // (PR_SET_PDEATHSIG), so a test killed by a timeout leaves no Kannel
   // behind; call Start() from a thread that outlives the harness.
+  //
+  // `extra_conf` is appended to kannel.conf (an sms-service group).
   static absl::StatusOr<std::unique_ptr<KannelHarness>> Start(
-      const std::string& work_dir);
+      const std::string& work_dir, std::string extra_conf = "");
 
   ~KannelHarness();  // Stop()
   KannelHarness(const KannelHarness&) = delete;
@@ -138,6 +140,12 @@ class KannelHarness {
   // Everything fakesmsc has printed so far, parsed (ParseFakeSmscOutput()).
   // Also works after Stop(). Safe to call from any thread.
   std::vector<FakeSmscMessage> ReceivedMessages() const;
+
+  // Has fakesmsc send bearerbox a text from the phone `from` to `to`, as a
+  // person replying would (mobile originated): smsbox then calls the
+  // sms-service of extra_conf. `text` is one line of GSM-7 characters.
+  absl::Status SendFromPhone(absl::string_view from, absl::string_view to,
+                             absl::string_view text);
 
   // Waits until ReceivedMessages() holds at least `count` messages or
   // `timeout` passes, and returns them either way.
@@ -169,6 +177,8 @@ class KannelHarness {
   pid_t bearerbox_ = 0;
   pid_t smsbox_ = 0;
   pid_t fakesmsc_ = 0;
+  int fakesmsc_input_ = -1;  // the write end of fakesmsc's standard input
+  std::string extra_conf_;
 };
 
 }  // namespace herald

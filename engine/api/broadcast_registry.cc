@@ -96,6 +96,7 @@ absl::Status BroadcastRegistry::Init() {
   if (!dnc.ok()) return dnc.status();
   dnc_ = *std::move(dnc);
   auto_replies_.emplace(&*account_);
+  inbound_.emplace(&*account_, dnc_.get(), clock_);
   contact_lists_.emplace(&*account_, options_.state_dir + "/lists");
   webhooks_.emplace(&*account_);
   if (!options_.read_only) RefreshFeedWanted();

@@ -33,6 +33,7 @@
 #include "engine/store/account_webhooks.h"
 #include "engine/store/auto_replies.h"
 #include "engine/store/contact_lists.h"
+#include "engine/store/inbound_texts.h"
 #include "engine/store/store_reader.h"
 #include "herald/engine.h"
 #include "herald/webhook.h"
@@ -66,9 +67,12 @@ class BroadcastRegistry {
   absl::StatusOr<StoreStats> Stats(BroadcastId id, absl::Time begin,
                                    absl::Time end);
   absl::StatusOr<TextPage> FindTexts(BroadcastId id, const TextQuery& query);
-  // Delivery receipts (receipt_calls.cc).
+  // What comes back from the providers (provider_calls.cc): delivery
+  // receipts and inbound texts.
   absl::Status RecordReceipts(BroadcastId id,
                               absl::Span<const DeliveryReceipt> receipts);
+  absl::StatusOr<InboundText> ReceiveText(InboundText text);
+  absl::StatusOr<InboundPage> FindInboundTexts(const InboundQuery& query);
   // The account's do-not-contact list, or FailedPrecondition without one
   // (no state directory) or to change it read only.
   absl::StatusOr<AccountDnc*> DoNotContacts(bool to_change);
@@ -114,6 +118,9 @@ class BroadcastRegistry {
   // Sets feed_wanted_ from the webhooks there are now: true when they
   // cannot be read, so that no event is lost.
   void RefreshFeedWanted();
+  // The broadcast that last texted `text.from` from `text.to`; 0 when none
+  // did. A store that cannot be read is passed over.
+  BroadcastId Attribute(const InboundText& text);
   // Moves the events the stores hold (feed_events) to the account's
   // outbox. One caller at a time collects; another returns at once. A store
   // that fails keeps its events for the next collection.
@@ -134,6 +141,8 @@ class BroadcastRegistry {
   std::optional<AccountDb> account_;
   std::unique_ptr<AccountDnc> dnc_;  // null without a state directory
   std::optional<AutoReplies> auto_replies_;
+  std::optional<InboundTexts> inbound_;
+  const ReplyKeywords keywords_;
   std::optional<ContactLists> contact_lists_;
   std::optional<AccountWebhooks> webhooks_;
   // An enabled webhook watches OutboundText's Finished: the stores write

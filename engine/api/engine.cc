@@ -153,6 +153,15 @@ absl::Status Engine::RecordReceipts(
   return Guarded([&] { return impl_->RecordReceipts(broadcast, receipts); });
 }
 
+absl::StatusOr<InboundText> Engine::ReceiveText(InboundText text) {
+  return Guarded([&] { return impl_->ReceiveText(std::move(text)); });
+}
+
+absl::StatusOr<InboundPage> Engine::FindInboundTexts(
+    const InboundQuery& query) {
+  return Guarded([&] { return impl_->FindInboundTexts(query); });
+}
+
 absl::StatusOr<TextPage> Engine::FindTexts(BroadcastId broadcast,
                                            const TextQuery& query) {
   return Guarded([&] { return impl_->FindTexts(broadcast, query); });

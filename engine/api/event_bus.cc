@@ -66,7 +66,8 @@ void EventBus::Publish(EngineEvent event) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || !Takes(listened_, event.kind)) return;
-    if (event.kind == EngineEvent::Kind::kTextFinished) {
+    if (event.kind == EngineEvent::Kind::kTextFinished ||
+        event.kind == EngineEvent::Kind::kInboundText) {
       if (queue_.size() >= kMaxQueued) {
         ++lost_;
         return;

@@ -1,9 +1,10 @@
 // The engine's events on their way to subscribers: publishers (the engine's
 // calls, runners, the store's writer) never wait for a listener; one thread
 // of the bus calls the listeners, in the order the events were published.
-// The queue is bounded for text events (kMaxQueued): beyond it they are
-// counted and dropped, and the count goes out as one kTextEventsLost event
-// when there is room. Status and batch events, a few per change, always go.
+// The queue is bounded for text events, outbound and inbound (kMaxQueued):
+// beyond it they are counted and dropped, and the count goes out as one
+// kTextEventsLost event when there is room. Status and batch events, a few per
+// change, always go.
 #ifndef HERALD_ENGINE_API_EVENT_BUS_H_
 #define HERALD_ENGINE_API_EVENT_BUS_H_
 

@@ -170,6 +170,7 @@ absl::StatusOr<Transport*> RunAssembly::TransportFor(
   ChannelOptions channel;
   channel.key_prefix = options.run_id;
   channel.broadcast = b->id;
+  channel.interrupt = &b->interrupt;
   channel.weight = options.weight;
   absl::StatusOr<std::unique_ptr<Transport>> opened = hub->OpenChannel(channel);
   if (!opened.ok()) return opened.status();

@@ -1,6 +1,8 @@
 #include "engine/base/utf8.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace herald {
@@ -137,6 +139,64 @@ std::string DescribeCharacterAt(absl::string_view text, int* length) {
   if (c.code_point < 0x80) return absl::StrFormat("'%c'", text[0]);
   return absl::StrFormat("'%s' (U+%04X)", text.substr(0, c.length),
                          c.code_point);
+}
+
+void TranscodeUtf16(bool little_endian, bool eof, std::string* raw,
+                    std::string* out) {
+  const auto* b = reinterpret_cast<const unsigned char*>(raw->data());
+  const size_t n = raw->size();
+  auto unit = [&](size_t i) -> char32_t {
+    return little_endian ? (b[i] | b[i + 1] << 8) : (b[i] << 8 | b[i + 1]);
+  };
+  size_t i = 0;
+  while (i + 2 <= n) {
+    const char32_t u = unit(i);
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      if (i + 4 > n) {
+        if (!eof) break;  // its pair may be in the next read
+        AppendUtf8(kReplacementCharacter, out);
+        i += 2;
+        continue;
+      }
+      const char32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
+        i += 4;
+        continue;
+      }
+      AppendUtf8(kReplacementCharacter, out);
+      i += 2;
+      continue;
+    }
+    AppendUtf8(u >= 0xDC00 && u <= 0xDFFF ? kReplacementCharacter : u, out);
+    i += 2;
+  }
+  if (eof && i < n) {
+    AppendUtf8(kReplacementCharacter, out);
+    i = n;
+  }
+  raw->erase(0, i);
+}
+
+absl::StatusOr<std::string> DecodeCharset(absl::string_view bytes,
+                                          absl::string_view charset) {
+  const auto is = [&](absl::string_view name) {
+    return absl::EqualsIgnoreCase(charset, name);
+  };
+  if (charset.empty() || is("UTF-8") || is("UTF8")) return ValidUtf8(bytes);
+  std::string out;
+  if (is("UTF-16BE") || is("UCS-2") || is("UCS-2BE")) {
+    std::string raw(bytes);
+    TranscodeUtf16(false, true, &raw, &out);
+    return out;
+  }
+  if (is("ISO-8859-1") || is("latin1")) {
+    for (char c : bytes) AppendUtf8(static_cast<unsigned char>(c), &out);
+    return out;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("charset \"", OneLineText(charset, 32),
+                   "\": herald reads UTF-8, UTF-16BE (UCS-2) and ISO-8859-1"));
 }
 
 }  // namespace herald

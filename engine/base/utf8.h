@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace herald {
@@ -51,6 +52,20 @@ inline Utf8Char DecodeUtf8At(const uint8_t* p, const uint8_t* end) {
 
 // Appends `code_point` (at most U+10FFFF) encoded as UTF-8.
 void AppendUtf8(char32_t code_point, std::string* out);
+
+// Transcodes the whole UTF-16 units of `*raw` to UTF-8 onto `*out`, leaving
+// in `*raw` what may still pair with the next bytes (an odd byte, a high
+// surrogate); at `eof` nothing is left, a broken tail being U+FFFD, as is
+// an unpaired surrogate.
+void TranscodeUtf16(bool little_endian, bool eof, std::string* raw,
+                    std::string* out);
+
+// `bytes` in `charset` (any case: UTF-8, UTF-16BE, UCS-2, ISO-8859-1 or
+// latin1; empty: UTF-8) as valid UTF-8, what cannot be read as U+FFFD: how
+// a gateway's text arrives (Kannel's %a with its %C). InvalidArgument
+// naming any other charset.
+absl::StatusOr<std::string> DecodeCharset(absl::string_view bytes,
+                                          absl::string_view charset);
 
 // Appends `text` with every byte that does not start a valid UTF-8 sequence
 // replaced by U+FFFD, so the result is valid UTF-8 whatever `text` holds.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <limits>
@@ -256,12 +257,23 @@ absl::Status ProviderHub::Impl::Submit(const ChannelPtr& channel,
         absl::StrCat("provider ", config_.name, ": the hub stopped"));
   }
   {
-    std::unique_lock<std::mutex> lock(channel->room_mutex);
-    channel->room.wait(lock, [&] {
+    const std::atomic<bool>* interrupt = channel->options.interrupt;
+    const auto room = [&] {
       return channel->submitted_count - channel->answered_count.load() <
                  channel->options.max_unanswered ||
              given_up_;
-    });
+    };
+    std::unique_lock<std::mutex> lock(channel->room_mutex);
+    while (!room()) {
+      // Whoever sets the interrupt knows nothing of this wait: looked at
+      // while waiting, only then.
+      if (interrupt != nullptr && interrupt->load()) {
+        return absl::CancelledError(
+            absl::StrCat("provider ", config_.name,
+                         ": interrupted while waiting for room in the queue"));
+      }
+      channel->room.wait_for(lock, std::chrono::milliseconds(50));
+    }
   }
   std::vector<PendingText> pending(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {

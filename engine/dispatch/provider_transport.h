@@ -11,6 +11,7 @@
 #ifndef HERALD_ENGINE_DISPATCH_PROVIDER_TRANSPORT_H_
 #define HERALD_ENGINE_DISPATCH_PROVIDER_TRANSPORT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,6 +44,11 @@ struct ChannelOptions {
   // The engine's broadcast, for the routes of delivery receipts
   // (ProviderText::broadcast); 0: receipts are not asked for.
   int64_t broadcast = 0;
+  // The run's interrupt (RunOptions::interrupt): once it is set, a Submit
+  // waiting for room returns Cancelled within 50 ms, having taken none, so
+  // that a Stop need not wait for the queue to drain at the lanes' rate.
+  // Null: none. Must outlive the channel.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 // What the transport did, for reports and benchmarks.

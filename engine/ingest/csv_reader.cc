@@ -97,46 +97,6 @@ bool IsBlank(absl::string_view record) {
   return record.empty() || record == "\r";
 }
 
-// Transcodes the whole UTF-16 units of `*raw` to UTF-8 onto `*out`, leaving
-// in `*raw` what may still pair with the next bytes (an odd byte, a high
-// surrogate); at `eof` nothing is left, a broken tail being U+FFFD.
-void TranscodeUtf16(bool little_endian, bool eof, std::string* raw,
-                    std::string* out) {
-  const auto* b = reinterpret_cast<const unsigned char*>(raw->data());
-  const size_t n = raw->size();
-  auto unit = [&](size_t i) -> char32_t {
-    return little_endian ? (b[i] | b[i + 1] << 8) : (b[i] << 8 | b[i + 1]);
-  };
-  size_t i = 0;
-  while (i + 2 <= n) {
-    const char32_t u = unit(i);
-    if (u >= 0xD800 && u <= 0xDBFF) {
-      if (i + 4 > n) {
-        if (!eof) break;  // its pair may be in the next read
-        AppendUtf8(kReplacementCharacter, out);
-        i += 2;
-        continue;
-      }
-      const char32_t low = unit(i + 2);
-      if (low >= 0xDC00 && low <= 0xDFFF) {
-        AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
-        i += 4;
-        continue;
-      }
-      AppendUtf8(kReplacementCharacter, out);
-      i += 2;
-      continue;
-    }
-    AppendUtf8(u >= 0xDC00 && u <= 0xDFFF ? kReplacementCharacter : u, out);
-    i += 2;
-  }
-  if (eof && i < n) {
-    AppendUtf8(kReplacementCharacter, out);
-    i = n;
-  }
-  raw->erase(0, i);
-}
-
 }  // namespace
 
 std::string DescribeDefect(const CsvChunk& chunk, const CsvRecordRef& record) {

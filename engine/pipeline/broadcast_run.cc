@@ -280,7 +280,14 @@ void Pipeline::Submit() {
         outcome.at = clock_->Now();
         outcome.state = RecipientState::kSelected;
       }
-      Fail(s);
+      // A transport that stopped waiting for room because the run was
+      // interrupted: the interrupt's way out, which gives the queue back.
+      if (absl::IsCancelled(s) && options_.interrupt != nullptr &&
+          options_.interrupt->load()) {
+        CheckInterrupt();
+      } else {
+        Fail(s);
+      }
       return;
     }
     in_flight_ += slice.size();

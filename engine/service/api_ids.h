@@ -56,6 +56,12 @@ inline std::optional<ApiTextRef> ParseApiTextId(int64_t id) {
   return ApiTextRef{id / kApiTextBroadcastFactor, text};
 }
 
+// An inbound text's API id is its own (InboundText::id): every outbound
+// text's is at least kApiTextBroadcastFactor, so the two never meet.
+inline bool IsInboundTextId(int64_t id) {
+  return id > 0 && id < kApiTextBroadcastFactor;
+}
+
 // A contact of a contact list is its row: row 12 of list 3 is 30000000012.
 inline constexpr int64_t kApiContactListFactor = 10'000'000'000;
 inline int64_t ApiContactId(ContactListId list, uint64_t row) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/ingest/phone_number.h"
 #include "engine/service/api_ids.h"
 #include "engine/store/text_record.h"
 
@@ -65,6 +66,23 @@ int64_t CampaignIdOf(const BroadcastInfo& broadcast) {
       std::find(broadcast.labels.begin(), broadcast.labels.end(),
                 kDefaultCampaignLabel) != broadcast.labels.end();
   return in_default ? 0 : broadcast.id;
+}
+
+nlohmann::json InboundTextJson(const InboundText& text, int64_t campaign) {
+  nlohmann::json out = {
+      {"id", text.id},
+      {"fromNumber", E164Digits(text.from)},
+      {"toNumber", text.to},
+      {"state", std::string(StateName(RecipientState::kFinished))},
+      {"campaignId", campaign},
+      {"inbound", true},
+      {"created", absl::ToUnixMillis(text.at)},
+      {"modified", absl::ToUnixMillis(text.received)},
+      {"message", text.message},
+      {"finalTextResult", std::string(ResultName(TextResult::kReceived))},
+  };
+  if (!text.keyword.empty()) out["keyword"] = text.keyword;
+  return out;
 }
 
 nlohmann::json ApiTextJson(BroadcastId broadcast, int64_t campaign,

@@ -28,6 +28,12 @@ nlohmann::json BatchJson(BroadcastId broadcast, const BatchInfo& batch);
 nlohmann::json ApiTextJson(BroadcastId broadcast, int64_t campaign,
                            const TextRecord& text);
 
+// An inbound text as CallFire's Text: its id (api_ids.h: below every
+// outbound text's), fromNumber the sender, toNumber the account's number,
+// inbound true, FINISHED with RECEIVED, `campaign` as campaignId; herald
+// adds `keyword` (OPT_OUT, OPT_IN, HELP) when its body was one.
+nlohmann::json InboundTextJson(const InboundText& text, int64_t campaign);
+
 // CallFire's default campaign, campaign 0, which ad-hoc texts (POST
 // /v2/texts) go through, is made of broadcasts with this label; the API
 // shows 0 as their texts' campaignId and leaves them out of the broadcasts.

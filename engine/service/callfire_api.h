@@ -125,6 +125,9 @@ class CallFireApi {
   absl::StatusOr<BroadcastId> DefaultCampaign(BroadcastId replacing);
   // The campaignId of broadcast `id`'s texts.
   int64_t CampaignOf(BroadcastId id) const;
+  // GET /v2/texts?inbound=true: the account's inbound texts, by campaignId
+  // and fromNumber.
+  ServerResponse FindInboundTexts(const ApiCall& call, const ApiPaging& paging);
   // ApiTextJson with CampaignOf.
   nlohmann::json TextJson(BroadcastId id, const TextRecord& text) const;
 

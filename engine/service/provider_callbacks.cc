@@ -7,7 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/base/hmac.h"
 #include "engine/base/percent_encoding.h"
-#include "engine/dispatch/receipt_callback.h"
+#include "engine/dispatch/kannel_callbacks.h"
 #include "engine/service/api_call.h"
 
 namespace herald {
@@ -104,17 +104,28 @@ ServerResponse ProviderCallbacks::Handle(const ServerRequest& request) const {
   if (secret == nullptr || !SameSecret(*secret, provider->callback_secret)) {
     return ErrorResponse(403, "the secret parameter is missing or wrong");
   }
-  if (segments[1] != "receipt") {
-    return ErrorResponse(501, "inbound texts are not taken yet");
-  }
   if (provider->type != ProviderType::kKannel) {
-    return ErrorResponse(
-        501, absl::StrCat("receipts of a ", ProviderTypeName(provider->type),
-                          " provider are not taken yet"));
+    return ErrorResponse(501, absl::StrCat(segments[1], " callbacks of a ",
+                                           ProviderTypeName(provider->type),
+                                           " provider are not taken yet"));
+  }
+  const auto refused = [&](const absl::Status& status) {
+    return ErrorResponse(absl::Status(
+        status.code(), absl::StrCat(segments[1], " ", status.message())));
+  };
+  if (segments[1] == "inbound") {
+    absl::StatusOr<InboundText> text =
+        ParseKannelInbound(*params, clock_->Now());
+    if (!text.ok()) return refused(text.status());
+    text->provider = provider->name;
+    absl::StatusOr<InboundText> received =
+        engine_->ReceiveText(*std::move(text));
+    if (!received.ok()) return ErrorResponse(received.status());
+    return Recorded();
   }
   absl::StatusOr<RoutedReceipt> routed =
       ParseKannelReceipt(*params, clock_->Now());
-  if (!routed.ok()) return ErrorResponse(routed.status());
+  if (!routed.ok()) return refused(routed.status());
   const absl::Status recorded =
       engine_->RecordReceipts(routed->broadcast, {routed->receipt});
   if (!recorded.ok()) return ErrorResponse(recorded);

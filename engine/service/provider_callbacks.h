@@ -1,9 +1,10 @@
 // What the providers call back: /callbacks/{provider}/receipt (delivery
-// receipts) on `herald serve`'s listener, GET or POST (a query, or a form
-// body), `{provider}` a name in the providers file. A caller proves itself
-// with the provider's callback secret as the `secret` parameter
-// (provider_config.h); the API's users and their credentials play no part.
-// Each call is recorded before it is answered 200, so a provider that
+// receipts) and /callbacks/{provider}/inbound (texts people send, with what
+// their keywords do: Engine::ReceiveText) on `herald serve`'s listener, GET or
+// POST (a query, or a form body), `{provider}` a name in the providers file. A
+// caller proves itself with the provider's callback secret as the `secret`
+// parameter (provider_config.h); the API's users and their credentials play no
+// part. Each call is recorded before it is answered 200, so a provider that
 // retries a call it got no answer to loses nothing; a call that is wrong
 // (a bad parameter, an unknown text) is answered 4xx naming why.
 #ifndef HERALD_ENGINE_SERVICE_PROVIDER_CALLBACKS_H_

@@ -138,10 +138,15 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
   const std::vector<std::string> ids = call.QueryList("id");
   if (!ids.empty()) {
     std::map<BroadcastId, std::vector<uint64_t>> by_broadcast;
+    InboundQuery inbound_ids;
     for (const std::string& text : ids) {
       int64_t id = 0;
       std::optional<ApiTextRef> ref;
       if (absl::SimpleAtoi(text, &id)) ref = ParseApiTextId(id);
+      if (IsInboundTextId(id)) {
+        inbound_ids.ids.push_back(id);
+        continue;
+      }
       if (!ref.has_value()) {
         return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
             "query parameter id: \"", ValidUtf8(text), "\" is not a text id")));
@@ -159,6 +164,14 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
         items.push_back(TextJson(broadcast, text));
       }
     }
+    if (!inbound_ids.ids.empty()) {
+      inbound_ids.limit = kMaxTextPageLimit;
+      absl::StatusOr<InboundPage> page = engine_->FindInboundTexts(inbound_ids);
+      if (!page.ok()) return ErrorResponse(page.status());
+      for (const InboundText& text : page->items) {
+        items.push_back(InboundTextJson(text, CampaignOf(text.campaign)));
+      }
+    }
     const uint64_t total = items.size();
     return call.Page(std::move(items), {0, static_cast<int>(total)}, total);
   }
@@ -172,12 +185,10 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
   if (!batch.ok()) return ErrorResponse(batch.status());
   const std::optional<std::string> label = call.Query("label");
 
+  if (inbound->value_or(false)) return FindInboundTexts(call, paging);
   // Which broadcasts: the campaignId's (0: the default campaign's), the
-  // batch's, or every one (with the label). Inbound texts are not kept yet.
+  // batch's, or every one (with the label).
   std::vector<BroadcastInfo> broadcasts;
-  if (inbound->value_or(false)) {
-    return call.Page(nlohmann::json::array(), paging, 0);
-  }
   for (BroadcastInfo& broadcast : engine_->ListBroadcasts()) {
     if (campaign->has_value() && CampaignIdOf(broadcast) != **campaign) {
       continue;
@@ -213,9 +224,56 @@ ServerResponse CallFireApi::FindTexts(const ApiCall& call) {
   return call.Page(std::move(items), paging, total);
 }
 
+ServerResponse CallFireApi::FindInboundTexts(const ApiCall& call,
+                                             const ApiPaging& paging) {
+  absl::StatusOr<std::optional<int64_t>> campaign =
+      call.QueryInt("campaignId", 0, INT64_MAX);
+  if (!campaign.ok()) return ErrorResponse(campaign.status());
+  const std::optional<std::string> from = call.Query("fromNumber");
+  InboundQuery query;
+  query.offset = paging.offset;
+  query.limit = paging.limit;
+  if (campaign->has_value()) {
+    query.campaigns = {**campaign};
+    // Campaign 0 is every broadcast of the default campaign, and the texts
+    // no broadcast is known for.
+    if (**campaign == 0) {
+      std::lock_guard lock(default_mu_);
+      query.campaigns.insert(query.campaigns.end(), default_campaign_.begin(),
+                             default_campaign_.end());
+    }
+  }
+  if (from.has_value()) {
+    absl::StatusOr<PhoneNumber> number = ParseNanpNumber(*from);
+    if (!number.ok()) {
+      return ErrorResponse(absl::InvalidArgumentError(absl::StrCat(
+          "query parameter fromNumber: ", number.status().message())));
+    }
+    query.from = *number;
+  }
+  absl::StatusOr<InboundPage> page = engine_->FindInboundTexts(query);
+  if (!page.ok()) return ErrorResponse(page.status());
+  nlohmann::json items = nlohmann::json::array();
+  for (const InboundText& text : page->items) {
+    items.push_back(InboundTextJson(text, CampaignOf(text.campaign)));
+  }
+  return call.Page(std::move(items), paging, page->total_count);
+}
+
 ServerResponse CallFireApi::GetText(const ApiCall& call) {
   absl::StatusOr<int64_t> id = call.PathId(0, "text");
   if (!id.ok()) return ErrorResponse(id.status());
+  if (IsInboundTextId(*id)) {
+    InboundQuery query;
+    query.ids = {*id};
+    absl::StatusOr<InboundPage> page = engine_->FindInboundTexts(query);
+    if (!page.ok()) return ErrorResponse(page.status());
+    if (page->items.empty()) {
+      return ErrorResponse(absl::NotFoundError(absl::StrCat("no text ", *id)));
+    }
+    const InboundText& text = page->items.front();
+    return call.Json(InboundTextJson(text, CampaignOf(text.campaign)));
+  }
   std::optional<ApiTextRef> ref = ParseApiTextId(*id);
   const absl::Status not_found =
       absl::NotFoundError(absl::StrCat("no text ", *id));

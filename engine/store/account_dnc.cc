@@ -179,6 +179,60 @@ absl::StatusOr<uint64_t> AccountDnc::RemoveSource(absl::string_view source) {
   return Remove(numbers);
 }
 
+absl::StatusOr<bool> AccountDnc::OptOutByKeyword(const SqliteDb& db,
+                                                 PhoneNumber number) {
+  const bool news = !Blocks(number);
+  SetBlocked(number, true);
+  absl::StatusOr<SqliteStatement> upsert = SqliteStatement::Prepare(
+      db,
+      "INSERT INTO dnc (number, call, text, source, created, updated) "
+      "VALUES (?1, 0, 1, ?2, ?3, ?3) ON CONFLICT (number) DO UPDATE SET "
+      "source = CASE WHEN text = 1 THEN source ELSE ?2 END, text = 1, "
+      "updated = ?3");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, static_cast<int64_t>(number));
+  upsert->Bind(2, kKeywordDncSource);
+  upsert->Bind(3, absl::ToUnixMillis(clock_->Now()));
+  if (absl::Status s = upsert->Run(); !s.ok()) return s;
+  return news;
+}
+
+absl::StatusOr<bool> AccountDnc::OptInByKeyword(PhoneNumber number) {
+  if (absl::Status s = db_->Writable("the do-not-contact list"); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
+  if (!connection.ok()) return connection.status();
+  bool texted = false;
+  absl::Status s = connection->Write([&]() -> absl::Status {
+    // A keyword's entry that also blocks calls keeps that: only its text
+    // flag was the keyword's doing.
+    for (const char* sql :
+         {"DELETE FROM dnc WHERE number = ?1 AND source = ?2 AND call = 0",
+          "UPDATE dnc SET text = 0, updated = ?3 WHERE number = ?1 AND "
+          "source = ?2"}) {
+      absl::StatusOr<SqliteStatement> statement =
+          SqliteStatement::Prepare(connection->db(), sql);
+      if (!statement.ok()) return statement.status();
+      statement->Bind(1, static_cast<int64_t>(number));
+      statement->Bind(2, kKeywordDncSource);
+      statement->Bind(3, absl::ToUnixMillis(clock_->Now()));
+      if (absl::Status s = statement->Run(); !s.ok()) return s;
+    }
+    absl::StatusOr<SqliteStatement> blocked = SqliteStatement::Prepare(
+        connection->db(), "SELECT 1 FROM dnc WHERE number = ?1 AND text = 1");
+    if (!blocked.ok()) return blocked.status();
+    blocked->Bind(1, static_cast<int64_t>(number));
+    absl::StatusOr<bool> row = blocked->Next();
+    if (!row.ok()) return row.status();
+    texted = !*row;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (texted) SetBlocked(number, false);
+  return texted;
+}
+
 absl::StatusOr<DncPage> AccountDnc::Find(const DncQuery& query) const {
   if (query.limit < 0 || query.limit > kMaxTextPageLimit) {
     return absl::InvalidArgumentError(absl::StrCat(

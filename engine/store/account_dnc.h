@@ -22,6 +22,9 @@
 
 namespace herald {
 
+// The source of the entries opt-out keywords make.
+inline constexpr char kKeywordDncSource[] = "keyword";
+
 class AccountDnc : public SendBlock {
  public:
   // Opens the list in the account's database (its table created when
@@ -53,6 +56,19 @@ class AccountDnc : public SendBlock {
   // InvalidArgument for a limit out of range or a prefix that is not 1 to
   // 11 digits.
   absl::StatusOr<DncPage> Find(const DncQuery& query) const;
+
+  // An opt-out keyword (STOP) from `number`, written on `db` inside the
+  // caller's write transaction (the one that records the text): an entry
+  // with text=true and source kKeywordDncSource, or an existing entry made
+  // to block texts (its source becomes the keyword's when it did not block
+  // them). The number is blocked before the write, and stays blocked should
+  // the transaction fail. True when the number was not blocked for texts
+  // before: an opt-out that is news, which earns one confirmation.
+  absl::StatusOr<bool> OptOutByKeyword(const SqliteDb& db, PhoneNumber number);
+  // An opt-in keyword (START): undoes what a keyword did and nothing else
+  // (an entry of another source stays). True when the number may be texted
+  // again.
+  absl::StatusOr<bool> OptInByKeyword(PhoneNumber number);
 
  private:
   AccountDnc(const AccountDb* db, Clock* clock) : db_(db), clock_(clock) {}

@@ -500,6 +500,24 @@ absl::Status CountDeliveries(const Db& db, absl::Time begin, absl::Time end,
 
 }  // namespace
 
+absl::StatusOr<std::optional<absl::Time>> StoreReader::LastSentTo(
+    PhoneNumber to) {
+  std::optional<absl::Time> last;
+  absl::Status status = ForEachRow(
+      Db{db_, &path_},
+      "SELECT max(modified) FROM texts WHERE to_number = ? AND state = ? AND "
+      "result = ?",
+      {static_cast<int64_t>(to),
+       std::string(StateName(RecipientState::kFinished)),
+       std::string(ResultName(TextResult::kSent))},
+      [&](const Statement& row) {
+        if (!row.IsNull(0)) last = absl::FromUnixMillis(row.Int(0));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return last;
+}
+
 absl::StatusOr<uint64_t> StoreReader::PendingEvents() {
   uint64_t count = 0;
   absl::Status status =

@@ -57,6 +57,12 @@ class StoreReader {
   absl::StatusOr<StoreStats> Stats(absl::Time begin = absl::InfinitePast(),
                                    absl::Time end = absl::InfiniteFuture());
 
+  // When the broadcast last sent a text to `to` (its row's `modified`, a
+  // FINISHED text with SENT), or nullopt when it sent none. An index
+  // lookup once the store has its query indexes, a scan of the texts
+  // before.
+  absl::StatusOr<std::optional<absl::Time>> LastSentTo(PhoneNumber to);
+
   // Finished events the webhook has not acknowledged yet.
   absl::StatusOr<uint64_t> PendingEvents();
 

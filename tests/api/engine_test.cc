@@ -151,6 +151,9 @@ TEST_F(EngineTest, ABroadcastGoesFromSetupThroughStartPendingToFinished) {
       case EngineEvent::Kind::kTextEventsLost:
         ADD_FAILURE() << event.lost << " text events lost";
         break;
+      case EngineEvent::Kind::kInboundText:
+        ADD_FAILURE() << "no text came in";
+        break;
     }
   });
   const BroadcastId id = Create(*engine, kAnyTime);

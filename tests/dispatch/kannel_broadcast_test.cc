@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "engine/dispatch/provider_config.h"
+#include "engine/ingest/phone_number.h"
 #include "engine/service/api_server.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -173,6 +174,121 @@ TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
   EXPECT_EQ(stats.counts.delivered, received.size())
       << "see " << dir.path() << "/bearerbox.log";
   EXPECT_EQ(stats.counts.delivery_pending, 0u);
+  (*server)->Stop();
+}
+
+// A STOP from a phone through real Kannel (fakesmsc's mobile-originated
+// text, bearerbox, smsbox's sms-service get-url as the README gives it)
+// while the broadcast is still sending, slowly: the number that sent it
+// gets nothing after, its text ends DNC, and the STOP is kept with its
+// do-not-contact entry.
+TEST(KannelBroadcastTest, AStopFromAPhoneStopsTheBroadcastTextingIt) {
+  if (!KannelInstalled()) {
+    GTEST_SKIP() << "needs Debian's kannel and kannel-extras";
+  }
+  TempDir dir;
+  std::vector<uint16_t> ports;
+  ASSERT_TRUE(PickPorts(1, &ports).ok());
+  const std::string listen = absl::StrCat("127.0.0.1:", ports[0]);
+  constexpr char kSecret[] = "kannel-cb-0123456789";
+  absl::StatusOr<std::unique_ptr<KannelHarness>> kannel = KannelHarness::Start(
+      dir.path(),
+      absl::StrCat("\ngroup = sms-service\nkeyword = default\n"
+                   "get-url = \"http://",
+                   listen, "/callbacks/k1/inbound?secret=", kSecret,
+                   "&from=%p&to=%P&text=%a&coding=%c&charset=%C&time=%T\"\n"
+                   "max-messages = 0\ncatch-all = true\n"));
+  ASSERT_TRUE(kannel.ok()) << kannel.status();
+  KannelHarness& k = **kannel;
+  ::setenv("HERALD_TEST_KANNEL_PASSWORD", k.password().c_str(), 1);
+  ::setenv("HERALD_TEST_CALLBACK_SECRET", kSecret, 1);
+  const std::string providers = dir.Write(
+      "providers.json",
+      absl::StrCat(R"({"providers":[{"name":"k1","type":"kannel",)",
+                   R"("url":")", k.sendsms_url(), R"(",)", R"("username":")",
+                   k.username(), R"(",)",
+                   R"("passwordEnv":"HERALD_TEST_KANNEL_PASSWORD",)",
+                   R"("callbackSecretEnv":"HERALD_TEST_CALLBACK_SECRET",)",
+                   R"("segmentsPerSecond":10,"burst":1}]})"));
+  EngineOptions options;
+  options.state_dir = dir.File("state");
+  options.providers_file = providers;
+  options.workers = 1;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  ApiServerOptions server_options;
+  server_options.http.listen = listen;
+  absl::StatusOr<std::vector<ProviderConfig>> configs =
+      LoadProvidersFile(providers, ProcessEnv);
+  ASSERT_TRUE(configs.ok()) << configs.status();
+  server_options.providers = *std::move(configs);
+  absl::StatusOr<std::unique_ptr<ApiServer>> server =
+      ApiServer::Start(engine->get(), std::move(server_options));
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  // 60 texts at 10 a second: the last is six seconds away when the STOP
+  // comes.
+  constexpr int kRows = 60;
+  const std::string stopper = absl::StrCat("1213555", 3000 + kRows - 1);
+  std::string contacts = "phoneNumber\n";
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&contacts, "1213555", 3000 + i, "\n");
+  }
+  BroadcastOptions broadcast;
+  broadcast.provider = "k1";
+  absl::StatusOr<BroadcastId> id = (*engine)->CreateBroadcast(
+      R"({"name":"stop","fromNumber":"19206596476","message":"Hello"})",
+      broadcast);
+  ASSERT_TRUE(id.ok()) << id.status();
+  ASSERT_TRUE(
+      (*engine)
+          ->AddBatch(*id,
+                     BatchSource::File(dir.Write("contacts.csv", contacts)), {})
+          .ok());
+  ASSERT_TRUE((*engine)->Start(*id).ok());
+  k.WaitForMessages(1, absl::Seconds(10));  // it is sending
+  ASSERT_TRUE(
+      k.SendFromPhone(absl::StrCat("+", stopper), "19206596476", "Stop").ok());
+  InboundPage inbound;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  do {
+    absl::StatusOr<InboundPage> page = (*engine)->FindInboundTexts({});
+    ASSERT_TRUE(page.ok()) << page.status();
+    inbound = *page;
+    if (!inbound.items.empty()) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  } while (absl::Now() < deadline);
+  ASSERT_EQ(inbound.items.size(), 1u) << "see " << dir.path() << "/smsbox.log";
+  EXPECT_EQ(E164Digits(inbound.items[0].from), stopper);
+  EXPECT_EQ(inbound.items[0].to, "19206596476");
+  EXPECT_EQ(inbound.items[0].message, "Stop");
+  EXPECT_EQ(inbound.items[0].keyword, "OPT_OUT");
+  EXPECT_EQ(inbound.items[0].provider, "k1");
+
+  absl::StatusOr<BroadcastStatus> status =
+      (*engine)->Wait(*id, absl::Seconds(30));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(*status, BroadcastStatus::kFinished);
+  const std::vector<FakeSmscMessage> received =
+      k.WaitForMessages(kRows - 1, absl::Seconds(20));
+  std::map<std::string, int> times;
+  for (const FakeSmscMessage& m : received) ++times[m.to];
+  EXPECT_EQ(times.size(), static_cast<size_t>(kRows - 1));
+  EXPECT_EQ(times.count(absl::StrCat("+", stopper)), 0u)
+      << "the number that sent STOP was texted after it";
+  absl::StatusOr<StoreStats> stats = (*engine)->Stats(*id);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->counts.sent, static_cast<uint64_t>(kRows - 1));
+  EXPECT_EQ(stats->counts.dnc, 1u);
+  DncQuery query;
+  absl::StatusOr<PhoneNumber> number = ParseNanpNumber(stopper);
+  ASSERT_TRUE(number.ok());
+  query.numbers = {*number};
+  absl::StatusOr<DncPage> entry = (*engine)->FindDoNotContacts(query);
+  ASSERT_TRUE(entry.ok()) << entry.status();
+  ASSERT_EQ(entry->items.size(), 1u);
+  EXPECT_EQ(entry->items[0].source, "keyword");
+  EXPECT_TRUE(entry->items[0].text);
   (*server)->Stop();
 }
 

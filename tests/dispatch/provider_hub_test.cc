@@ -4,12 +4,14 @@
 // told apart by the prefix of their idempotency keys. Nothing here asserts
 // on wall-clock time; the deadlines only bound a test that went wrong.
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -378,6 +380,37 @@ TEST_F(ProviderHubTest, StopSendingHoldsBackOnlyItsOwnChannel) {
   const std::vector<std::string> taken = Prefixes(StopAndReadLog());
   EXPECT_EQ(CountOf(taken, "a"), a.tally.sent());
   EXPECT_EQ(CountOf(taken, "b"), 300);
+}
+
+// A Submit waiting for room (the channel full, the lane slow) gives up when
+// the run's interrupt is set, taking nothing: a Stop does not wait for the
+// queue to drain at the lane's rate.
+TEST_F(ProviderHubTest, AnInterruptEndsASubmitWaitingForRoom) {
+  // Answers a second late: no answer makes room while the Submit waits.
+  mock_provider::FaultOptions slow;
+  slow.latency_ms = 1000;
+  StartMock(slow);
+  StartHub(OneLane(/*rate=*/2, /*burst=*/1));
+  std::atomic<bool> interrupt{false};
+  Broadcast a;
+  a.prefix = "a";
+  a.first_number = 12132000000;
+  absl::StatusOr<std::unique_ptr<Transport>> channel = hub_->OpenChannel(
+      {.key_prefix = "a", .max_unanswered = 10, .interrupt = &interrupt});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  a.channel = *std::move(channel);
+  ASSERT_TRUE(Submit(&a, 10).ok());  // the channel is full
+  absl::Status waited;
+  std::thread blocked([&] { waited = Submit(&a, 5); });
+  interrupt = true;
+  blocked.join();  // a Submit that kept waiting would hang the test here
+  EXPECT_TRUE(absl::IsCancelled(waited)) << waited;
+  EXPECT_EQ(a.submitted, 10);  // none of the five was taken
+  a.channel->StopSending();
+  CollectAll({&a});
+  EXPECT_TRUE(a.channel->Finish().ok());
+  EXPECT_EQ(a.tally.sent() + a.tally.not_sent(), 10);
+  EXPECT_GE(a.tally.not_sent(), 5);  // held back, not sent at 2/s
 }
 
 // Refused credentials stop the whole hub: each channel hears it once and

@@ -275,6 +275,7 @@ struct EngineEvent {
     // Text events were dropped, `lost` of them since the last such event:
     // the listeners fell behind (see Subscribe). The texts are in the store.
     kTextEventsLost,
+    kInboundText,  // a text came in: `inbound` (needs a state_dir)
   };
   Kind kind = Kind::kBroadcastStatus;
   BroadcastId broadcast = 0;
@@ -282,8 +283,9 @@ struct EngineEvent {
   BatchId batch = 0;
   BatchStatus batch_status = BatchStatus::kNew;
   TextRecord text;
-  uint64_t lost = 0;   // kTextEventsLost
-  std::string detail;  // why, when there is something to say (an error)
+  InboundText inbound;  // kInboundText
+  uint64_t lost = 0;    // kTextEventsLost
+  std::string detail;   // why, when there is something to say (an error)
 };
 
 using SubscriptionId = uint64_t;
@@ -396,6 +398,24 @@ class Engine {
   // FailedPrecondition without a state directory or read only.
   absl::Status RecordReceipts(BroadcastId broadcast,
                               absl::Span<const DeliveryReceipt> receipts);
+
+  // Records a text someone sent to one of the account's numbers (`text`'s
+  // from, to, message, provider and at; the rest is set here) and does
+  // what its whole body asks for (herald/texts.h keyword; the keywords of
+  // engine/message/reply_keywords.h): an opt-out (STOP, UNSUBSCRIBE, ...)
+  // puts the number on the account's do-not-contact list (source
+  // "keyword") in the same transaction, and no broadcast hands a text to
+  // it once this returns (texts queued, waiting for a window or a retry end
+  // DNC with DNT); an opt-in (START, UNSTOP, YES) undoes what a keyword
+  // did. The text is attributed to the broadcast that last texted its
+  // sender from the number it went to (`campaign`), and listeners get a
+  // kInboundText event. The same text again (sender, number, body and time)
+  // is the one recorded before, and does nothing more. FailedPrecondition
+  // without a state directory or read only.
+  absl::StatusOr<InboundText> ReceiveText(InboundText text);
+  // The inbound texts `query` asks for, by id. InvalidArgument for a limit
+  // out of range.
+  absl::StatusOr<InboundPage> FindInboundTexts(const InboundQuery& query);
 
   // The broadcast's statistics over the texts modified in [begin, end)
   // (the CallFire stats call; the infinite times take every text).

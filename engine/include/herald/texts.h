@@ -187,6 +187,41 @@ struct TextRecord {
 inline constexpr int kDefaultTextPageLimit = 100;
 inline constexpr int kMaxTextPageLimit = 1000;
 
+// A text someone sent to one of the account's numbers, as its provider's
+// callback brought it (the API's Text with inbound true, FINISHED,
+// RECEIVED).
+struct InboundText {
+  int64_t id = 0;        // the account's: 1, 2, ... in the order they came
+  PhoneNumber from = 0;  // who sent it
+  std::string to;        // the account's number it went to, as digits
+  std::string message;   // UTF-8
+  std::string provider;  // the providers-file name it came through
+  absl::Time at;         // when it was sent, as the provider says
+  absl::Time received;   // when herald recorded it
+  // What its whole body asked for: "OPT_OUT", "OPT_IN", "HELP" or empty.
+  std::string keyword;
+  // The broadcast that last texted `from` from `to` before it came; 0 when
+  // none did.
+  int64_t campaign = 0;
+};
+
+struct InboundQuery {
+  // Of any of these broadcasts (0: the texts no broadcast is known for);
+  // empty: of all.
+  std::vector<int64_t> campaigns;
+  std::optional<PhoneNumber> from;
+  std::vector<int64_t> ids;  // when not empty: these, every other field unused
+  uint64_t offset = 0;
+  int limit = kDefaultTextPageLimit;  // 0 to kMaxTextPageLimit
+};
+
+struct InboundPage {
+  std::vector<InboundText> items;  // by id
+  uint64_t offset = 0;
+  int limit = 0;
+  uint64_t total_count = 0;
+};
+
 // Which texts FindTexts returns. Empty lists and unset fields match all.
 struct TextQuery {
   // When not empty: the texts with these ids (TextId) that are final or

@@ -1,4 +1,4 @@
-#include "engine/dispatch/receipt_callback.h"
+#include "engine/dispatch/kannel_callbacks.h"
 
 #include <string>
 
@@ -112,15 +112,15 @@ TEST(KannelReceiptTest, NamesTheParameterThatIsWrong) {
     const char* value;  // nullptr: left out
     const char* says;
   } cases[] = {
-      {"b", nullptr, "receipt parameter b: missing"},
-      {"b", "0", "receipt parameter b: expected an integer from 1"},
-      {"t", "x", "receipt parameter t: expected an integer from 1"},
-      {"a", "1001", "receipt parameter a: expected an integer from 1 to 1000"},
-      {"n", "", "receipt parameter n: expected an integer from 1 to 255"},
-      {"n", "0", "receipt parameter n: expected an integer from 1 to 255"},
-      {"type", "%d", "receipt parameter type: expected an integer"},
-      {"type", "3", "receipt parameter type: expected a Kannel DLR type"},
-      {"at", "yesterday", "receipt parameter at: expected an integer"},
+      {"b", nullptr, "parameter b: missing"},
+      {"b", "0", "parameter b: expected an integer from 1"},
+      {"t", "x", "parameter t: expected an integer from 1"},
+      {"a", "1001", "parameter a: expected an integer from 1 to 1000"},
+      {"n", "", "parameter n: expected an integer from 1 to 255"},
+      {"n", "0", "parameter n: expected an integer from 1 to 255"},
+      {"type", "%d", "parameter type: expected an integer"},
+      {"type", "3", "parameter type: expected a Kannel DLR type"},
+      {"at", "yesterday", "parameter at: expected an integer"},
   };
   for (const auto& c : cases) {
     CallbackParams params;
@@ -138,6 +138,72 @@ TEST(KannelReceiptTest, NamesTheParameterThatIsWrong) {
   absl::StatusOr<RoutedReceipt> routed = ParseKannelReceipt(params, kNow);
   ASSERT_FALSE(routed.ok());
   EXPECT_LT(routed.status().message().size(), 200u);
+}
+
+// What Kannel's sms-service get-url (README) passes on for an inbound text.
+CallbackParams InboundCall(std::string from, std::string text,
+                           std::string coding = "0",
+                           std::string charset = "UTF-8") {
+  return {{"secret", "s"},
+          {"from", std::move(from)},
+          {"to", "+1 (920) 659-6476"},
+          {"text", std::move(text)},
+          {"coding", std::move(coding)},
+          {"charset", std::move(charset)},
+          {"time", "1795000123"}};
+}
+
+TEST(KannelInboundTest, ReadsTheSenderTheNumberTheTextAndTheTime) {
+  absl::StatusOr<InboundText> text =
+      ParseKannelInbound(InboundCall("+12135551234", "Stop please"), kNow);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->from, 12135551234u);
+  EXPECT_EQ(text->to, "19206596476");  // its digits
+  EXPECT_EQ(text->message, "Stop please");
+  EXPECT_EQ(text->at, absl::FromUnixSeconds(1795000123));
+  // Any spelling of a NANP number; a short code as the number it went to.
+  CallbackParams params = InboundCall("2135551234", "x");
+  params[2].second = "67076";
+  text = ParseKannelInbound(params, kNow);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->from, 12135551234u);
+  EXPECT_EQ(text->to, "67076");
+}
+
+TEST(KannelInboundTest, DecodesTheTextInItsCharset) {
+  // "Привет" as UTF-16BE, as Kannel passes a UCS-2 text (coding 2).
+  const std::string utf16 = "\x04\x1F\x04\x40\x04\x38\x04\x32\x04\x35\x04\x42";
+  absl::StatusOr<InboundText> text =
+      ParseKannelInbound(InboundCall("12135551234", utf16, "2", ""), kNow);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->message, "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82");
+  text = ParseKannelInbound(
+      InboundCall("12135551234", "caf\xE9", "0", "ISO-8859-1"), kNow);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->message, "caf\xC3\xA9");
+  // Bytes that are not text in the charset said become U+FFFD.
+  text = ParseKannelInbound(InboundCall("12135551234", "ok\xFF"), kNow);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->message, "ok\xEF\xBF\xBD");
+}
+
+TEST(KannelInboundTest, NamesTheParameterThatIsWrong) {
+  const auto error = [](CallbackParams params) {
+    absl::StatusOr<InboundText> text = ParseKannelInbound(params, kNow);
+    EXPECT_FALSE(text.ok());
+    return std::string(text.status().message());
+  };
+  EXPECT_THAT(error(InboundCall("12345", "STOP")),
+              HasSubstr("parameter from: \"12345\""));
+  EXPECT_THAT(error({{"to", "1"}, {"text", "STOP"}}),
+              HasSubstr("parameter from: missing"));
+  CallbackParams no_to = InboundCall("12135551234", "STOP");
+  no_to[2].second = "";
+  EXPECT_THAT(error(no_to), HasSubstr("parameter to: expected the number"));
+  EXPECT_THAT(error(InboundCall("12135551234", "STOP", "0", "EBCDIC")),
+              HasSubstr("parameter charset: charset \"EBCDIC\""));
+  EXPECT_THAT(error(InboundCall("12135551234", "STOP", "9")),
+              HasSubstr("parameter coding: expected an integer from -1 to 2"));
 }
 
 }  // namespace

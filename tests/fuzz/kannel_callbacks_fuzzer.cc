@@ -1,8 +1,10 @@
-// A provider's receipt callback as it arrives, a query or a form body of
-// arbitrary bytes: ParseFormPairs and ParseKannelReceipt never crash; a
-// refusal is a short valid UTF-8 message; an accepted receipt has a route in
-// range, a state a receipt can have, and an error fit for the API's JSON;
-// and what ParseFormPairs decodes, encoded again, decodes the same.
+// Kannel's callbacks as they arrive, a query or a form body of arbitrary
+// bytes: ParseFormPairs, ParseKannelInbound and ParseKannelReceipt never
+// crash; a refusal is a short valid UTF-8 message; an inbound text has a
+// NANP sender, a number of digits and a valid UTF-8 body; an accepted
+// receipt has a route in range, a state a receipt can have, and an error
+// fit for the API's JSON; and what ParseFormPairs decodes, encoded again,
+// decodes the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "engine/base/percent_encoding.h"
 #include "engine/base/utf8.h"
-#include "engine/dispatch/receipt_callback.h"
+#include "engine/dispatch/kannel_callbacks.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace herald::fuzz {
@@ -34,6 +36,17 @@ void FuzzOne(absl::string_view text) {
   FUZZ_CHECK(*again == *params);
 
   const absl::Time now = absl::FromUnixSeconds(1795000000);
+  const absl::StatusOr<InboundText> inbound = ParseKannelInbound(*params, now);
+  if (!inbound.ok()) {
+    FUZZ_CHECK_UTF8(inbound.status().message());
+    FUZZ_CHECK(inbound.status().message().size() < 300);
+  } else {
+    FUZZ_CHECK(inbound->from >= 12000000000 && inbound->from <= 19999999999);
+    FUZZ_CHECK(!inbound->to.empty() && inbound->to.size() <= 15);
+    for (char c : inbound->to) FUZZ_CHECK(c >= '0' && c <= '9');
+    FUZZ_CHECK_UTF8(inbound->message);
+  }
+
   const absl::StatusOr<RoutedReceipt> routed = ParseKannelReceipt(*params, now);
   if (!routed.ok()) {
     FUZZ_CHECK_UTF8(routed.status().message());

@@ -1,4 +1,4 @@
-#include "engine/dispatch/receipt_callback.h"
+#include "engine/dispatch/kannel_callbacks.h"
 
 #include <optional>
 
@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/base/utf8.h"
 #include "engine/dispatch/delivery_receipt.h"
+#include "engine/ingest/phone_number.h"
 
 namespace herald {
 namespace {
@@ -34,8 +35,8 @@ const std::string* Last(const CallbackParams& params, absl::string_view name) {
 absl::Status Bad(absl::string_view name, absl::string_view expected,
                  absl::string_view got) {
   return absl::InvalidArgumentError(
-      absl::StrCat("receipt parameter ", name, ": expected ", expected,
-                   ", got \"", OneLineText(got, kQuoted), "\""));
+      absl::StrCat("parameter ", name, ": expected ", expected, ", got \"",
+                   OneLineText(got, kQuoted), "\""));
 }
 
 // The parameter as an integer in [min, max]; `fallback` when absent (or
@@ -126,6 +127,51 @@ absl::StatusOr<RoutedReceipt> ParseKannelReceipt(const CallbackParams& params,
     r.error = OneLineText(*reply, kQuoted);
   }
   return routed;
+}
+
+absl::StatusOr<InboundText> ParseKannelInbound(const CallbackParams& params,
+                                               absl::Time now) {
+  InboundText text;
+  const std::string* from = Last(params, "from");
+  if (from == nullptr) {
+    return absl::InvalidArgumentError(
+        "parameter from: missing (the sender, Kannel's %p)");
+  }
+  absl::StatusOr<PhoneNumber> sender = ParseNanpNumber(*from);
+  if (!sender.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter from: \"", OneLineText(*from, kQuoted),
+                     "\": ", sender.status().message()));
+  }
+  text.from = *sender;
+  const std::string* to = Last(params, "to");
+  if (to != nullptr) {
+    for (char c : *to) {
+      if (c >= '0' && c <= '9') text.to.push_back(c);
+    }
+  }
+  if (text.to.empty() || text.to.size() > 15) {
+    return Bad("to", "the number it was sent to (Kannel's %P)",
+               to != nullptr ? *to : "");
+  }
+  absl::StatusOr<int64_t> coding = IntParam(params, "coding", -1, 2, 0);
+  if (!coding.ok()) return coding.status();
+  const std::string* charset = Last(params, "charset");
+  const std::string* body = Last(params, "text");
+  absl::StatusOr<std::string> message = DecodeCharset(
+      body != nullptr ? *body : "", charset != nullptr && !charset->empty()
+                                        ? absl::string_view(*charset)
+                                    : *coding == 2 ? "UTF-16BE"
+                                                   : "UTF-8");
+  if (!message.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("parameter charset: ", message.status().message()));
+  }
+  text.message = *std::move(message);
+  absl::StatusOr<int64_t> at = IntParam(params, "time", 0, 253402300799, 0);
+  if (!at.ok()) return at.status();
+  text.at = *at == 0 ? now : absl::FromUnixSeconds(*at);
+  return text;
 }
 
 }  // namespace herald
