@@ -75,22 +75,8 @@ run() {  # NAME URL PID
   before=$(awk '{print $14 + $15}' "/proc/$3/stat")
   wrk -t2 -c16 -d"${seconds}s" --latency -H "$auth" "$2" >"$out/api-wrk-$1.txt"
   after=$(awk '{print $14 + $15}' "/proc/$3/stat")
-  python3 - "$1" "$out/api-wrk-$1.txt" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-name, path, before, after, tck = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
-text = open(path).read()
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-def pct(p):
-    m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
-    v, unit = float(m.group(1)), m.group(2)
-    return v * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-cpu = (after - before) / tck
-total = int(re.search(r"(\d+) requests in", text).group(1))
-print(f"{name:10s} {rps:10.0f} req/s   p50 {pct(50):7.3f} ms   p99 {pct(99):7.3f} ms   "
-      f"server CPU {cpu*1e6/total:6.1f} us/request"
-      + (f"   NON-2XX {errors.group(1)}" if errors else ""))
-PY
+  python3 bench/wrk_summary.py "$1" "$out/api-wrk-$1.txt" "$before" "$after" \
+    "$(getconf CLK_TCK)"
 }
 
 echo "api.sh: $rows texts, wrk -t2 -c16 -d${seconds}s"

@@ -76,23 +76,8 @@ run() {  # NAME SECRET
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$out/receipts.lua" \
     "$base" -- "$2" >"$out/wrk-$1.txt"
   after=$(awk '{print $14 + $15}' "/proc/$serve/stat")
-  python3 - "$1" "$out/wrk-$1.txt" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-name, path, before, after, tck = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
-text = open(path).read()
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-def pct(p):
-    m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", text)
-    v, unit = float(m.group(1)), m.group(2)
-    return v * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-total = int(re.search(r"(\d+) requests in", text).group(1))
-cpu = (after - before) / tck
-print(f"{name:9s} {rps:9.0f} req/s   p50 {pct(50):7.3f} ms   p99 {pct(99):7.3f} ms   "
-      f"server CPU {cpu*1e6/total:6.1f} us/request   {total} requests"
-      + (f"   non-2xx {errors.group(1)}" if errors else ""))
-open(path + ".total", "w").write(str(total))
-PY
+  python3 bench/wrk_summary.py "$1" "$out/wrk-$1.txt" "$before" "$after" \
+    "$(getconf CLK_TCK)"
 }
 
 echo "receipts.sh: $rows sent texts, wrk -t2 -c$connections -d${seconds}s"

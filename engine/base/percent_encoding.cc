@@ -57,9 +57,8 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
   return out;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFormPairs(
-    absl::string_view text) {
-  std::vector<std::pair<std::string, std::string>> pairs;
+absl::StatusOr<FormPairs> ParseFormPairs(absl::string_view text) {
+  FormPairs pairs;
   for (absl::string_view pair : absl::StrSplit(text, '&', absl::SkipEmpty())) {
     const size_t equals = pair.find('=');
     absl::StatusOr<std::string> name = PercentDecode(pair.substr(0, equals));
@@ -71,6 +70,14 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFormPairs(
     pairs.emplace_back(*std::move(name), *std::move(value));
   }
   return pairs;
+}
+
+const std::string* LastValue(const FormPairs& pairs, absl::string_view name) {
+  const std::string* found = nullptr;
+  for (const auto& [key, value] : pairs) {
+    if (key == name) found = &value;
+  }
+  return found;
 }
 
 }  // namespace herald

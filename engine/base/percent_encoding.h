@@ -30,10 +30,16 @@ void AppendPercentEncoded(absl::string_view text, std::string* out,
 absl::StatusOr<std::string> PercentDecode(absl::string_view text);
 
 // The name=value pairs of a query or of an application/x-www-form-urlencoded
-// body, decoded, in order; a pair without '=' has an empty value. Errors as
+// body, decoded, in order.
+using FormPairs = std::vector<std::pair<std::string, std::string>>;
+
+// Decodes `text`'s pairs; a pair without '=' has an empty value. Errors as
 // PercentDecode.
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseFormPairs(
-    absl::string_view text);
+absl::StatusOr<FormPairs> ParseFormPairs(absl::string_view text);
+
+// The last value of `name` in `pairs` (a parameter given twice takes its
+// last); null when it is absent.
+const std::string* LastValue(const FormPairs& pairs, absl::string_view name);
 
 }  // namespace herald
 

@@ -24,14 +24,6 @@ constexpr int kDlrBuffered = 4;
 constexpr int kDlrSmscSuccess = 8;
 constexpr int kDlrSmscFail = 16;
 
-const std::string* Last(const CallbackParams& params, absl::string_view name) {
-  const std::string* found = nullptr;
-  for (const auto& [key, value] : params) {
-    if (key == name) found = &value;
-  }
-  return found;
-}
-
 absl::Status Bad(absl::string_view name, absl::string_view expected,
                  absl::string_view got) {
   return absl::InvalidArgumentError(
@@ -45,7 +37,7 @@ absl::StatusOr<int64_t> IntParam(const CallbackParams& params,
                                  absl::string_view name, int64_t min,
                                  int64_t max,
                                  std::optional<int64_t> fallback = {}) {
-  const std::string* value = Last(params, name);
+  const std::string* value = LastValue(params, name);
   const std::string expected =
       absl::StrCat("an integer from ", min, " to ", max);
   if (value == nullptr) {
@@ -83,7 +75,7 @@ absl::StatusOr<RoutedReceipt> ParseKannelReceipt(const CallbackParams& params,
   r.attempt = static_cast<int>(*attempt);
   r.parts = static_cast<int>(*parts);
   r.at = *at == 0 ? now : absl::FromUnixSeconds(*at);
-  if (const std::string* id = Last(params, "id"); id != nullptr) {
+  if (const std::string* id = LastValue(params, "id"); id != nullptr) {
     r.part = CanonicalMessageId(*id, MessageIdEncoding::kText);
     if (r.part.size() > kMaxMessageId) {
       return Bad(
@@ -111,7 +103,7 @@ absl::StatusOr<RoutedReceipt> ParseKannelReceipt(const CallbackParams& params,
       return Bad("type", "a Kannel DLR type (1, 2, 4, 8 or 16)",
                  absl::StrCat(*type));
   }
-  const std::string* reply = Last(params, "reply");
+  const std::string* reply = LastValue(params, "reply");
   if (reply == nullptr || reply->empty()) return routed;
   absl::StatusOr<ReceiptText> receipt = ParseReceiptText(*reply);
   if (receipt.ok()) {
@@ -132,7 +124,7 @@ absl::StatusOr<RoutedReceipt> ParseKannelReceipt(const CallbackParams& params,
 absl::StatusOr<InboundText> ParseKannelInbound(const CallbackParams& params,
                                                absl::Time now) {
   InboundText text;
-  const std::string* from = Last(params, "from");
+  const std::string* from = LastValue(params, "from");
   if (from == nullptr) {
     return absl::InvalidArgumentError(
         "parameter from: missing (the sender, Kannel's %p)");
@@ -144,7 +136,7 @@ absl::StatusOr<InboundText> ParseKannelInbound(const CallbackParams& params,
                      "\": ", sender.status().message()));
   }
   text.from = *sender;
-  const std::string* to = Last(params, "to");
+  const std::string* to = LastValue(params, "to");
   if (to != nullptr) {
     for (char c : *to) {
       if (c >= '0' && c <= '9') text.to.push_back(c);
@@ -156,8 +148,8 @@ absl::StatusOr<InboundText> ParseKannelInbound(const CallbackParams& params,
   }
   absl::StatusOr<int64_t> coding = IntParam(params, "coding", -1, 2, 0);
   if (!coding.ok()) return coding.status();
-  const std::string* charset = Last(params, "charset");
-  const std::string* body = Last(params, "text");
+  const std::string* charset = LastValue(params, "charset");
+  const std::string* body = LastValue(params, "text");
   absl::StatusOr<std::string> message = DecodeCharset(
       body != nullptr ? *body : "", charset != nullptr && !charset->empty()
                                         ? absl::string_view(*charset)

@@ -14,12 +14,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "engine/base/percent_encoding.h"
 #include "herald/texts.h"
 
 namespace herald {
 
 // A callback's parameters, decoded, in order (ParseFormPairs).
-using CallbackParams = std::vector<std::pair<std::string, std::string>>;
+using CallbackParams = FormPairs;
 
 struct RoutedReceipt {
   int64_t broadcast = 0;  // the engine's broadcast id

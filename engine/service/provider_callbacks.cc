@@ -39,14 +39,6 @@ absl::StatusOr<CallbackParams> ParamsOf(const ServerRequest& request) {
   return params;
 }
 
-const std::string* Last(const CallbackParams& params, absl::string_view name) {
-  const std::string* found = nullptr;
-  for (const auto& [key, value] : params) {
-    if (key == name) found = &value;
-  }
-  return found;
-}
-
 ServerResponse Recorded() {
   ServerResponse response;
   response.content_type = "text/plain";
@@ -94,7 +86,7 @@ ServerResponse ProviderCallbacks::Handle(const ServerRequest& request) const {
   if (!params.ok()) return ErrorResponse(params.status());
   // Before anything else is read: a caller without the secret learns
   // nothing but that it lacks it.
-  const std::string* secret = Last(*params, "secret");
+  const std::string* secret = LastValue(*params, "secret");
   if (provider->callback_secret.empty()) {
     return ErrorResponse(
         403, absl::StrCat("provider ", provider->name,

@@ -3,6 +3,8 @@
 // Kannel's fake SMS centre read back from fakesmsc.
 #include <stdlib.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,49 +90,120 @@ TEST(KannelBroadcastTest, EveryTextReachesTheSmscExactlyOnce) {
               Not(HasSubstr(k.password())));
 }
 
-// herald serve's engine and listener with a real Kannel: each sendsms asks
-// for receipts (dlr-mask, dlr-url), bearerbox calls the dlr-url as the fake
-// SMSC reports, and the broadcast counts every text fakesmsc received as
-// delivered.
-TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
-  if (!KannelInstalled()) {
-    GTEST_SKIP() << "needs Debian's kannel and kannel-extras";
-  }
-  TempDir dir;
-  absl::StatusOr<std::unique_ptr<KannelHarness>> kannel =
-      KannelHarness::Start(dir.path());
-  ASSERT_TRUE(kannel.ok()) << kannel.status();
-  const KannelHarness& k = **kannel;
-  std::vector<uint16_t> ports;
-  ASSERT_TRUE(PickPorts(1, &ports).ok());
-  const std::string listen = absl::StrCat("127.0.0.1:", ports[0]);
-  ::setenv("HERALD_TEST_KANNEL_PASSWORD", k.password().c_str(), 1);
-  ::setenv("HERALD_TEST_CALLBACK_SECRET", "kannel-cb-0123456789", 1);
-  const std::string providers = dir.Write(
-      "providers.json",
-      absl::StrCat(R"({"providers":[{"name":"k1","type":"kannel",)",
-                   R"("url":")", k.sendsms_url(), R"(",)", R"("username":")",
-                   k.username(), R"(",)",
-                   R"("passwordEnv":"HERALD_TEST_KANNEL_PASSWORD",)",
-                   R"("callbackUrl":"http://)", listen, R"(",)",
-                   R"("callbackSecretEnv":"HERALD_TEST_CALLBACK_SECRET",)",
-                   R"("segmentsPerSecond":300,"burst":30}]})"));
-  EngineOptions options;
-  options.state_dir = dir.File("state");
-  options.providers_file = providers;
-  options.workers = 1;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
-  ASSERT_TRUE(engine.ok()) << engine.status();
-  ApiServerOptions server_options;
-  server_options.http.listen = listen;
-  absl::StatusOr<std::vector<ProviderConfig>> configs =
-      LoadProvidersFile(providers, ProcessEnv);
-  ASSERT_TRUE(configs.ok()) << configs.status();
-  server_options.providers = *std::move(configs);
-  absl::StatusOr<std::unique_ptr<ApiServer>> server =
-      ApiServer::Start(engine->get(), std::move(server_options));
-  ASSERT_TRUE(server.ok()) << server.status();
+constexpr char kCallbackSecret[] = "kannel-cb-0123456789";
 
+// herald serve's engine and listener (in process) over a real Kannel whose
+// k1 provider calls back at herald's listener.
+class KannelServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!KannelInstalled()) {
+      GTEST_SKIP() << "needs Debian's kannel and kannel-extras";
+    }
+  }
+
+  // Starts Kannel with `kannel_conf(listen)` added to its configuration,
+  // then the engine and its server on `listen`, k1 sending at
+  // `segments_per_second`. The listener's port is picked first (Kannel
+  // calls it back); should another process take it meanwhile, all starts
+  // again on another.
+  void Start(const std::function<std::string(const std::string&)>& kannel_conf,
+             int segments_per_second) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      std::vector<uint16_t> ports;
+      ASSERT_TRUE(PickPorts(1, &ports).ok());
+      listen_ = absl::StrCat("127.0.0.1:", ports[0]);
+      StartOnce(kannel_conf(listen_), segments_per_second);
+      if (HasFatalFailure() || server_ != nullptr) return;
+      engine_.reset();
+      kannel_.reset();
+    }
+    FAIL() << "no free port in 3 attempts";
+  }
+
+  void StartOnce(const std::string& kannel_conf, int segments_per_second) {
+    absl::StatusOr<std::unique_ptr<KannelHarness>> kannel =
+        KannelHarness::Start(dir_.path(), kannel_conf);
+    ASSERT_TRUE(kannel.ok()) << kannel.status();
+    kannel_ = *std::move(kannel);
+    ::setenv("HERALD_TEST_KANNEL_PASSWORD", kannel_->password().c_str(), 1);
+    ::setenv("HERALD_TEST_CALLBACK_SECRET", kCallbackSecret, 1);
+    const std::string providers = dir_.Write(
+        "providers.json",
+        absl::StrCat(R"({"providers":[{"name":"k1","type":"kannel",)",
+                     R"("url":")", kannel_->sendsms_url(), R"(",)",
+                     R"("username":")", kannel_->username(), R"(",)",
+                     R"("passwordEnv":"HERALD_TEST_KANNEL_PASSWORD",)",
+                     R"("callbackUrl":"http://)", listen_, R"(",)",
+                     R"("callbackSecretEnv":"HERALD_TEST_CALLBACK_SECRET",)",
+                     R"("segmentsPerSecond":)", segments_per_second,
+                     R"(,"burst":)", std::max(1, segments_per_second / 10),
+                     "}]}"));
+    EngineOptions options;
+    options.state_dir = dir_.File("state");
+    options.providers_file = providers;
+    options.workers = 1;
+    absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+    ApiServerOptions server_options;
+    server_options.http.listen = listen_;
+    absl::StatusOr<std::vector<ProviderConfig>> configs =
+        LoadProvidersFile(providers, ProcessEnv);
+    ASSERT_TRUE(configs.ok()) << configs.status();
+    server_options.providers = *std::move(configs);
+    absl::StatusOr<std::unique_ptr<ApiServer>> server =
+        ApiServer::Start(engine_.get(), std::move(server_options));
+    if (absl::IsUnavailable(server.status())) return;  // the port was taken
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Stop();
+  }
+
+  // Starts a broadcast of `message` from 19206596476 to `contacts` (a CSV)
+  // through k1; 0 on failure.
+  BroadcastId StartBroadcast(const std::string& contacts,
+                             absl::string_view message) {
+    BroadcastOptions broadcast;
+    broadcast.provider = "k1";
+    absl::StatusOr<BroadcastId> id = engine_->CreateBroadcast(
+        absl::StrCat(R"({"name":"kannel","fromNumber":"19206596476",)",
+                     R"("message":")", message, R"("})"),
+        broadcast);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (!id.ok()) return 0;
+    EXPECT_TRUE(
+        engine_
+            ->AddBatch(*id,
+                       BatchSource::File(dir_.Write("contacts.csv", contacts)),
+                       {})
+            .ok());
+    EXPECT_TRUE(engine_->Start(*id).ok());
+    return *id;
+  }
+
+  void ExpectFinished(BroadcastId id) {
+    absl::StatusOr<BroadcastStatus> status =
+        engine_->Wait(id, absl::Seconds(30));
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_EQ(*status, BroadcastStatus::kFinished);
+  }
+
+  TempDir dir_;
+  std::string listen_;
+  std::unique_ptr<KannelHarness> kannel_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<ApiServer> server_;
+};
+
+// Each sendsms asks for receipts (dlr-mask, dlr-url), bearerbox calls the
+// dlr-url as the fake SMSC reports, and the broadcast counts every text
+// fakesmsc received as delivered.
+TEST_F(KannelServeTest, EveryTextFakesmscReceivedIsCountedDelivered) {
+  Start([](const std::string&) { return ""; }, 300);
   // 25 texts of one part, and 5 that Kannel sends in two, each part with
   // its receipt.
   constexpr int kRows = 30;
@@ -140,30 +213,14 @@ TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
                     i < 25 ? absl::StrCat("n", i) : std::string(170, 'L'),
                     "\n");
   }
-  BroadcastOptions broadcast;
-  broadcast.provider = "k1";
-  absl::StatusOr<BroadcastId> id = (*engine)->CreateBroadcast(
-      R"({"name":"receipts","fromNumber":"19206596476",)"
-      R"("message":"Hello ${firstName}"})",
-      broadcast);
-  ASSERT_TRUE(id.ok()) << id.status();
-  ASSERT_TRUE(
-      (*engine)
-          ->AddBatch(*id,
-                     BatchSource::File(dir.Write("contacts.csv", contacts)), {})
-          .ok());
-  ASSERT_TRUE((*engine)->Start(*id).ok());
-  absl::StatusOr<BroadcastStatus> status =
-      (*engine)->Wait(*id, absl::Seconds(30));
-  ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(*status, BroadcastStatus::kFinished);
-
+  const BroadcastId id = StartBroadcast(contacts, "Hello ${firstName}");
+  ExpectFinished(id);
   const std::vector<FakeSmscMessage> received =
-      Reassemble(k.WaitForMessages(kRows + 5, absl::Seconds(20)));
+      Reassemble(kannel_->WaitForMessages(kRows + 5, absl::Seconds(20)));
   StoreStats stats;
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   do {
-    absl::StatusOr<StoreStats> now = (*engine)->Stats(*id);
+    absl::StatusOr<StoreStats> now = engine_->Stats(id);
     ASSERT_TRUE(now.ok()) << now.status();
     stats = *now;
     if (stats.counts.delivered >= received.size()) break;
@@ -172,9 +229,8 @@ TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
   EXPECT_EQ(received.size(), static_cast<size_t>(kRows));
   EXPECT_EQ(stats.counts.sent, static_cast<uint64_t>(kRows));
   EXPECT_EQ(stats.counts.delivered, received.size())
-      << "see " << dir.path() << "/bearerbox.log";
+      << "see " << dir_.path() << "/bearerbox.log";
   EXPECT_EQ(stats.counts.delivery_pending, 0u);
-  (*server)->Stop();
 }
 
 // A STOP from a phone through real Kannel (fakesmsc's mobile-originated
@@ -182,50 +238,17 @@ TEST(KannelBroadcastTest, EveryTextFakesmscReceivedIsCountedDelivered) {
 // while the broadcast is still sending, slowly: the number that sent it
 // gets nothing after, its text ends DNC, and the STOP is kept with its
 // do-not-contact entry.
-TEST(KannelBroadcastTest, AStopFromAPhoneStopsTheBroadcastTextingIt) {
-  if (!KannelInstalled()) {
-    GTEST_SKIP() << "needs Debian's kannel and kannel-extras";
-  }
-  TempDir dir;
-  std::vector<uint16_t> ports;
-  ASSERT_TRUE(PickPorts(1, &ports).ok());
-  const std::string listen = absl::StrCat("127.0.0.1:", ports[0]);
-  constexpr char kSecret[] = "kannel-cb-0123456789";
-  absl::StatusOr<std::unique_ptr<KannelHarness>> kannel = KannelHarness::Start(
-      dir.path(),
-      absl::StrCat("\ngroup = sms-service\nkeyword = default\n"
-                   "get-url = \"http://",
-                   listen, "/callbacks/k1/inbound?secret=", kSecret,
-                   "&from=%p&to=%P&text=%a&coding=%c&charset=%C&time=%T\"\n"
-                   "max-messages = 0\ncatch-all = true\n"));
-  ASSERT_TRUE(kannel.ok()) << kannel.status();
-  KannelHarness& k = **kannel;
-  ::setenv("HERALD_TEST_KANNEL_PASSWORD", k.password().c_str(), 1);
-  ::setenv("HERALD_TEST_CALLBACK_SECRET", kSecret, 1);
-  const std::string providers = dir.Write(
-      "providers.json",
-      absl::StrCat(R"({"providers":[{"name":"k1","type":"kannel",)",
-                   R"("url":")", k.sendsms_url(), R"(",)", R"("username":")",
-                   k.username(), R"(",)",
-                   R"("passwordEnv":"HERALD_TEST_KANNEL_PASSWORD",)",
-                   R"("callbackSecretEnv":"HERALD_TEST_CALLBACK_SECRET",)",
-                   R"("segmentsPerSecond":10,"burst":1}]})"));
-  EngineOptions options;
-  options.state_dir = dir.File("state");
-  options.providers_file = providers;
-  options.workers = 1;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
-  ASSERT_TRUE(engine.ok()) << engine.status();
-  ApiServerOptions server_options;
-  server_options.http.listen = listen;
-  absl::StatusOr<std::vector<ProviderConfig>> configs =
-      LoadProvidersFile(providers, ProcessEnv);
-  ASSERT_TRUE(configs.ok()) << configs.status();
-  server_options.providers = *std::move(configs);
-  absl::StatusOr<std::unique_ptr<ApiServer>> server =
-      ApiServer::Start(engine->get(), std::move(server_options));
-  ASSERT_TRUE(server.ok()) << server.status();
-
+TEST_F(KannelServeTest, AStopFromAPhoneStopsTheBroadcastTextingIt) {
+  Start(
+      [](const std::string& listen) {
+        return absl::StrCat(
+            "\ngroup = sms-service\nkeyword = default\n"
+            "get-url = \"http://",
+            listen, "/callbacks/k1/inbound?secret=", kCallbackSecret,
+            "&from=%p&to=%P&text=%a&coding=%c&charset=%C&time=%T\"\n"
+            "max-messages = 0\ncatch-all = true\n");
+      },
+      10);
   // 60 texts at 10 a second: the last is six seconds away when the STOP
   // comes.
   constexpr int kRows = 60;
@@ -234,49 +257,36 @@ TEST(KannelBroadcastTest, AStopFromAPhoneStopsTheBroadcastTextingIt) {
   for (int i = 0; i < kRows; ++i) {
     absl::StrAppend(&contacts, "1213555", 3000 + i, "\n");
   }
-  BroadcastOptions broadcast;
-  broadcast.provider = "k1";
-  absl::StatusOr<BroadcastId> id = (*engine)->CreateBroadcast(
-      R"({"name":"stop","fromNumber":"19206596476","message":"Hello"})",
-      broadcast);
-  ASSERT_TRUE(id.ok()) << id.status();
+  const BroadcastId id = StartBroadcast(contacts, "Hello");
+  kannel_->WaitForMessages(1, absl::Seconds(10));  // it is sending
   ASSERT_TRUE(
-      (*engine)
-          ->AddBatch(*id,
-                     BatchSource::File(dir.Write("contacts.csv", contacts)), {})
+      kannel_->SendFromPhone(absl::StrCat("+", stopper), "19206596476", "Stop")
           .ok());
-  ASSERT_TRUE((*engine)->Start(*id).ok());
-  k.WaitForMessages(1, absl::Seconds(10));  // it is sending
-  ASSERT_TRUE(
-      k.SendFromPhone(absl::StrCat("+", stopper), "19206596476", "Stop").ok());
   InboundPage inbound;
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   do {
-    absl::StatusOr<InboundPage> page = (*engine)->FindInboundTexts({});
+    absl::StatusOr<InboundPage> page = engine_->FindInboundTexts({});
     ASSERT_TRUE(page.ok()) << page.status();
     inbound = *page;
     if (!inbound.items.empty()) break;
     absl::SleepFor(absl::Milliseconds(20));
   } while (absl::Now() < deadline);
-  ASSERT_EQ(inbound.items.size(), 1u) << "see " << dir.path() << "/smsbox.log";
+  ASSERT_EQ(inbound.items.size(), 1u) << "see " << dir_.path() << "/smsbox.log";
   EXPECT_EQ(E164Digits(inbound.items[0].from), stopper);
   EXPECT_EQ(inbound.items[0].to, "19206596476");
   EXPECT_EQ(inbound.items[0].message, "Stop");
   EXPECT_EQ(inbound.items[0].keyword, "OPT_OUT");
   EXPECT_EQ(inbound.items[0].provider, "k1");
 
-  absl::StatusOr<BroadcastStatus> status =
-      (*engine)->Wait(*id, absl::Seconds(30));
-  ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(*status, BroadcastStatus::kFinished);
+  ExpectFinished(id);
   const std::vector<FakeSmscMessage> received =
-      k.WaitForMessages(kRows - 1, absl::Seconds(20));
+      kannel_->WaitForMessages(kRows - 1, absl::Seconds(20));
   std::map<std::string, int> times;
   for (const FakeSmscMessage& m : received) ++times[m.to];
   EXPECT_EQ(times.size(), static_cast<size_t>(kRows - 1));
   EXPECT_EQ(times.count(absl::StrCat("+", stopper)), 0u)
       << "the number that sent STOP was texted after it";
-  absl::StatusOr<StoreStats> stats = (*engine)->Stats(*id);
+  absl::StatusOr<StoreStats> stats = engine_->Stats(id);
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->counts.sent, static_cast<uint64_t>(kRows - 1));
   EXPECT_EQ(stats->counts.dnc, 1u);
@@ -284,12 +294,11 @@ TEST(KannelBroadcastTest, AStopFromAPhoneStopsTheBroadcastTextingIt) {
   absl::StatusOr<PhoneNumber> number = ParseNanpNumber(stopper);
   ASSERT_TRUE(number.ok());
   query.numbers = {*number};
-  absl::StatusOr<DncPage> entry = (*engine)->FindDoNotContacts(query);
+  absl::StatusOr<DncPage> entry = engine_->FindDoNotContacts(query);
   ASSERT_TRUE(entry.ok()) << entry.status();
   ASSERT_EQ(entry->items.size(), 1u);
   EXPECT_EQ(entry->items[0].source, "keyword");
   EXPECT_TRUE(entry->items[0].text);
-  (*server)->Stop();
 }
 
 }  // namespace
