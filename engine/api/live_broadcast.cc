@@ -301,6 +301,9 @@ absl::Status OpenStore(const EngineOptions& engine, EventBus& events,
   store_options.record_events = !b->options.webhook_file.empty();
   store_options.feed_events = b->feed_wanted;
   store_options.on_feed_events = [b] { b->feed_pending = true; };
+  store_options.on_idle_parked = [b] {
+    if (b->indexes != nullptr) b->indexes->Add(b->store.get());
+  };
   store_options.wants_finished = [&events, b] {
     return b->notifier != nullptr ||
            events.HasListeners(EngineEvent::Kind::kTextFinished);

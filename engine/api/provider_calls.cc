@@ -50,10 +50,6 @@ absl::StatusOr<InboundText> BroadcastRegistry::ReceiveText(InboundText text) {
       inbound_->Record(std::move(text), keyword);
   if (!received.ok()) return received.status();
   if (!received->is_new) return received->text;
-  if (keyword == ReplyKeyword::kOptIn) {
-    absl::StatusOr<bool> texted = dnc_->OptInByKeyword(received->text.from);
-    if (!texted.ok()) return texted.status();
-  }
   // After the opt-out is in force: finding the broadcast may read stores.
   InboundText& recorded = received->text;
   recorded.campaign = Attribute(recorded);

@@ -67,8 +67,8 @@ const ProviderConfig* ProviderCallbacks::Find(absl::string_view name) const {
 }
 
 ServerResponse ProviderCallbacks::Handle(const ServerRequest& request) const {
-  const std::vector<absl::string_view> segments =
-      absl::StrSplit(request.path.substr(kPrefix.size()), '/');
+  const std::vector<absl::string_view> segments = absl::StrSplit(
+      absl::string_view(request.path).substr(kPrefix.size()), '/');
   if (segments.size() != 2 ||
       (segments[1] != "receipt" && segments[1] != "inbound")) {
     return ErrorResponse(404, absl::StrCat("no such callback: ", request.path,
@@ -77,24 +77,19 @@ ServerResponse ProviderCallbacks::Handle(const ServerRequest& request) const {
   if (request.method != "GET" && request.method != "POST") {
     return ErrorResponse(405, "a callback takes GET or POST");
   }
-  const ProviderConfig* provider = Find(segments[0]);
-  if (provider == nullptr) {
-    return ErrorResponse(404, absl::StrCat("no provider \"", segments[0],
-                                           "\" in the providers file"));
-  }
   absl::StatusOr<CallbackParams> params = ParamsOf(request);
   if (!params.ok()) return ErrorResponse(params.status());
   // Before anything else is read: a caller without the secret learns
-  // nothing but that it lacks it.
+  // nothing but that it lacks it, not even which providers there are.
+  const ProviderConfig* provider = Find(segments[0]);
   const std::string* secret = LastValue(*params, "secret");
-  if (provider->callback_secret.empty()) {
+  if (provider == nullptr || provider->callback_secret.empty() ||
+      secret == nullptr || !SameSecret(*secret, provider->callback_secret)) {
     return ErrorResponse(
-        403, absl::StrCat("provider ", provider->name,
-                          " has no callback secret (callbackSecretEnv or "
-                          "callbackSecretFile): its callbacks are refused"));
-  }
-  if (secret == nullptr || !SameSecret(*secret, provider->callback_secret)) {
-    return ErrorResponse(403, "the secret parameter is missing or wrong");
+        403,
+        "the secret parameter is missing or wrong (a provider takes "
+        "callbacks with the secret of its callbackSecretEnv or "
+        "callbackSecretFile)");
   }
   if (provider->type != ProviderType::kKannel) {
     return ErrorResponse(501, absl::StrCat(segments[1], " callbacks of a ",

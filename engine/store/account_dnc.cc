@@ -197,40 +197,31 @@ absl::StatusOr<bool> AccountDnc::OptOutByKeyword(const SqliteDb& db,
   return news;
 }
 
-absl::StatusOr<bool> AccountDnc::OptInByKeyword(PhoneNumber number) {
-  if (absl::Status s = db_->Writable("the do-not-contact list"); !s.ok()) {
-    return s;
+absl::StatusOr<bool> AccountDnc::OptInByKeyword(const SqliteDb& db,
+                                                PhoneNumber number) {
+  // A keyword's entry that also blocks calls keeps that: only its text
+  // flag was the keyword's doing.
+  for (const char* sql :
+       {"DELETE FROM dnc WHERE number = ?1 AND source = ?2 AND call = 0",
+        "UPDATE dnc SET text = 0, updated = ?3 WHERE number = ?1 AND "
+        "source = ?2"}) {
+    absl::StatusOr<SqliteStatement> statement =
+        SqliteStatement::Prepare(db, sql);
+    if (!statement.ok()) return statement.status();
+    statement->Bind(1, static_cast<int64_t>(number));
+    statement->Bind(2, kKeywordDncSource);
+    statement->Bind(3, absl::ToUnixMillis(clock_->Now()));
+    if (absl::Status s = statement->Run(); !s.ok()) return s;
   }
-  absl::StatusOr<AccountDb::Connection> connection = db_->Connect(kSchema);
-  if (!connection.ok()) return connection.status();
-  bool texted = false;
-  absl::Status s = connection->Write([&]() -> absl::Status {
-    // A keyword's entry that also blocks calls keeps that: only its text
-    // flag was the keyword's doing.
-    for (const char* sql :
-         {"DELETE FROM dnc WHERE number = ?1 AND source = ?2 AND call = 0",
-          "UPDATE dnc SET text = 0, updated = ?3 WHERE number = ?1 AND "
-          "source = ?2"}) {
-      absl::StatusOr<SqliteStatement> statement =
-          SqliteStatement::Prepare(connection->db(), sql);
-      if (!statement.ok()) return statement.status();
-      statement->Bind(1, static_cast<int64_t>(number));
-      statement->Bind(2, kKeywordDncSource);
-      statement->Bind(3, absl::ToUnixMillis(clock_->Now()));
-      if (absl::Status s = statement->Run(); !s.ok()) return s;
-    }
-    absl::StatusOr<SqliteStatement> blocked = SqliteStatement::Prepare(
-        connection->db(), "SELECT 1 FROM dnc WHERE number = ?1 AND text = 1");
-    if (!blocked.ok()) return blocked.status();
-    blocked->Bind(1, static_cast<int64_t>(number));
-    absl::StatusOr<bool> row = blocked->Next();
-    if (!row.ok()) return row.status();
-    texted = !*row;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (texted) SetBlocked(number, false);
-  return texted;
+  absl::StatusOr<SqliteStatement> blocked = SqliteStatement::Prepare(
+      db, "SELECT 1 FROM dnc WHERE number = ?1 AND text = 1");
+  if (!blocked.ok()) return blocked.status();
+  blocked->Bind(1, static_cast<int64_t>(number));
+  absl::StatusOr<bool> row = blocked->Next();
+  if (!row.ok()) return row.status();
+  if (*row) return false;
+  SetBlocked(number, false);
+  return true;
 }
 
 absl::StatusOr<DncPage> AccountDnc::Find(const DncQuery& query) const {

@@ -65,10 +65,15 @@ class AccountDnc : public SendBlock {
   // the transaction fail. True when the number was not blocked for texts
   // before: an opt-out that is news, which earns one confirmation.
   absl::StatusOr<bool> OptOutByKeyword(const SqliteDb& db, PhoneNumber number);
-  // An opt-in keyword (START): undoes what a keyword did and nothing else
-  // (an entry of another source stays). True when the number may be texted
-  // again.
-  absl::StatusOr<bool> OptInByKeyword(PhoneNumber number);
+  // An opt-in keyword (START), written on `db` inside the caller's write
+  // transaction: undoes what a keyword did and nothing else (an entry of
+  // another source stays). True when the number may be texted again: it is
+  // unblocked here, while the transaction holds the database's write lock,
+  // so an opt-out writing after it cannot be undone by it; should the
+  // transaction then fail, the caller calls Reblock().
+  absl::StatusOr<bool> OptInByKeyword(const SqliteDb& db, PhoneNumber number);
+  // Blocks `number` again after an opt-in's transaction failed.
+  void Reblock(PhoneNumber number) { SetBlocked(number, true); }
 
  private:
   AccountDnc(const AccountDb* db, Clock* clock) : db_(db), clock_(clock) {}

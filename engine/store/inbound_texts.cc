@@ -97,13 +97,22 @@ absl::StatusOr<ReceivedText> InboundTexts::Record(InboundText text,
     if (absl::Status s = insert->Run(); !s.ok()) return s;
     text.id = sqlite3_last_insert_rowid(db.handle);
     received.text = text;
-    if (keyword != ReplyKeyword::kOptOut) return absl::OkStatus();
-    absl::StatusOr<bool> news = dnc_->OptOutByKeyword(db, text.from);
-    if (!news.ok()) return news.status();
-    received.opted_out = *news;
+    if (keyword == ReplyKeyword::kOptOut) {
+      absl::StatusOr<bool> news = dnc_->OptOutByKeyword(db, text.from);
+      if (!news.ok()) return news.status();
+      received.opted_out = *news;
+    } else if (keyword == ReplyKeyword::kOptIn) {
+      absl::StatusOr<bool> texted = dnc_->OptInByKeyword(db, text.from);
+      if (!texted.ok()) return texted.status();
+      received.opted_in = *texted;
+    }
     return absl::OkStatus();
   });
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    // Unblocked in the transaction that did not commit: the entry stands.
+    if (received.opted_in) dnc_->Reblock(text.from);
+    return s;
+  }
   return received;
 }
 

@@ -27,6 +27,8 @@ struct ReceivedText {
   // An opt-out that blocked a number not blocked before: the one that
   // earns a confirmation.
   bool opted_out = false;
+  // An opt-in that made the number textable again.
+  bool opted_in = false;
 };
 
 class InboundTexts {
@@ -36,7 +38,8 @@ class InboundTexts {
       : db_(db), dnc_(dnc), clock_(clock) {}
 
   // Records `text` (its id, keyword and received time are set here), and
-  // for kOptOut the number's opt-out, in one transaction. A text the same
+  // for kOptOut the number's opt-out (for kOptIn its opt-in), in one
+  // transaction. A text the same
   // in sender, number, body and time as one recorded is that one
   // (is_new false): a provider that calls twice is recorded once.
   absl::StatusOr<ReceivedText> Record(InboundText text, ReplyKeyword keyword);

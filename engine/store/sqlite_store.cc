@@ -162,7 +162,9 @@ class SqliteStore::Writer {
   absl::Status WriteReceipts(absl::Span<const DeliveryReceipt> receipts) {
     std::unique_lock lock(mu_);
     if (!status_.ok()) return status_;
-    if (stopping_) return Stopped();
+    // The engine closing: the provider should call again (a 503), not
+    // drop the receipt.
+    if (stopping_) return absl::UnavailableError(Stopped().message());
     queue_.receipts.insert(queue_.receipts.end(), receipts.begin(),
                            receipts.end());
     const uint64_t target = ++queued_;
@@ -321,6 +323,7 @@ class SqliteStore::Writer {
     // A build holds the write lock; the writer never waits behind it.
     CancelBuild();
     bool ready_for_texts = false;
+    bool idled_out = false;
     Writes writes;
     for (;;) {
       {
@@ -335,6 +338,7 @@ class SqliteStore::Writer {
                        lock, absl::ToChronoMilliseconds(kReceiptWriterIdle),
                        has_work)) {
           writer_running_ = false;
+          idled_out = true;
           break;
         }
         if (broadcast_.has_value()) {
@@ -384,6 +388,7 @@ class SqliteStore::Writer {
       writes.broadcast.reset();
     }
     committed_cv_.notify_all();  // a Park() waits for the loop to end
+    if (idled_out && options_.on_idle_parked) options_.on_idle_parked();
   }
 
   absl::Status Apply(Writes& writes) {

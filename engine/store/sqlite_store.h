@@ -187,6 +187,10 @@ struct SqliteStoreOptions {
   // became final in it (and before a Flush() waiting for that commit
   // returns). Must not block for long: the writer waits.
   std::function<void(absl::Span<const TextRecord>)> on_finished;
+  // Called on the writer thread when a writer that receipts alone started
+  // ended for want of work (RecordReceipts): the store may want its query
+  // indexes again, which that writer's start cancelled.
+  std::function<void()> on_idle_parked;
   // When set, asked before each call of on_finished: false skips it, and
   // the records it would take (an attempts query per text) are not built.
   std::function<bool()> wants_finished;

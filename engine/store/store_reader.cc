@@ -146,19 +146,23 @@ std::string IdsJson(absl::Span<const uint64_t> ids) {
 }
 
 // Adds their attempts to `texts`, which are sorted by id.
-absl::Status AddAttempts(const Db& db, std::vector<TextRecord>* texts) {
+// `deliveries`: the store has the table (StoreReader::has_deliveries_).
+absl::Status AddAttempts(const Db& db, bool deliveries,
+                         std::vector<TextRecord>* texts) {
   if (texts->empty()) return absl::OkStatus();
   std::vector<uint64_t> ids;
   ids.reserve(texts->size());
   for (const TextRecord& text : *texts) ids.push_back(text.id);
   absl::StatusOr<Statement> statement = Statement::Prepare(
-      db,
-      "SELECT a.text_id, a.attempt, a.finish_time, a.result, a.provider_id, "
-      "a.segments, d.state, d.error, d.time FROM attempts AS a "
-      "LEFT JOIN deliveries AS d "
-      "ON d.text_id = a.text_id AND d.attempt = a.attempt "
-      "WHERE a.text_id IN (SELECT value FROM json_each(?)) "
-      "ORDER BY a.text_id, a.attempt");
+      db, absl::StrCat(
+              "SELECT a.text_id, a.attempt, a.finish_time, a.result, "
+              "a.provider_id, a.segments, ",
+              deliveries ? "d.state, d.error, d.time FROM attempts AS a "
+                           "LEFT JOIN deliveries AS d "
+                           "ON d.text_id = a.text_id AND d.attempt = a.attempt "
+                         : "NULL, NULL, NULL FROM attempts AS a ",
+              "WHERE a.text_id IN (SELECT value FROM json_each(?)) "
+              "ORDER BY a.text_id, a.attempt"));
   if (!statement.ok()) return statement.status();
   absl::Status status = statement->Bind({IdsJson(ids)});
   if (!status.ok()) return status;
@@ -319,6 +323,16 @@ absl::StatusOr<std::unique_ptr<StoreReader>> StoreReader::Open(
     return absl::FailedPreconditionError(
         absl::StrCat(db_path, ": the broadcast is not recorded yet"));
   }
+  // A store an earlier herald wrote and no writer has opened since (this
+  // connection only reads) has no receipts yet, nor their table.
+  status = ForEachRow(db,
+                      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                      "name = 'deliveries'",
+                      {}, [&](const Statement&) {
+                        reader->has_deliveries_ = true;
+                        return absl::OkStatus();
+                      });
+  if (!status.ok()) return status;
   return reader;
 }
 
@@ -339,7 +353,7 @@ absl::StatusOr<std::vector<TextRecord>> StoreReader::ReadTexts(
   absl::StatusOr<std::vector<TextRecord>> found =
       ReadTextRows(&*statement, from_number_);
   if (!found.ok()) return found.status();
-  status = AddAttempts(db, &*found);
+  status = AddAttempts(db, has_deliveries_, &*found);
   if (!status.ok()) return status;
 
   std::vector<TextRecord> texts;
@@ -445,7 +459,7 @@ absl::StatusOr<TextPage> StoreReader::FindTexts(const TextQuery& query) {
   absl::StatusOr<std::vector<TextRecord>> items =
       ReadTextRows(&*statement, from_number_);
   if (!items.ok()) return items.status();
-  status = AddAttempts(db, &*items);
+  status = AddAttempts(db, has_deliveries_, &*items);
   if (!status.ok()) return status;
   page.items = *std::move(items);
   return page;
@@ -456,36 +470,40 @@ namespace {
 // Adds the sent texts modified in [begin, end) to the delivery counts of
 // `stats` and `batches` by their last attempt's receipts: delivered,
 // otherwise final, or (the rest of `sent`) pending.
-absl::Status CountDeliveries(const Db& db, absl::Time begin, absl::Time end,
-                             StoreStats* stats,
+absl::Status CountDeliveries(const Db& db, bool deliveries, absl::Time begin,
+                             absl::Time end, StoreStats* stats,
                              std::map<uint32_t, StoreStats::Batch>* batches) {
   std::vector<std::string> conditions = {"t.state = ?", "t.result = ?"};
   std::vector<Statement::Param> params = {
       std::string(StateName(RecipientState::kFinished)),
       std::string(ResultName(TextResult::kSent))};
   AddRange("t.modified", begin, end, &conditions, &params);
-  absl::Status status = ForEachRow(
-      db,
-      absl::StrCat("SELECT t.batch_id, t.zone, d.state, count(*) FROM texts "
-                   "AS t JOIN deliveries AS d ON d.text_id = t.id AND "
-                   "d.attempt = t.attempts",
-                   WhereClause(conditions), " GROUP BY 1, 2, 3"),
-      params, [&](const Statement& row) -> absl::Status {
-        const std::optional<DeliveryState> state =
-            ParseDeliveryStateName(row.TextView(2));
-        if (!state.has_value()) {
-          return db.BadValue("deliveries", "state", row.Text(2));
-        }
-        if (!IsFinal(*state)) return absl::OkStatus();
-        uint64_t StoreCounts::*count = *state == DeliveryState::kDelivered
-                                           ? &StoreCounts::delivered
-                                           : &StoreCounts::undelivered;
-        const uint64_t n = row.Int(3);
-        stats->counts.*count += n;
-        (*batches)[row.Int(0)].counts.*count += n;
-        stats->zones[ZoneName(row.Text(1))].*count += n;
-        return absl::OkStatus();
-      });
+  // A store without the table has no receipts: every sent text pending.
+  absl::Status status = absl::OkStatus();
+  if (deliveries) {
+    status = ForEachRow(
+        db,
+        absl::StrCat("SELECT t.batch_id, t.zone, d.state, count(*) FROM texts "
+                     "AS t JOIN deliveries AS d ON d.text_id = t.id AND "
+                     "d.attempt = t.attempts",
+                     WhereClause(conditions), " GROUP BY 1, 2, 3"),
+        params, [&](const Statement& row) -> absl::Status {
+          const std::optional<DeliveryState> state =
+              ParseDeliveryStateName(row.TextView(2));
+          if (!state.has_value()) {
+            return db.BadValue("deliveries", "state", row.Text(2));
+          }
+          if (!IsFinal(*state)) return absl::OkStatus();
+          uint64_t StoreCounts::*count = *state == DeliveryState::kDelivered
+                                             ? &StoreCounts::delivered
+                                             : &StoreCounts::undelivered;
+          const uint64_t n = row.Int(3);
+          stats->counts.*count += n;
+          (*batches)[row.Int(0)].counts.*count += n;
+          stats->zones[ZoneName(row.Text(1))].*count += n;
+          return absl::OkStatus();
+        });
+  }
   if (!status.ok()) return status;
   const auto pending = [](StoreCounts& counts) {
     counts.delivery_pending =
@@ -614,7 +632,7 @@ absl::StatusOr<StoreStats> StoreReader::Stats(absl::Time begin,
                    return absl::OkStatus();
                  });
   if (!status.ok()) return status;
-  status = CountDeliveries(db, begin, end, &stats, &batches);
+  status = CountDeliveries(db, has_deliveries_, begin, end, &stats, &batches);
   if (!status.ok()) return status;
 
   for (auto& [id, batch] : batches) {

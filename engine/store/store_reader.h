@@ -80,6 +80,8 @@ class StoreReader {
   sqlite3* db_;
   std::string run_id_;
   std::string from_number_;
+  // The store has receipts' tables (a writer of this herald opened it).
+  bool has_deliveries_ = false;
   // Counts of the filters asked so far, good while no other connection has
   // committed (PRAGMA data_version is counts_version_): a done broadcast
   // answers its pages without counting millions of rows for each. Bounded:

@@ -1,10 +1,11 @@
 // Requests to CallFire's API (CallFireApi over a real Engine and state
-// directory) made of arbitrary methods, paths, queries and bodies: every
+// directory) and to the providers' callbacks (ProviderCallbacks, a kannel
+// provider k1), made of arbitrary methods, paths, queries and bodies: every
 // answer is a known status, an error is CallFire's error shape with a
-// message in valid UTF-8, a success body is JSON (the status page at / is
-// HTML), and nothing throws. The lenient body parser is checked on its own
-// too: blanking never changes the length, and text strict JSON takes parses
-// to the same value.
+// message in valid UTF-8, a success body is JSON (the status page at / and
+// a callback's "recorded" are text), and nothing throws. The lenient body
+// parser is checked on its own too: blanking never changes the length, and text
+// strict JSON takes parses to the same value.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 
 #include "engine/service/callfire_api.h"
 #include "engine/service/lenient_json.h"
+#include "engine/service/provider_callbacks.h"
 #include "herald/engine.h"
 #include "nlohmann/json.hpp"
 #include "tests/fuzz/fuzz_util.h"
@@ -48,6 +50,9 @@ constexpr const char* kPaths[] = {
     "/v2/webhooks",
     "/v2/webhooks/%",
     "/v2/webhooks/resources/%",
+    "/callbacks/k1/receipt%",
+    "/callbacks/k1/inbound%",
+    "/callbacks/%",
     "/%",
 };
 constexpr const char* kMethods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
@@ -66,6 +71,13 @@ Engine& SharedEngine() {
 void FuzzOne(const uint8_t* data, size_t size) {
   FuzzedDataProvider input(data, size);
   static CallFireApi api(&SharedEngine(), {});
+  static const ProviderCallbacks callbacks = [] {
+    ProviderConfig kannel;
+    kannel.name = "k1";
+    kannel.type = ProviderType::kKannel;
+    kannel.callback_secret = "fuzz-secret-0123456789";
+    return ProviderCallbacks(&SharedEngine(), {kannel}, nullptr);
+  }();
   ServerRequest request;
   request.method = input.PickValueInArray(kMethods);
   std::string path = input.PickValueInArray(kPaths);
@@ -87,14 +99,18 @@ void FuzzOne(const uint8_t* data, size_t size) {
       if (lenient.ok()) FUZZ_CHECK(*lenient == strict);
     }
 
-    const ServerResponse response = api.Handle(request);
-    FUZZ_CHECK(response.status == 200 || response.status == 204 ||
-               response.status == 400 || response.status == 404 ||
-               response.status == 405 || response.status == 500);
+    const bool callback = ProviderCallbacks::Serves(request.path);
+    const ServerResponse response =
+        callback ? callbacks.Handle(request) : api.Handle(request);
+    FUZZ_CHECK(
+        response.status == 200 || response.status == 204 ||
+        response.status == 400 || response.status == 404 ||
+        response.status == 405 || response.status == 500 ||
+        (callback && (response.status == 403 || response.status == 501)));
     if (response.status == 204 || response.body.empty()) return;
     // The status page at / is HTML; every other answer says it is JSON.
     if (response.content_type != "application/json") {
-      FUZZ_CHECK(request.path == "/" && response.status == 200);
+      FUZZ_CHECK((request.path == "/" || callback) && response.status == 200);
       FUZZ_CHECK_UTF8(response.body);
       return;
     }

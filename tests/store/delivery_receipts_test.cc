@@ -3,6 +3,8 @@
 // receipts may come before their attempt, twice, out of order and after a
 // reopen, a multipart text is delivered only when every part is, and the
 // statistics count the sent texts by their last attempt's receipts.
+#include <sqlite3.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -207,6 +209,23 @@ TEST_F(DeliveryReceiptsTest, ReceiptsOutliveTheStoreBeingClosed) {
   EXPECT_TRUE(store_->ParkWriter().ok());
   Record({Receipt(3, DeliveryState::kDelivered)});
   EXPECT_EQ(QueryInt(path_, "SELECT count(*) FROM receipts"), 3);
+}
+
+TEST_F(DeliveryReceiptsTest, AStoreOfAnEarlierHeraldIsReadWithoutReceipts) {
+  Send({Sent(1), Sent(2)});
+  store_.reset();
+  // As an earlier herald left it: no receipts' tables, and a reader only
+  // reads.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE receipts; DROP TABLE deliveries",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(StateOf(1), DeliveryState::kPending);
+  const StoreCounts counts = Counts();
+  EXPECT_EQ(counts.sent, 2u);
+  EXPECT_EQ(counts.delivery_pending, 2u);
 }
 
 }  // namespace

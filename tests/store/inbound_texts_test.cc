@@ -82,10 +82,9 @@ TEST_F(InboundTextsTest, ANumberOnTheListAlreadyKeepsItsEntry) {
   EXPECT_FALSE(stop.opted_out);  // no news: no confirmation owed
   EXPECT_EQ(dnc_->Get(kBob)->source, "complaints");
   // START undoes only what a keyword did: this entry stays.
-  ASSERT_TRUE(Receive(kBob, "START").is_new);
-  absl::StatusOr<bool> texted = dnc_->OptInByKeyword(kBob);
-  ASSERT_TRUE(texted.ok());
-  EXPECT_FALSE(*texted);
+  const ReceivedText start = Receive(kBob, "START");
+  ASSERT_TRUE(start.is_new);
+  EXPECT_FALSE(start.opted_in);
   EXPECT_TRUE(dnc_->Blocks(kBob));
   EXPECT_EQ(dnc_->Get(kBob)->source, "complaints");
 }
@@ -93,9 +92,7 @@ TEST_F(InboundTextsTest, ANumberOnTheListAlreadyKeepsItsEntry) {
 TEST_F(InboundTextsTest, StartUndoesTheKeywordsEntryAndNothingElse) {
   Receive(kAnn, "STOP");
   ASSERT_TRUE(dnc_->Blocks(kAnn));
-  absl::StatusOr<bool> texted = dnc_->OptInByKeyword(kAnn);
-  ASSERT_TRUE(texted.ok()) << texted.status();
-  EXPECT_TRUE(*texted);
+  EXPECT_TRUE(Receive(kAnn, "Start", 1795000070).opted_in);
   EXPECT_FALSE(dnc_->Blocks(kAnn));
   EXPECT_TRUE(absl::IsNotFound(dnc_->Get(kAnn).status()));
 
@@ -103,9 +100,7 @@ TEST_F(InboundTextsTest, StartUndoesTheKeywordsEntryAndNothingElse) {
   ASSERT_TRUE(dnc_->Add({kBob}, true, false, "calls").ok());
   EXPECT_TRUE(Receive(kBob, "Cancel").opted_out);
   EXPECT_EQ(dnc_->Get(kBob)->source, kKeywordDncSource);
-  texted = dnc_->OptInByKeyword(kBob);
-  ASSERT_TRUE(texted.ok());
-  EXPECT_TRUE(*texted);
+  EXPECT_TRUE(Receive(kBob, "unstop", 1795000080).opted_in);
   absl::StatusOr<DncEntry> entry = dnc_->Get(kBob);
   ASSERT_TRUE(entry.ok());
   EXPECT_TRUE(entry->call);
