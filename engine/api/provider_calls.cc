@@ -5,28 +5,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/api/broadcast_registry.h"
 #include "engine/ingest/phone_number.h"
 
 namespace herald {
-namespace {
-
-// A number as attribution compares them: a NANP number's 11 digits, any
-// other (a short code) its digits.
-std::string Comparable(absl::string_view number) {
-  if (absl::StatusOr<PhoneNumber> nanp = ParseNanpNumber(number); nanp.ok()) {
-    return E164Digits(*nanp);
-  }
-  std::string digits;
-  for (char c : number) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-  }
-  return digits;
-}
-
-}  // namespace
 
 absl::Status BroadcastRegistry::RecordReceipts(
     BroadcastId id, absl::Span<const DeliveryReceipt> receipts) {
@@ -77,7 +60,6 @@ absl::StatusOr<InboundPage> BroadcastRegistry::FindInboundTexts(
 }
 
 BroadcastId BroadcastRegistry::Attribute(const InboundText& text) {
-  const std::string to = Comparable(text.to);
   std::vector<LiveBroadcast*> all;
   {
     std::lock_guard lock(mu_);
@@ -86,7 +68,9 @@ BroadcastId BroadcastRegistry::Attribute(const InboundText& text) {
   std::vector<BroadcastId> candidates;
   for (LiveBroadcast* b : all) {
     std::lock_guard lock(b->mu);
-    if (Comparable(b->broadcast.from_number) == to) candidates.push_back(b->id);
+    if (SameNumber(b->broadcast.from_number, text.to)) {
+      candidates.push_back(b->id);
+    }
   }
   BroadcastId latest = 0;
   absl::Time latest_at = absl::InfinitePast();

@@ -17,13 +17,17 @@ int HexValue(char c) {
 
 }  // namespace
 
+bool IsUnreserved(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
 void AppendPercentEncoded(absl::string_view text, std::string* out,
                           PercentStyle style) {
   const char* hex = style.lower_hex ? "0123456789abcdef" : "0123456789ABCDEF";
   for (char c : text) {
     const unsigned char byte = static_cast<unsigned char>(c);
-    if (absl::ascii_isalnum(byte) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
+    if (IsUnreserved(c)) {
       out->push_back(c);
     } else if (c == ' ' && style.plus_for_space) {
       out->push_back('+');

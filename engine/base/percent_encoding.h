@@ -16,6 +16,10 @@ struct PercentStyle {
   bool plus_for_space = false;  // '+' rather than %20
 };
 
+// Whether `c` is one of RFC 3986's unreserved characters (A-Z a-z 0-9 - .
+// _ ~): what goes in a URL as it is.
+bool IsUnreserved(char c);
+
 // Appends `text` percent-encoded: every byte but the unreserved A-Z a-z 0-9
 // - . _ ~ becomes %XX, so a '+' in a number survives and (by default) a
 // space is %20 in a query and in a form body alike. The other styles are the

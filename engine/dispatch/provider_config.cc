@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "engine/base/file_io.h"
 #include "engine/base/json_field.h"
+#include "engine/base/percent_encoding.h"
 #include "engine/dispatch/http_template.h"
 #include "nlohmann/json.hpp"
 
@@ -271,12 +272,9 @@ absl::Status ReadPassword(const JsonField& provider, absl::string_view source,
   return absl::OkStatus();
 }
 
-// Whether `text` goes in a URL as it is (RFC 3986's unreserved characters).
+// Whether `text` goes in a URL as it is.
 bool IsUrlSafe(absl::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_' || c == '.' || c == '~';
-  });
+  return std::all_of(text.begin(), text.end(), IsUnreserved);
 }
 
 // The callback secret, once everything else is known to be right: it goes

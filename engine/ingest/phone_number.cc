@@ -174,4 +174,11 @@ std::string E164Digits(PhoneNumber number) {
   return out;
 }
 
+bool SameNumber(absl::string_view a, absl::string_view b) {
+  if (a == b) return true;
+  absl::StatusOr<PhoneNumber> x = ParseNanpNumber(a);
+  absl::StatusOr<PhoneNumber> y = ParseNanpNumber(b);
+  return x.ok() && y.ok() && *x == *y;
+}
+
 }  // namespace herald

@@ -28,6 +28,10 @@ void AppendE164Digits(PhoneNumber number, std::string* out);
 // Returns the 11 decimal digits of `number`.
 std::string E164Digits(PhoneNumber number);
 
+// Whether `a` and `b` are the same sender or receiver however spelled: the
+// same text (a short code), or the same NANP number.
+bool SameNumber(absl::string_view a, absl::string_view b);
+
 }  // namespace herald
 
 #endif  // HERALD_ENGINE_INGEST_PHONE_NUMBER_H_

@@ -266,8 +266,8 @@ void Pipeline::Submit() {
   // as it has room: handed over whole, none of the answers that make room
   // would be recorded until the last was taken. In slices, with the answers
   // recorded between them, what the store has not recorded is at most the
-  // transport's room (ChannelOptions::max_unanswered) and a slice,
-  // and a failed store write stops the run within one slice.
+  // transport's room (ChannelOptions::max_unanswered) and a slice, and a
+  // failed store write stops the run within one slice.
   const absl::Span<const OutboundText> texts(texts_);
   for (size_t at = 0; at < texts.size() && !stop_; at += kSubmitSlice) {
     const absl::Span<const OutboundText> slice =
@@ -280,14 +280,10 @@ void Pipeline::Submit() {
         outcome.at = clock_->Now();
         outcome.state = RecipientState::kSelected;
       }
-      // A transport that stopped waiting for room because the run was
-      // interrupted: the interrupt's way out, which gives the queue back.
-      if (absl::IsCancelled(s) && options_.interrupt != nullptr &&
-          options_.interrupt->load()) {
-        CheckInterrupt();
-      } else {
-        Fail(s);
-      }
+      // Interrupted meanwhile (the hub stops waiting for room then): the
+      // interrupt's way out, which gives the queue back.
+      CheckInterrupt();
+      Fail(s);
       return;
     }
     in_flight_ += slice.size();

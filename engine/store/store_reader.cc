@@ -248,13 +248,6 @@ std::string ZoneName(std::string zone) {
   return zone.empty() ? "unknown" : zone;
 }
 
-bool SameNumber(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  absl::StatusOr<PhoneNumber> x = ParseNanpNumber(a);
-  absl::StatusOr<PhoneNumber> y = ParseNanpNumber(b);
-  return x.ok() && y.ok() && *x == *y;
-}
-
 // Runs `sql` with `params` and calls `on_row` with each row until it
 // returns an error.
 template <typename OnRow>

@@ -1,5 +1,7 @@
 #include "engine/store/store_rows.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -34,8 +36,8 @@ INSERT OR REPLACE INTO attempts (text_id, attempt, finish_time, result,
 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 )sql";
 
-const char kUpsertPart[] = R"sql(
-INSERT INTO receipts (text_id, attempt, part, state, error, time,
+const char kInsertPart[] = R"sql(
+INSERT OR IGNORE INTO receipts (text_id, attempt, part, state, error, time,
                                  received)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 )sql";
@@ -62,10 +64,7 @@ absl::Status StoreRows::Prepare(const SqliteDb& db) {
         {&select_status_, "SELECT status FROM broadcast WHERE id = 1"},
         {&insert_feed_status_,
          "INSERT INTO feed_events (text_id, at, status) VALUES (0, ?1, ?2)"},
-        {&select_part_,
-         "SELECT 1 FROM receipts "
-         "WHERE text_id = ?1 AND attempt = ?2 AND part = ?3"},
-        {&upsert_part_, kUpsertPart},
+        {&insert_part_, kInsertPart},
         {&select_parts_,
          "SELECT state, error, time FROM receipts "
          "WHERE text_id = ?1 AND attempt = ?2"},
@@ -217,25 +216,17 @@ absl::Status StoreRows::WriteReceipt(const DeliveryReceipt& r, absl::Time now) {
   // final receipt has, so recording it would count a part that is not one.
   if (!IsFinal(r.state)) return absl::OkStatus();
   const int64_t id = static_cast<int64_t>(r.text_id);
-  SqliteStatement& part = select_part_;
-  part.Bind(1, id);
-  part.Bind(2, r.attempt);
-  part.Bind(3, r.part);
-  absl::StatusOr<bool> had = part.Next();
-  part.Reset();
-  if (!had.ok()) return had.status();
+  SqliteStatement& insert = insert_part_;
+  insert.Bind(1, id);
+  insert.Bind(2, r.attempt);
+  insert.Bind(3, r.part);
+  insert.Bind(4, DeliveryStateName(r.state));
+  insert.BindText(5, r.error);
+  insert.Bind(6, Millis(r.at));
+  insert.Bind(7, Millis(now));
+  if (absl::Status s = insert.Run(); !s.ok()) return s;
   // A duplicate, or a second final word on the part: the first one stands.
-  if (*had) return absl::OkStatus();
-
-  SqliteStatement& upsert = upsert_part_;
-  upsert.Bind(1, id);
-  upsert.Bind(2, r.attempt);
-  upsert.Bind(3, r.part);
-  upsert.Bind(4, DeliveryStateName(r.state));
-  upsert.BindText(5, r.error);
-  upsert.Bind(6, Millis(r.at));
-  upsert.Bind(7, Millis(now));
-  if (absl::Status s = upsert.Run(); !s.ok()) return s;
+  if (sqlite3_changes(db_.handle) == 0) return absl::OkStatus();
 
   std::vector<DeliveryState> states;
   std::string error;

@@ -60,8 +60,7 @@ class StoreRows {
   SqliteStatement update_batch_size_;
   SqliteStatement select_status_;
   SqliteStatement insert_feed_status_;
-  SqliteStatement select_part_;
-  SqliteStatement upsert_part_;
+  SqliteStatement insert_part_;
   SqliteStatement select_parts_;
   SqliteStatement upsert_delivery_;
   bool wrote_feed_ = false;
